@@ -1,0 +1,18 @@
+package io.qwenops.inference.engine;
+
+/**
+ * A consistent snapshot of the engine for metrics and health. Counters only grow.
+ *
+ * @param kvCacheUsage used KV blocks / all KV blocks, 0..1
+ */
+public record EngineStats(
+    int running,
+    int waiting,
+    double kvCacheUsage,
+    int kvBlocksTotal,
+    int kvBlocksFree,
+    long promptTokensTotal,
+    long generationTokensTotal,
+    long preemptionsTotal,
+    long prefixCacheQueriesTotal,
+    long prefixCacheHitsTotal) {}

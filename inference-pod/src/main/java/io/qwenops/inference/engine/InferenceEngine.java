@@ -1,0 +1,31 @@
+package io.qwenops.inference.engine;
+
+/**
+ * The boundary between the OpenAI API and the model: token ids in, token stream out.
+ * Implementations run their own step thread (continuous batching); every method here is thread-safe
+ * and non-blocking.
+ */
+public interface InferenceEngine extends AutoCloseable {
+
+  /**
+   * Queues a request; it joins the running batch at the next step.
+   *
+   * @throws QueueFullException when the waiting queue is full (nothing was queued)
+   * @throws IllegalArgumentException when prompt + max tokens exceed the model's context
+   */
+  void submit(GenerationRequest request, GenerationListener listener);
+
+  /**
+   * Aborts a queued or running request; its KV blocks are free within one step. Unknown ids are
+   * ignored.
+   */
+  void abort(String requestId);
+
+  EngineStats stats();
+
+  /** Context length (prompt + generated tokens) that one sequence may reach. */
+  int maxModelLen();
+
+  @Override
+  void close();
+}
