@@ -13,7 +13,7 @@
  *   lost_gpu=I                 GPU I answers GPU_IS_LOST ...
  *   lost_after_calls=N         ... once N calls were made on it (default 0: from the first call)
  *   processes=N                compute processes per GPU (default 2)
- *   processes_grow_once=N      the process list grows by N between the size query and the read, once
+ *   processes_grow_once=N      the process list grows by N (for good) between the first size query and read
  *   pcie_delay_ms=N            how long a PCIe throughput call blocks (default 20, like the driver)
  *   xid_gpu=I, xid_code=C, xid_after_ms=T   an XID event C on GPU I, T ms after init (once)
  *   uuid_prefix=S              UUIDs are S followed by the index in hex (default GPU-00000000-fake-4000-8000-0000000000)
@@ -441,8 +441,9 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned in
   unsigned int have = (unsigned int)cfg.processes;
   if (grow_pending && *count > 0) {
     /* A process started between the caller's size query and this read: the caller must retry. */
-    have += (unsigned int)grow_pending;
+    cfg.processes += grow_pending;
     grow_pending = 0;
+    have = (unsigned int)cfg.processes;
   }
   if (*count < have || infos == NULL) {
     *count = have;
