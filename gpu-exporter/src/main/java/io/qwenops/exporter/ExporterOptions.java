@@ -23,6 +23,7 @@ public record ExporterOptions(
     Duration connectHistory,
     int clientQueue,
     Duration pingInterval,
+    int sendBufferKb,
     String nvmlLibrary,
     String gpuUuids,
     Path gpuUuidsFile,
@@ -60,6 +61,9 @@ public record ExporterOptions(
     if (clientQueue < 1) {
       throw new OptionsException("--client-queue must be at least 1, got " + clientQueue);
     }
+    if (sendBufferKb < 0) {
+      throw new OptionsException("--send-buffer-kb must not be negative");
+    }
     if (pingInterval.isNegative() || pingInterval.isZero()) {
       throw new OptionsException("--ping-seconds must be positive");
     }
@@ -96,6 +100,7 @@ public record ExporterOptions(
         Duration.ofSeconds(integer(OptionSpec.CONNECT_HISTORY_SECONDS, resolved)),
         integer(OptionSpec.CLIENT_QUEUE, resolved),
         Duration.ofSeconds(integer(OptionSpec.PING_SECONDS, resolved)),
+        integer(OptionSpec.SEND_BUFFER_KB, resolved),
         resolved.get(OptionSpec.NVML_LIBRARY.name()),
         resolved.get(OptionSpec.GPU_UUIDS.name()),
         blankToNull(resolved.get(OptionSpec.GPU_UUIDS_FILE.name())),

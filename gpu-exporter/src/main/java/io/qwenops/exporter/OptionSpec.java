@@ -43,6 +43,12 @@ record OptionSpec(String name, String env, String defaultValue, String help) {
           "QWENOPS_EXPORTER_PING_SECONDS",
           "15",
           "keep-alive ping period on idle WebSocket connections");
+  static final OptionSpec SEND_BUFFER_KB =
+      new OptionSpec(
+          "send-buffer-kb",
+          "QWENOPS_EXPORTER_SEND_BUFFER_KB",
+          "256",
+          "kernel send buffer per connection (bounds memory a stalled client pins; 0 = OS default)");
   static final OptionSpec NVML_LIBRARY =
       new OptionSpec(
           "nvml-library",
@@ -93,6 +99,7 @@ record OptionSpec(String name, String env, String defaultValue, String help) {
           CONNECT_HISTORY_SECONDS,
           CLIENT_QUEUE,
           PING_SECONDS,
+          SEND_BUFFER_KB,
           NVML_LIBRARY,
           GPU_UUIDS,
           GPU_UUIDS_FILE,

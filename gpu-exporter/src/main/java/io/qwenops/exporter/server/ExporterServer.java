@@ -26,6 +26,14 @@ public final class ExporterServer implements AutoCloseable {
             .host(options.host())
             .port(options.port())
             .shutdownHook(false)
+            .connectionOptions(
+                socket -> {
+                  if (options.sendBufferKb() > 0) {
+                    // A fixed buffer stops the kernel growing it to megabytes for a client that
+                    // does not read: the bounded per-client queue then takes over.
+                    socket.socketSendBufferSize(options.sendBufferKb() * 1024);
+                  }
+                })
             .routing(
                 routing ->
                     routing
