@@ -39,7 +39,7 @@ public final class Sampler implements AutoCloseable {
   private volatile Topology topology;
   private volatile List<DeviceReader> visible = List.of();
   private long seq;
-  private long lastAllowListCheck = Long.MIN_VALUE;
+  private long lastAllowListCheck = startNanos;
 
   public Sampler(
       Nvml nvmlLibrary,

@@ -74,6 +74,13 @@ final class WsRecorder implements WebSocket.Listener, AutoCloseable {
     }
   }
 
+  /** The frames received so far and not yet taken. */
+  List<Frame> drain() {
+    List<Frame> pending = new ArrayList<>();
+    frames.drainTo(pending);
+    return pending;
+  }
+
   /** Every {@code sample} frame arriving within {@code window}. */
   List<Frame> samplesFor(Duration window) throws InterruptedException {
     List<Frame> samples = new ArrayList<>();
