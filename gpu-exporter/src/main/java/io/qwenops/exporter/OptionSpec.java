@@ -1,0 +1,116 @@
+package io.qwenops.exporter;
+
+import java.util.List;
+
+/**
+ * One setting: its CLI flag ({@code --name}), its key in the config file ({@code name}), its
+ * environment variable, its default and a line of help. Precedence: flag, then environment, then
+ * file, then default.
+ */
+record OptionSpec(String name, String env, String defaultValue, String help) {
+
+  static final OptionSpec CONFIG =
+      new OptionSpec(
+          "config", "QWENOPS_EXPORTER_CONFIG", "", "properties file with any of these keys");
+  static final OptionSpec HOST =
+      new OptionSpec("host", "QWENOPS_EXPORTER_HOST", "0.0.0.0", "address to listen on");
+  static final OptionSpec PORT =
+      new OptionSpec("port", "QWENOPS_EXPORTER_PORT", "9400", "HTTP/WebSocket port (0 = any free)");
+  static final OptionSpec INTERVAL_MS =
+      new OptionSpec(
+          "interval-ms", "QWENOPS_EXPORTER_INTERVAL_MS", "500", "sampling period, at least 100");
+  static final OptionSpec HISTORY_MINUTES =
+      new OptionSpec(
+          "history-minutes",
+          "QWENOPS_EXPORTER_HISTORY_MINUTES",
+          "10",
+          "how much history the ring buffer keeps (may be fractional)");
+  static final OptionSpec CONNECT_HISTORY_SECONDS =
+      new OptionSpec(
+          "connect-history-seconds",
+          "QWENOPS_EXPORTER_CONNECT_HISTORY_SECONDS",
+          "120",
+          "history a new WebSocket client receives unless it asks (?historySeconds=N)");
+  static final OptionSpec CLIENT_QUEUE =
+      new OptionSpec(
+          "client-queue",
+          "QWENOPS_EXPORTER_CLIENT_QUEUE",
+          "32",
+          "frames queued per WebSocket client before the oldest are dropped");
+  static final OptionSpec PING_SECONDS =
+      new OptionSpec(
+          "ping-seconds",
+          "QWENOPS_EXPORTER_PING_SECONDS",
+          "15",
+          "keep-alive ping period on idle WebSocket connections");
+  static final OptionSpec SEND_BUFFER_KB =
+      new OptionSpec(
+          "send-buffer-kb",
+          "QWENOPS_EXPORTER_SEND_BUFFER_KB",
+          "256",
+          "kernel send buffer per connection (bounds memory a stalled client pins; 0 = OS default)");
+  static final OptionSpec NVML_LIBRARY =
+      new OptionSpec(
+          "nvml-library",
+          "QWENOPS_NVML_LIBRARY",
+          "",
+          "NVML library to load (default: libnvidia-ml.so.1, then libnvidia-ml.so)");
+  static final OptionSpec GPU_UUIDS =
+      new OptionSpec(
+          "gpu-uuids",
+          "QWENOPS_GPU_UUIDS",
+          "",
+          "comma-separated GPU UUIDs of the inference container (added to the file's)");
+  static final OptionSpec GPU_UUIDS_FILE =
+      new OptionSpec(
+          "gpu-uuids-file",
+          "QWENOPS_GPU_UUIDS_FILE",
+          "/var/run/qwenops/gpu-uuids",
+          "file the inference container writes its GPU UUIDs to; re-read when it changes");
+  static final OptionSpec GPU_FILTER =
+      new OptionSpec(
+          "gpu-filter",
+          "QWENOPS_GPU_FILTER",
+          "auto",
+          "auto|on|off: auto filters by UUID when UUIDs are given, the file exists or POD_NAME is set");
+  static final OptionSpec POD =
+      new OptionSpec("pod", "POD_NAME", "", "pod name (Downward API), a label on every metric");
+  static final OptionSpec NAMESPACE =
+      new OptionSpec("namespace", "POD_NAMESPACE", "", "pod namespace (Downward API)");
+  static final OptionSpec NODE =
+      new OptionSpec("node", "NODE_NAME", "", "node name (Downward API: spec.nodeName)");
+  static final OptionSpec CONTAINER =
+      new OptionSpec(
+          "container",
+          "QWENOPS_CONTAINER_NAME",
+          "",
+          "name of the container whose GPUs these are (the metrics' container label)");
+  static final OptionSpec HOSTNAME =
+      new OptionSpec(
+          "hostname", "HOSTNAME", "", "Hostname label (default: this machine's host name)");
+
+  static final List<OptionSpec> ALL =
+      List.of(
+          CONFIG,
+          HOST,
+          PORT,
+          INTERVAL_MS,
+          HISTORY_MINUTES,
+          CONNECT_HISTORY_SECONDS,
+          CLIENT_QUEUE,
+          PING_SECONDS,
+          SEND_BUFFER_KB,
+          NVML_LIBRARY,
+          GPU_UUIDS,
+          GPU_UUIDS_FILE,
+          GPU_FILTER,
+          POD,
+          NAMESPACE,
+          NODE,
+          CONTAINER,
+          HOSTNAME);
+
+  String flag() {
+    return "--" + name;
+  }
+}

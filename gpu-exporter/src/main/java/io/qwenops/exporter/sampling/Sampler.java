@@ -1,0 +1,167 @@
+package io.qwenops.exporter.sampling;
+
+import io.qwenops.exporter.nvml.Nvml;
+import io.qwenops.exporter.visibility.GpuAllowList;
+import io.qwenops.exporter.visibility.GpuSelection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Reads every visible GPU once per tick on one thread, at a fixed rate, and hands the sample to the
+ * history and the listeners. One NVML read per tick serves every client.
+ */
+public final class Sampler implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(Sampler.class.getName());
+
+  /** How often the UUID file is checked for changes. */
+  private static final long ALLOW_LIST_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final Nvml nvmlLibrary;
+  private final NvmlStatus nvml;
+  private final GpuInventory inventory;
+  private final GpuAllowList allowList;
+  private final SampleHistory history;
+  private final Duration interval;
+  private final long startNanos = System.nanoTime();
+  private final List<SampleListener> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService scheduler;
+
+  private volatile Topology topology;
+  private volatile List<DeviceReader> visible = List.of();
+  private long seq;
+  private long lastAllowListCheck = startNanos;
+
+  public Sampler(
+      Nvml nvmlLibrary,
+      NvmlStatus nvml,
+      GpuInventory inventory,
+      GpuAllowList allowList,
+      SampleHistory history,
+      Duration interval) {
+    this.nvmlLibrary = nvmlLibrary;
+    this.nvml = nvml;
+    this.inventory = inventory;
+    this.allowList = allowList;
+    this.history = history;
+    this.interval = interval;
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("gpu-sampler").unstarted(r));
+    applySelection();
+  }
+
+  /** The NVML handle, null when NVML is unavailable. */
+  public Nvml nvml() {
+    return nvmlLibrary;
+  }
+
+  public GpuInventory inventory() {
+    return inventory;
+  }
+
+  /** Milliseconds on the sampler's monotonic clock, the clock of {@link Sample#monoMs()}. */
+  public long monoMs() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+
+  public Duration interval() {
+    return interval;
+  }
+
+  public SampleHistory history() {
+    return history;
+  }
+
+  public Topology topology() {
+    Topology t = topology;
+    // Capabilities are learned as metrics are read; report them as they stand now.
+    return new Topology(
+        t.nvml(), t.selection(), visible.stream().map(DeviceReader::info).toList(), t.reason());
+  }
+
+  public void addListener(SampleListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(SampleListener listener) {
+    listeners.remove(listener);
+  }
+
+  public void start() {
+    long period = interval.toNanos();
+    scheduler.scheduleAtFixedRate(this::safeTick, 0, period, TimeUnit.NANOSECONDS);
+  }
+
+  private void safeTick() {
+    try {
+      tick();
+    } catch (RuntimeException | Error e) {
+      // An exception would cancel the fixed-rate schedule: log it and keep ticking.
+      LOG.log(Level.SEVERE, "sampler tick failed", e);
+    }
+  }
+
+  /** Reads every visible GPU, records and publishes the sample. Public for the benchmark. */
+  public Sample tick() {
+    long now = System.nanoTime();
+    if (now - lastAllowListCheck >= ALLOW_LIST_CHECK_NANOS) {
+      lastAllowListCheck = now;
+      if (allowList.refresh()) {
+        applySelection();
+        Topology changed = topology();
+        listeners.forEach(l -> l.onTopology(changed));
+      }
+    }
+    Sample sample = read(now);
+    history.add(sample);
+    for (SampleListener listener : listeners) {
+      listener.onSample(sample);
+    }
+    return sample;
+  }
+
+  /** Reads the visible GPUs without publishing. Public for the benchmark. */
+  public Sample read(long nowNanos) {
+    long staleAfter = 3 * interval.toNanos();
+    List<DeviceReader> readers = visible;
+    List<GpuReading> readings = new ArrayList<>(readers.size());
+    for (DeviceReader reader : readers) {
+      readings.add(reader.read(nowNanos, staleAfter));
+    }
+    long monoMs = TimeUnit.NANOSECONDS.toMillis(nowNanos - startNanos);
+    return new Sample(++seq, monoMs, System.currentTimeMillis(), List.copyOf(readings));
+  }
+
+  private void applySelection() {
+    GpuSelection selection = allowList.select(inventory.uuids());
+    Set<String> shown = new HashSet<>(selection.visibleUuids());
+    visible = inventory.readers().stream().filter(r -> shown.contains(r.uuid())).toList();
+    String reason = nvml.available() ? selection.reason() : nvml.reason();
+    topology = new Topology(nvml, selection, List.of(), reason);
+    if (reason != null) {
+      LOG.warning(reason);
+    } else {
+      LOG.info("showing GPUs " + selection.visibleUuids());
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.qwenops.exporter.server;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.websocket.WsRouting;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.qwenops.exporter.ExporterOptions;
+import io.qwenops.exporter.sampling.Sampler;
+
+/** The Helidon server: every route of the exporter, registered in one place. */
+public final class ExporterServer implements AutoCloseable {
+
+  private final WebServer server;
+  private final TelemetryHub hub;
+
+  private ExporterServer(WebServer server, TelemetryHub hub) {
+    this.server = server;
+    this.hub = hub;
+  }
+
+  public static ExporterServer start(ExporterOptions options, Sampler sampler) {
+    TelemetryHub hub = new TelemetryHub(options, sampler);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(new DcgmCollector(options.identity(), sampler));
+    WebServer server =
+        WebServer.builder()
+            .host(options.host())
+            .port(options.port())
+            .shutdownHook(false)
+            .connectionOptions(
+                socket -> {
+                  if (options.sendBufferKb() > 0) {
+                    // A fixed buffer stops the kernel growing it to megabytes for a client that
+                    // does not read: the bounded per-client queue then takes over.
+                    socket.socketSendBufferSize(options.sendBufferKb() * 1024);
+                  }
+                })
+            .routing(
+                routing ->
+                    routing
+                        .register("/api/gpu", new GpuApiService(options, sampler))
+                        .register("/health", new HealthService(sampler, hub))
+                        .register("/metrics", new MetricsService(registry)))
+            .addRouting(
+                WsRouting.builder().endpoint("/ws/gpu", () -> new TelemetrySocket(hub, options)))
+            .build()
+            .start();
+    return new ExporterServer(server, hub);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public TelemetryHub hub() {
+    return hub;
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}
