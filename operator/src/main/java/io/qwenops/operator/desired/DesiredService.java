@@ -9,6 +9,7 @@ import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.crd.ServiceSpec;
 import io.qwenops.operator.naming.Names;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /** The Service in front of the inference pods: openai, and telemetry when the sidecar runs. */
@@ -32,7 +33,10 @@ public final class DesiredService {
         .withName(Names.service(qd))
         .withNamespace(qd.getMetadata().getNamespace())
         .withLabels(Names.labels(qd))
-        .withAnnotations(service.getAnnotations())
+        .withAnnotations(
+            service.getAnnotations() == null
+                ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(service.getAnnotations()))
         .endMetadata()
         .withNewSpec()
         .withType(service.getType())

@@ -3,6 +3,7 @@ package io.qwenops.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -154,6 +155,10 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
   @Override
   public ErrorStatusUpdateControl<QwenDeployment> updateErrorStatus(
       QwenDeployment qd, Context<QwenDeployment> context, Exception e) {
+    if (isNotFound(e)) {
+      // Deleted while we worked: nothing left to report on.
+      return ErrorStatusUpdateControl.<QwenDeployment>noStatusUpdate().withNoRetry();
+    }
     // JOSDK retries with backoff; the condition tells the user why nothing changes meanwhile.
     QwenDeploymentStatus previous = qd.getStatus();
     QwenDeploymentStatus status =
@@ -171,6 +176,15 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     }
     qd.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(qd);
+  }
+
+  private static boolean isNotFound(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && k.getCode() == 404) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static UpdateControl<QwenDeployment> patchIfChanged(
