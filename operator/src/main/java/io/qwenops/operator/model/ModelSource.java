@@ -9,11 +9,35 @@ import java.util.regex.Pattern;
  */
 public sealed interface ModelSource {
 
-  record HuggingFace(String repo, String revision) implements ModelSource {}
+  record HuggingFace(String repo, String revision) implements ModelSource {
+    @Override
+    public String defaultServedName() {
+      return repo;
+    }
+  }
 
-  record Pvc(String claim, String path) implements ModelSource {}
+  record Pvc(String claim, String path) implements ModelSource {
+    @Override
+    public String defaultServedName() {
+      return lastSegment(path, claim);
+    }
+  }
 
-  record ImagePath(String path) implements ModelSource {}
+  record ImagePath(String path) implements ModelSource {
+    @Override
+    public String defaultServedName() {
+      return lastSegment(path, "model");
+    }
+  }
+
+  /** The name clients use when the spec gives none (vLLM's habit: the repo id or the directory). */
+  String defaultServedName();
+
+  private static String lastSegment(String path, String fallback) {
+    String trimmed = path.replaceAll("/+$", "");
+    String last = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+    return last.isEmpty() ? fallback : last;
+  }
 
   Pattern HF = Pattern.compile("hf://([\\w.-]+/[\\w.-]+)(?:@([\\w./-]+))?");
   Pattern PVC = Pattern.compile("pvc://([a-z0-9]([-a-z0-9]*[a-z0-9])?)(/.*)?");

@@ -1,0 +1,63 @@
+package io.qwenops.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.qwenops.operator.app.HttpEndpoints;
+import io.qwenops.operator.app.OperatorSettings;
+import io.qwenops.operator.app.QwenOperator;
+import io.qwenops.operator.reconciler.InvalidSpecBackoff;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar operator.jar}: connects with the in-cluster (or kubeconfig) credentials. */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    OperatorSettings settings = OperatorSettings.fromEnv(System.getenv());
+    if (settings.leaderElection() && settings.leaseNamespace() == null) {
+      System.err.println(
+          "Leader election needs the operator's namespace: set QWENOPS_OPERATOR_NAMESPACE (or"
+              + " POD_NAMESPACE from the Downward API), or QWENOPS_LEADER_ELECTION=false for a"
+              + " single replica.");
+      System.exit(2);
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    Operator operator =
+        QwenOperator.create(client, settings, registry, InvalidSpecBackoff.standard());
+    HttpEndpoints http =
+        new HttpEndpoints(
+                settings.httpPort(), () -> operator.getRuntimeInfo().isStarted(), registry)
+            .start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.stop();
+                  http.close();
+                  client.close();
+                }));
+    operator.start();
+    LOG.info(
+        "QwenOps operator started; namespaces={}, leaderElection={}, health and metrics on :{}",
+        settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
+        settings.leaderElection(),
+        http.port());
+  }
+}

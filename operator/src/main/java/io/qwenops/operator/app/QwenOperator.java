@@ -1,0 +1,58 @@
+package io.qwenops.operator.app;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.qwenops.operator.reconciler.EventRecorder;
+import io.qwenops.operator.reconciler.InvalidSpecBackoff;
+import io.qwenops.operator.reconciler.KubernetesClusterLookup;
+import io.qwenops.operator.reconciler.QwenDeploymentReconciler;
+import io.qwenops.operator.reconciler.SpecValidator;
+import java.time.Clock;
+
+/** Wires the reconciler into a JOSDK Operator; Main and the tests build it the same way. */
+public final class QwenOperator {
+
+  private QwenOperator() {}
+
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      MeterRegistry registry,
+      InvalidSpecBackoff backoff) {
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build())
+                  .withConcurrentReconciliationThreads(settings.reconcileThreads())
+                  // Plain updates with JOSDK's JSON matcher: predictable against any API server,
+                  // and a manual edit of an owned object is seen as drift and put back.
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withCloseClientOnStop(false);
+              if (settings.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(
+                        settings.leaseName(), settings.leaseNamespace()));
+              }
+            });
+    Clock clock = Clock.systemUTC();
+    var reconciler =
+        new QwenDeploymentReconciler(
+            new SpecValidator(new KubernetesClusterLookup(client)),
+            new EventRecorder(client, clock),
+            backoff,
+            clock);
+    operator.register(
+        reconciler,
+        c -> {
+          if (!settings.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(settings.watchNamespaces());
+          }
+        });
+    return operator;
+  }
+}

@@ -1,0 +1,99 @@
+package io.qwenops.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/**
+ * Inference engine settings, passed to the inference container as QWENOPS_* environment variables.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.maxNumBatchedTokens) || !has(self.maxNumSeqs) || self.maxNumBatchedTokens >= self.maxNumSeqs",
+    message = "engine.maxNumBatchedTokens must be at least engine.maxNumSeqs")
+public class EngineSpec {
+
+  @JsonPropertyDescription("Weight and activation dtype: auto, bfloat16, float16 or float32.")
+  @Default("auto")
+  @Pattern("^(auto|bfloat16|float16|float32)$")
+  private String dtype = "auto";
+
+  @JsonPropertyDescription(
+      "Longest sequence (prompt + completion) in tokens; the checkpoint's limit when unset.")
+  @Min(1)
+  private Integer maxModelLen;
+
+  @JsonPropertyDescription("Most sequences the engine batches at once.")
+  @Default("64")
+  @Min(1)
+  private Integer maxNumSeqs = 64;
+
+  @JsonPropertyDescription("Most tokens in one engine step; the engine's own choice when unset.")
+  @Min(1)
+  private Integer maxNumBatchedTokens;
+
+  @JsonPropertyDescription(
+      "Fraction of GPU memory the engine may use for weights and KV cache (0 < x <= 1).")
+  @Default("0.9")
+  @Min(value = 0.0, inclusive = false)
+  @Max(1.0)
+  private Double gpuMemoryUtilization = 0.9;
+
+  @JsonPropertyDescription(
+      "Further command-line arguments appended to the inference container's args.")
+  private List<String> extraArgs;
+
+  public String getDtype() {
+    return dtype;
+  }
+
+  public void setDtype(String dtype) {
+    this.dtype = dtype;
+  }
+
+  public Integer getMaxModelLen() {
+    return maxModelLen;
+  }
+
+  public void setMaxModelLen(Integer maxModelLen) {
+    this.maxModelLen = maxModelLen;
+  }
+
+  public Integer getMaxNumSeqs() {
+    return maxNumSeqs;
+  }
+
+  public void setMaxNumSeqs(Integer maxNumSeqs) {
+    this.maxNumSeqs = maxNumSeqs;
+  }
+
+  public Integer getMaxNumBatchedTokens() {
+    return maxNumBatchedTokens;
+  }
+
+  public void setMaxNumBatchedTokens(Integer maxNumBatchedTokens) {
+    this.maxNumBatchedTokens = maxNumBatchedTokens;
+  }
+
+  public Double getGpuMemoryUtilization() {
+    return gpuMemoryUtilization;
+  }
+
+  public void setGpuMemoryUtilization(Double gpuMemoryUtilization) {
+    this.gpuMemoryUtilization = gpuMemoryUtilization;
+  }
+
+  public List<String> getExtraArgs() {
+    return extraArgs;
+  }
+
+  public void setExtraArgs(List<String> extraArgs) {
+    this.extraArgs = extraArgs;
+  }
+}

@@ -1,0 +1,45 @@
+package io.qwenops.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+/** The gpu-exporter sidecar. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ExporterSpec {
+
+  @JsonPropertyDescription("Run the gpu-exporter sidecar next to each inference container.")
+  @Default("true")
+  private Boolean enabled = true;
+
+  @JsonPropertyDescription("Sampling interval, e.g. 500ms or 1s; passed as QWENOPS_INTERVAL_MS.")
+  @Default("500ms")
+  @Pattern("^[0-9]+(ms|s)$")
+  private String interval = "500ms";
+
+  public Boolean getEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(Boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public String getInterval() {
+    return interval;
+  }
+
+  public void setInterval(String interval) {
+    this.interval = interval;
+  }
+
+  /** The interval in milliseconds; the schema pattern guarantees the form. */
+  public long intervalMillis() {
+    String value = interval == null ? "500ms" : interval;
+    if (value.endsWith("ms")) {
+      return Long.parseLong(value.substring(0, value.length() - 2));
+    }
+    return Long.parseLong(value.substring(0, value.length() - 1)) * 1000;
+  }
+}

@@ -1,0 +1,99 @@
+package io.qwenops.operator.desired;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.qwenops.operator.crd.QwenDeployment;
+import io.qwenops.operator.crd.QwenDeploymentSpec;
+import io.qwenops.operator.model.ModelSource;
+import io.qwenops.operator.naming.Names;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Deployment a QwenDeployment asks for. A pure function of the spec: no cluster reads. */
+public final class DesiredDeployment {
+
+  /** Generous: the startup probe already allows a long first download. */
+  static final int PROGRESS_DEADLINE_SECONDS =
+      PodContract.STARTUP_PERIOD_SECONDS * PodContract.STARTUP_FAILURE_THRESHOLD + 600;
+
+  private DesiredDeployment() {}
+
+  /**
+   * @throws IllegalArgumentException when model.source cannot be parsed (validate first)
+   */
+  public static Deployment of(QwenDeployment qd) {
+    QwenDeploymentSpec spec = qd.getSpec();
+    ModelSource source = ModelSource.parse(spec.getModel().getSource());
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(Names.deployment(qd))
+        .withNamespace(qd.getMetadata().getNamespace())
+        .withLabels(Names.labels(qd))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(spec.getReplicas())
+        .withNewSelector()
+        .withMatchLabels(Names.selectorLabels(qd))
+        .endSelector()
+        // Never surge: a rollout must not need GPUs the cluster may not have spare.
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxSurge(new IntOrString(0))
+        .withMaxUnavailable(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
+        .withProgressDeadlineSeconds(PROGRESS_DEADLINE_SECONDS)
+        .withRevisionHistoryLimit(3)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(Names.labels(qd))
+        .endMetadata()
+        .withSpec(podSpec(qd, source))
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static PodSpec podSpec(QwenDeployment qd, ModelSource source) {
+    QwenDeploymentSpec spec = qd.getSpec();
+    List<Container> containers = new ArrayList<>();
+    containers.add(InferenceContainer.build(spec, source));
+    if (spec.getExporter().getEnabled()) {
+      containers.add(ExporterContainer.build(spec));
+    }
+    PodSpecBuilder pod =
+        new PodSpecBuilder()
+            .withContainers(containers)
+            .withVolumes(PodVolumes.volumes(qd, source))
+            .withSecurityContext(SecurityDefaults.pod())
+            // Inference pods never talk to the Kubernetes API.
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withTerminationGracePeriodSeconds(30L)
+            .withNodeSelector(spec.getNodeSelector())
+            .withTolerations(spec.getTolerations())
+            .withAffinity(spec.getAffinity())
+            .withPriorityClassName(spec.getPriorityClassName());
+    if (usesGpus(spec)
+        && spec.getRuntimeClassName() != null
+        && !spec.getRuntimeClassName().isBlank()) {
+      pod.withRuntimeClassName(spec.getRuntimeClassName());
+    }
+    if (spec.getImages().getPullSecrets() != null) {
+      spec.getImages()
+          .getPullSecrets()
+          .forEach(s -> pod.addToImagePullSecrets(new LocalObjectReference(s)));
+    }
+    return pod.build();
+  }
+
+  static boolean usesGpus(QwenDeploymentSpec spec) {
+    return spec.getResources().getGpus() != null && spec.getResources().getGpus() > 0;
+  }
+}

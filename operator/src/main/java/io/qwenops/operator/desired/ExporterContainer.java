@@ -1,0 +1,71 @@
+package io.qwenops.operator.desired;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.qwenops.operator.crd.QwenDeploymentSpec;
+import java.util.Map;
+
+/**
+ * The gpu-exporter sidecar. It requests no GPU, so the NVIDIA runtime would hide the devices from
+ * it; NVIDIA_VISIBLE_DEVICES=all under the nvidia runtime class shows it every GPU, and it keeps
+ * only the UUIDs the inference container writes to the shared file.
+ */
+final class ExporterContainer {
+
+  private ExporterContainer() {}
+
+  static Container build(QwenDeploymentSpec spec) {
+    return new ContainerBuilder()
+        .withName(PodContract.EXPORTER_CONTAINER)
+        .withImage(spec.getImages().getExporter())
+        .withImagePullPolicy(spec.getImages().getPullPolicy())
+        .withEnv(
+            fieldRef("POD_NAME", "metadata.name"),
+            fieldRef("POD_NAMESPACE", "metadata.namespace"),
+            fieldRef("NODE_NAME", "spec.nodeName"),
+            new EnvVar("NVIDIA_VISIBLE_DEVICES", "all", null),
+            new EnvVar(PodContract.ENV_GPU_UUIDS_FILE, PodContract.GPU_UUIDS_FILE, null),
+            new EnvVar(
+                PodContract.ENV_INTERVAL_MS,
+                Long.toString(spec.getExporter().intervalMillis()),
+                null))
+        .addNewPort()
+        .withName(PodContract.TELEMETRY_PORT_NAME)
+        .withContainerPort(PodContract.TELEMETRY_PORT)
+        .withProtocol("TCP")
+        .endPort()
+        .withNewResources()
+        .withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("64Mi")))
+        .withLimits(Map.of("memory", new Quantity("128Mi")))
+        .endResources()
+        // Liveness only: telemetry trouble must never take the OpenAI endpoint out of the Service.
+        .withNewLivenessProbe()
+        .withNewHttpGet()
+        .withPath(PodContract.EXPORTER_HEALTH_PATH)
+        .withPort(new IntOrString(PodContract.TELEMETRY_PORT_NAME))
+        .endHttpGet()
+        .withInitialDelaySeconds(10)
+        .withPeriodSeconds(20)
+        .withTimeoutSeconds(3)
+        .withFailureThreshold(3)
+        .endLivenessProbe()
+        .withVolumeMounts(PodVolumes.exporterMounts())
+        .withSecurityContext(SecurityDefaults.container())
+        .build();
+  }
+
+  private static EnvVar fieldRef(String name, String path) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath(path)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+}

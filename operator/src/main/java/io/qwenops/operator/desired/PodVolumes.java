@@ -1,0 +1,97 @@
+package io.qwenops.operator.desired;
+
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.qwenops.operator.crd.ModelCacheSpec;
+import io.qwenops.operator.crd.QwenDeployment;
+import io.qwenops.operator.model.ModelSource;
+import io.qwenops.operator.naming.Names;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pod's volumes: writable scratch space (the root filesystem is read-only) and model data. */
+final class PodVolumes {
+
+  static final String TMP = "tmp";
+  static final String EXPORTER_TMP = "exporter-tmp";
+  static final String SHM = "dshm";
+  static final String SHARED = "qwenops-shared";
+  static final String MODEL_CACHE = "model-cache";
+  static final String MODEL_SOURCE = "model-source";
+
+  private PodVolumes() {}
+
+  static List<Volume> volumes(QwenDeployment qd, ModelSource source) {
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(emptyDir(TMP));
+    volumes.add(
+        new VolumeBuilder()
+            .withName(SHM)
+            .withNewEmptyDir()
+            .withMedium("Memory")
+            .endEmptyDir()
+            .build());
+    volumes.add(emptyDir(SHARED));
+    volumes.add(modelCache(qd));
+    if (source instanceof ModelSource.Pvc pvc) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(MODEL_SOURCE)
+              .withNewPersistentVolumeClaim(pvc.claim(), true)
+              .build());
+    }
+    if (qd.getSpec().getExporter().getEnabled()) {
+      volumes.add(emptyDir(EXPORTER_TMP));
+    }
+    return volumes;
+  }
+
+  static List<VolumeMount> inferenceMounts(ModelSource source) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(mount(TMP, PodContract.TMP_DIR, false));
+    mounts.add(mount(SHM, PodContract.SHM_DIR, false));
+    mounts.add(mount(SHARED, PodContract.SHARED_DIR, false));
+    mounts.add(mount(MODEL_CACHE, PodContract.MODEL_CACHE_DIR, false));
+    if (source instanceof ModelSource.Pvc) {
+      mounts.add(mount(MODEL_SOURCE, PodContract.MODEL_SOURCE_DIR, true));
+    }
+    return mounts;
+  }
+
+  static List<VolumeMount> exporterMounts() {
+    return List.of(
+        mount(EXPORTER_TMP, PodContract.TMP_DIR, false),
+        mount(SHARED, PodContract.SHARED_DIR, true));
+  }
+
+  private static Volume modelCache(QwenDeployment qd) {
+    ModelCacheSpec cache = qd.getSpec().getModelCache();
+    return switch (cache.getType()) {
+      case None -> emptyDir(MODEL_CACHE);
+      case ExistingClaim ->
+          new VolumeBuilder()
+              .withName(MODEL_CACHE)
+              .withNewPersistentVolumeClaim(cache.getClaimName(), false)
+              .build();
+      case Managed ->
+          new VolumeBuilder()
+              .withName(MODEL_CACHE)
+              .withNewPersistentVolumeClaim(Names.modelCacheClaim(qd), false)
+              .build();
+    };
+  }
+
+  private static Volume emptyDir(String name) {
+    return new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build();
+  }
+
+  private static VolumeMount mount(String name, String path, boolean readOnly) {
+    return new VolumeMountBuilder()
+        .withName(name)
+        .withMountPath(path)
+        .withReadOnly(readOnly)
+        .build();
+  }
+}

@@ -1,0 +1,199 @@
+package io.qwenops.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.qwenops.operator.crd.QwenDeployment;
+import io.qwenops.operator.crd.QwenDeploymentStatus;
+import io.qwenops.operator.dependent.DisruptionBudgetDependent;
+import io.qwenops.operator.dependent.InferenceDeploymentDependent;
+import io.qwenops.operator.dependent.InferenceServiceDependent;
+import io.qwenops.operator.dependent.ModelCacheClaimDependent;
+import io.qwenops.operator.dependent.MoreThanOneReplica;
+import io.qwenops.operator.dependent.OperatorManagedCache;
+import io.qwenops.operator.naming.Names;
+import io.qwenops.operator.status.ConditionMerger;
+import io.qwenops.operator.status.ConditionTypes;
+import io.qwenops.operator.status.SpecProblem;
+import io.qwenops.operator.status.StatusAggregator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates the spec, then lets the workflow bring the owned objects in line, then writes status
+ * from the Deployment and pods. An invalid spec stops before the workflow so a typo never tears
+ * down pods that are serving.
+ */
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(name = "deployment", type = InferenceDeploymentDependent.class),
+      @Dependent(name = "service", type = InferenceServiceDependent.class),
+      @Dependent(
+          name = "pdb",
+          type = DisruptionBudgetDependent.class,
+          reconcilePrecondition = MoreThanOneReplica.class),
+      @Dependent(
+          name = "model-cache",
+          type = ModelCacheClaimDependent.class,
+          reconcilePrecondition = OperatorManagedCache.class)
+    })
+public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QwenDeploymentReconciler.class);
+  static final String PODS_EVENT_SOURCE = "pods";
+
+  private final SpecValidator validator;
+  private final EventRecorder events;
+  private final InvalidSpecBackoff backoff;
+  private final Clock clock;
+
+  public QwenDeploymentReconciler(
+      SpecValidator validator, EventRecorder events, InvalidSpecBackoff backoff, Clock clock) {
+    this.validator = validator;
+    this.events = events;
+    this.backoff = backoff;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, QwenDeployment>> prepareEventSources(
+      EventSourceContext<QwenDeployment> context) {
+    // Pods belong to ReplicaSets, not to us: map them back by the instance label.
+    var config =
+        InformerEventSourceConfiguration.from(Pod.class, QwenDeployment.class)
+            .withName(PODS_EVENT_SOURCE)
+            .withLabelSelector(Names.MANAGED_SELECTOR)
+            .withSecondaryToPrimaryMapper(
+                pod -> {
+                  String instance = pod.getMetadata().getLabels().get(Names.LABEL_INSTANCE);
+                  return instance == null
+                      ? Set.of()
+                      : Set.of(new ResourceID(instance, pod.getMetadata().getNamespace()));
+                })
+            .build();
+    return List.of(new InformerEventSource<>(config, context));
+  }
+
+  @Override
+  public UpdateControl<QwenDeployment> reconcile(
+      QwenDeployment qd, Context<QwenDeployment> context) {
+    Instant now = clock.instant();
+    QwenDeploymentStatus previous = qd.getStatus();
+    Optional<SpecProblem> problem = validator.validate(qd);
+    if (problem.isPresent()) {
+      return rejectSpec(qd, context, previous, problem.get(), now);
+    }
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+
+    QwenDeploymentStatus status =
+        new StatusAggregator(qd)
+            .deployment(context.getSecondaryResource(Deployment.class))
+            .pods(context.getSecondaryResources(Pod.class))
+            .build(previous, now);
+    return patchIfChanged(qd, previous, status);
+  }
+
+  private UpdateControl<QwenDeployment> rejectSpec(
+      QwenDeployment qd,
+      Context<QwenDeployment> context,
+      QwenDeploymentStatus previous,
+      SpecProblem problem,
+      Instant now) {
+    Condition before =
+        previous == null
+            ? null
+            : ConditionMerger.find(previous.getConditions(), ConditionTypes.DEGRADED);
+    boolean sameProblem =
+        before != null
+            && ConditionTypes.TRUE.equals(before.getStatus())
+            && problem.reason().equals(before.getReason())
+            && problem.message().equals(before.getMessage());
+    if (!sameProblem) {
+      LOG.info(
+          "{}/{}: {}: {}",
+          qd.getMetadata().getNamespace(),
+          qd.getMetadata().getName(),
+          problem.reason(),
+          problem.message());
+      events.warning(qd, problem.reason(), problem.message());
+    }
+    QwenDeploymentStatus status =
+        new StatusAggregator(qd)
+            .specProblem(problem)
+            .deployment(context.getSecondaryResource(Deployment.class))
+            .pods(context.getSecondaryResources(Pod.class))
+            .build(previous, now);
+    Instant brokenSince =
+        sameProblem && before.getLastTransitionTime() != null
+            ? Instant.parse(before.getLastTransitionTime())
+            : now;
+    Duration wait = backoff.next(Duration.between(brokenSince, now));
+    return patchIfChanged(qd, previous, status).rescheduleAfter(wait);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<QwenDeployment> updateErrorStatus(
+      QwenDeployment qd, Context<QwenDeployment> context, Exception e) {
+    if (isNotFound(e)) {
+      // Deleted while we worked: nothing left to report on.
+      return ErrorStatusUpdateControl.<QwenDeployment>noStatusUpdate().withNoRetry();
+    }
+    // JOSDK retries with backoff; the condition tells the user why nothing changes meanwhile.
+    QwenDeploymentStatus previous = qd.getStatus();
+    QwenDeploymentStatus status =
+        new StatusAggregator(qd)
+            .specProblem(
+                new SpecProblem(
+                    ConditionTypes.REASON_RECONCILE_ERROR, String.valueOf(e.getMessage())))
+            .deployment(Optional.empty())
+            .build(previous, clock.instant());
+    if (previous != null) {
+      status.setPods(previous.getPods());
+      status.setReplicas(previous.getReplicas());
+      status.setReadyReplicas(previous.getReadyReplicas());
+      status.setReady(previous.getReady());
+    }
+    qd.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(qd);
+  }
+
+  private static boolean isNotFound(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && k.getCode() == 404) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static UpdateControl<QwenDeployment> patchIfChanged(
+      QwenDeployment qd, QwenDeploymentStatus previous, QwenDeploymentStatus status) {
+    if (previous != null
+        && Objects.equals(Serialization.asJson(previous), Serialization.asJson(status))) {
+      return UpdateControl.noUpdate();
+    }
+    qd.setStatus(status);
+    return UpdateControl.patchStatus(qd);
+  }
+}

@@ -1,0 +1,107 @@
+package io.qwenops.operator.status;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.qwenops.operator.crd.PodSummary;
+import io.qwenops.operator.naming.Names;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads one pod: its summary for status.pods, whether it is ready, and what is wrong with it. */
+final class PodHealth {
+
+  /** Container waiting reasons that will not fix themselves. */
+  private static final Set<String> STUCK_REASONS =
+      Set.of(
+          "CrashLoopBackOff",
+          "ImagePullBackOff",
+          "ErrImagePull",
+          "InvalidImageName",
+          "CreateContainerConfigError",
+          "CreateContainerError",
+          "RunContainerError");
+
+  private PodHealth() {}
+
+  static boolean isTerminating(Pod pod) {
+    return pod.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  static boolean isReady(Pod pod) {
+    return condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+
+  static PodSummary summary(Pod pod) {
+    PodSummary summary = new PodSummary();
+    summary.setName(pod.getMetadata().getName());
+    summary.setNode(pod.getSpec() == null ? null : pod.getSpec().getNodeName());
+    summary.setPhase(pod.getStatus() == null ? null : pod.getStatus().getPhase());
+    summary.setReady(isReady(pod));
+    summary.setGpuUuids(gpuUuids(pod));
+    return summary;
+  }
+
+  /** A human-readable problem, e.g. "pod x: container inference CrashLoopBackOff (...)". */
+  static Optional<Problem> problem(Pod pod) {
+    String name = pod.getMetadata().getName();
+    Optional<PodCondition> scheduled = condition(pod, "PodScheduled");
+    if (scheduled.isPresent()
+        && "False".equals(scheduled.get().getStatus())
+        && "Unschedulable".equals(scheduled.get().getReason())) {
+      return Optional.of(
+          new Problem(
+              "Unschedulable",
+              "pod " + name + " cannot be scheduled: " + scheduled.get().getMessage()));
+    }
+    if (pod.getStatus() != null && "Failed".equals(pod.getStatus().getPhase())) {
+      return Optional.of(
+          new Problem("PodFailed", "pod " + name + " failed: " + pod.getStatus().getMessage()));
+    }
+    if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
+      for (ContainerStatus container : pod.getStatus().getContainerStatuses()) {
+        if (container.getState() != null
+            && container.getState().getWaiting() != null
+            && STUCK_REASONS.contains(container.getState().getWaiting().getReason())) {
+          String reason = container.getState().getWaiting().getReason();
+          String detail = container.getState().getWaiting().getMessage();
+          return Optional.of(
+              new Problem(
+                  reason,
+                  "pod "
+                      + name
+                      + ": container "
+                      + container.getName()
+                      + " "
+                      + reason
+                      + (detail == null ? "" : " (" + detail + ")")));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<String> gpuUuids(Pod pod) {
+    String value =
+        pod.getMetadata().getAnnotations() == null
+            ? null
+            : pod.getMetadata().getAnnotations().get(Names.GPU_UUIDS_ANNOTATION);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static Optional<PodCondition> condition(Pod pod, String type) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
+  }
+
+  record Problem(String reason, String message) {}
+}

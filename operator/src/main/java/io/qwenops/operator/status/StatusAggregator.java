@@ -1,0 +1,211 @@
+package io.qwenops.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.qwenops.operator.crd.PodSummary;
+import io.qwenops.operator.crd.QwenDeployment;
+import io.qwenops.operator.crd.QwenDeploymentStatus;
+import io.qwenops.operator.naming.Names;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds a QwenDeployment's status from what the cluster shows: its Deployment, its pods, and any
+ * problem with the spec. Pure: callers pass in everything, including the time.
+ */
+public final class StatusAggregator {
+
+  private final QwenDeployment qd;
+  private final List<String> errors = new ArrayList<>();
+  private final List<String> errorReasons = new ArrayList<>();
+  private final List<String> waiting = new ArrayList<>();
+  private final List<PodSummary> pods = new ArrayList<>();
+  private Deployment deployment;
+  private SpecProblem specProblem;
+  private int readyReplicas;
+  private int existingReplicas;
+
+  public StatusAggregator(QwenDeployment qd) {
+    this.qd = qd;
+  }
+
+  public StatusAggregator specProblem(SpecProblem problem) {
+    this.specProblem = problem;
+    return this;
+  }
+
+  public StatusAggregator deployment(Optional<Deployment> deployment) {
+    this.deployment = deployment.orElse(null);
+    if (this.deployment != null && this.deployment.getStatus() != null) {
+      List<DeploymentCondition> conditions = this.deployment.getStatus().getConditions();
+      if (conditions != null) {
+        for (DeploymentCondition condition : conditions) {
+          if ("Progressing".equals(condition.getType())
+              && "ProgressDeadlineExceeded".equals(condition.getReason())) {
+            error("ProgressDeadlineExceeded", "rollout stalled: " + condition.getMessage());
+          }
+          if ("ReplicaFailure".equals(condition.getType())
+              && "True".equals(condition.getStatus())) {
+            error("ReplicaFailure", "pods cannot be created: " + condition.getMessage());
+          }
+        }
+      }
+    }
+    return this;
+  }
+
+  public StatusAggregator pods(Iterable<Pod> observed) {
+    List<Pod> sorted = new ArrayList<>();
+    observed.forEach(sorted::add);
+    sorted.sort(Comparator.comparing(p -> p.getMetadata().getName()));
+    for (Pod pod : sorted) {
+      if (PodHealth.isTerminating(pod)) {
+        continue;
+      }
+      existingReplicas++;
+      pods.add(PodHealth.summary(pod));
+      if (PodHealth.isReady(pod)) {
+        readyReplicas++;
+      } else {
+        PodHealth.problem(pod)
+            .ifPresentOrElse(
+                p -> error(p.reason(), p.message()),
+                () ->
+                    waiting.add(
+                        pod.getMetadata().getName()
+                            + " ("
+                            + (pod.getStatus() == null ? "Pending" : pod.getStatus().getPhase())
+                            + ")"));
+      }
+    }
+    return this;
+  }
+
+  /** Status with conditions merged against {@code previous}; lastTransitionTime is kept. */
+  public QwenDeploymentStatus build(QwenDeploymentStatus previous, Instant now) {
+    int desired = qd.getSpec().getReplicas() == null ? 1 : qd.getSpec().getReplicas();
+    long generation =
+        qd.getMetadata().getGeneration() == null ? 0 : qd.getMetadata().getGeneration();
+    QwenDeploymentStatus status = new QwenDeploymentStatus();
+    status.setObservedGeneration(generation);
+    status.setReplicas(existingReplicas);
+    status.setReadyReplicas(readyReplicas);
+    status.setReady(readyReplicas + "/" + desired);
+    status.setEndpoint(Names.endpoint(qd));
+    status.setSelector(Names.selector(qd));
+    status.setPods(pods);
+
+    List<Condition> next = new ArrayList<>();
+    if (specProblem != null) {
+      next.add(condition(ConditionTypes.READY, false, specProblem.reason(), specProblem.message()));
+      next.add(
+          condition(
+              ConditionTypes.PROGRESSING,
+              false,
+              specProblem.reason(),
+              "nothing rolls out until the spec is fixed"));
+      next.add(
+          condition(ConditionTypes.DEGRADED, true, specProblem.reason(), specProblem.message()));
+    } else {
+      next.add(readyCondition(desired));
+      next.add(progressingCondition(desired));
+      next.add(degradedCondition());
+    }
+    List<Condition> before = previous == null ? null : previous.getConditions();
+    status.setConditions(ConditionMerger.merge(before, next, generation, now));
+    return status;
+  }
+
+  private Condition readyCondition(int desired) {
+    if (desired == 0) {
+      return condition(
+          ConditionTypes.READY, true, ConditionTypes.REASON_SCALED_TO_ZERO, "0 replicas requested");
+    }
+    if (readyReplicas >= desired) {
+      return condition(
+          ConditionTypes.READY,
+          true,
+          ConditionTypes.REASON_ALL_READY,
+          readyReplicas + "/" + desired + " replicas ready; serving at " + Names.endpoint(qd));
+    }
+    String message = readyReplicas + "/" + desired + " replicas ready";
+    if (!waiting.isEmpty()) {
+      message += "; waiting for " + String.join(", ", waiting);
+    }
+    if (!errors.isEmpty()) {
+      message += "; " + String.join("; ", errors);
+    }
+    return condition(ConditionTypes.READY, false, ConditionTypes.REASON_NOT_READY, message);
+  }
+
+  private Condition progressingCondition(int desired) {
+    if (deployment == null) {
+      return condition(
+          ConditionTypes.PROGRESSING,
+          true,
+          ConditionTypes.REASON_ROLLING_OUT,
+          "creating the Deployment");
+    }
+    var deploymentStatus = deployment.getStatus();
+    boolean controllerBehind =
+        deploymentStatus != null
+            && deploymentStatus.getObservedGeneration() != null
+            && deployment.getMetadata().getGeneration() != null
+            && deploymentStatus.getObservedGeneration() < deployment.getMetadata().getGeneration();
+    boolean notAllUpdated =
+        deploymentStatus != null
+            && deploymentStatus.getUpdatedReplicas() != null
+            && deploymentStatus.getUpdatedReplicas() < desired;
+    boolean surplusPods = existingReplicas > desired;
+    if (controllerBehind || notAllUpdated || surplusPods || readyReplicas < desired) {
+      return condition(
+          ConditionTypes.PROGRESSING,
+          true,
+          ConditionTypes.REASON_ROLLING_OUT,
+          "rolling out: "
+              + readyReplicas
+              + "/"
+              + desired
+              + " ready, "
+              + existingReplicas
+              + " pods");
+    }
+    return condition(
+        ConditionTypes.PROGRESSING,
+        false,
+        ConditionTypes.REASON_ROLLOUT_COMPLETE,
+        "all " + desired + " replicas run the current spec");
+  }
+
+  private Condition degradedCondition() {
+    if (errors.isEmpty()) {
+      return condition(
+          ConditionTypes.DEGRADED, false, ConditionTypes.REASON_AS_EXPECTED, "no problems seen");
+    }
+    String reason =
+        errorReasons.stream().distinct().count() == 1
+            ? errorReasons.getFirst()
+            : ConditionTypes.REASON_PODS_FAILING;
+    return condition(ConditionTypes.DEGRADED, true, reason, String.join("; ", errors));
+  }
+
+  private void error(String reason, String message) {
+    errorReasons.add(reason);
+    errors.add(message);
+  }
+
+  private static Condition condition(String type, boolean status, String reason, String message) {
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status ? ConditionTypes.TRUE : ConditionTypes.FALSE)
+        .withReason(reason)
+        .withMessage(message)
+        .build();
+  }
+}

@@ -1,0 +1,55 @@
+package io.qwenops.operator.it;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * fabric8's mock API server in CRUD mode with our generated CRD installed: the stand-in for a
+ * cluster this machine does not have.
+ */
+final class MockCluster implements AutoCloseable {
+
+  final KubernetesMockServer server;
+  final KubernetesClient client;
+
+  MockCluster() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(List.of()),
+            false);
+    server.init();
+    client = server.createClient();
+    client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
+  }
+
+  static CustomResourceDefinition crd() {
+    Path file =
+        Path.of(System.getProperty("qwenops.crd.committed", "../crds"))
+            .resolve("qwendeployments.qwenops.io-v1.yml");
+    try {
+      return Serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

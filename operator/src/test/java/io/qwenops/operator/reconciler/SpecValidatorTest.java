@@ -1,0 +1,137 @@
+package io.qwenops.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.qwenops.operator.crd.ModelCacheType;
+import io.qwenops.operator.crd.ModelSpec;
+import io.qwenops.operator.crd.QwenDeployment;
+import io.qwenops.operator.crd.QwenDeploymentSpec;
+import io.qwenops.operator.crd.SecretKeyRef;
+import io.qwenops.operator.status.SpecProblem;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+
+  final Map<String, Secret> secrets = new HashMap<>();
+  final Set<String> claims = new HashSet<>();
+  final SpecValidator validator =
+      new SpecValidator(
+          new ClusterLookup() {
+            @Override
+            public Optional<Secret> secret(String namespace, String name) {
+              return Optional.ofNullable(secrets.get(namespace + "/" + name));
+            }
+
+            @Override
+            public boolean claimExists(String namespace, String name) {
+              return claims.contains(namespace + "/" + name);
+            }
+          });
+
+  static QwenDeployment qwen(String source) {
+    QwenDeployment qd = new QwenDeployment();
+    qd.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace("ml").build());
+    QwenDeploymentSpec spec = new QwenDeploymentSpec();
+    ModelSpec model = new ModelSpec();
+    model.setSource(source);
+    spec.setModel(model);
+    qd.setSpec(spec);
+    return qd;
+  }
+
+  static SecretKeyRef ref(String name, String key) {
+    SecretKeyRef ref = new SecretKeyRef();
+    ref.setName(name);
+    ref.setKey(key);
+    return ref;
+  }
+
+  String reason(QwenDeployment qd) {
+    return validator.validate(qd).map(SpecProblem::reason).orElse("valid");
+  }
+
+  @Test
+  void plainHuggingFaceSourceIsValid() {
+    assertThat(reason(qwen("hf://Qwen/Qwen2.5-0.5B-Instruct"))).isEqualTo("valid");
+  }
+
+  @Test
+  void unparseableSourceSaysWhatIsAccepted() {
+    SpecProblem p = validator.validate(qwen("qwen2.5")).orElseThrow();
+    assertThat(p.reason()).isEqualTo("InvalidModelSource");
+    assertThat(p.message()).contains("'qwen2.5'").contains("pvc://CLAIM/PATH");
+  }
+
+  @Test
+  void secretsMustExistAndHoldTheKey() {
+    QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    qd.getSpec().getModel().setHfTokenSecretRef(ref("hf", null));
+    assertThat(reason(qd)).isEqualTo("SecretNotFound");
+    assertThat(validator.validate(qd).orElseThrow().message())
+        .contains("model.hfTokenSecretRef")
+        .contains("--from-literal=token=");
+
+    secrets.put(
+        "ml/hf",
+        new SecretBuilder()
+            .withMetadata(new ObjectMetaBuilder().withName("hf").build())
+            .addToData("other", "eA==")
+            .build());
+    assertThat(reason(qd)).isEqualTo("SecretKeyNotFound");
+
+    secrets.put(
+        "ml/hf",
+        new SecretBuilder()
+            .withMetadata(new ObjectMetaBuilder().withName("hf").build())
+            .addToStringData("token", "x")
+            .build());
+    assertThat(reason(qd)).isEqualTo("valid");
+
+    qd.getSpec().setApiKeySecretRef(ref("api", "k"));
+    assertThat(validator.validate(qd).orElseThrow().message()).contains("apiKeySecretRef");
+  }
+
+  @Test
+  void claimsNamedBySourceOrCacheMustExist() {
+    assertThat(reason(qwen("pvc://weights/qwen"))).isEqualTo("ModelClaimNotFound");
+    claims.add("ml/weights");
+    assertThat(reason(qwen("pvc://weights/qwen"))).isEqualTo("valid");
+
+    QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    qd.getSpec().getModelCache().setType(ModelCacheType.ExistingClaim);
+    assertThat(reason(qd)).isEqualTo("InvalidModelCache");
+    qd.getSpec().getModelCache().setClaimName("cache");
+    assertThat(reason(qd)).isEqualTo("ModelCacheClaimNotFound");
+
+    QwenDeployment managed = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    managed.getSpec().getModelCache().setType(ModelCacheType.Managed);
+    assertThat(reason(managed)).isEqualTo("InvalidModelCache");
+    managed.getSpec().getModelCache().setSize(new Quantity("20Gi"));
+    assertThat(reason(managed)).isEqualTo("valid");
+  }
+
+  @Test
+  void batchedTokensBelowSequencesIsRejected() {
+    QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    qd.getSpec().getEngine().setMaxNumBatchedTokens(16);
+    assertThat(reason(qd)).isEqualTo("InvalidEngineSettings");
+  }
+
+  @Test
+  void backoffGrowsWithHowLongTheSpecHasBeenBrokenAndIsCapped() {
+    InvalidSpecBackoff backoff = InvalidSpecBackoff.standard();
+    assertThat(backoff.next(Duration.ZERO)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(backoff.next(Duration.ofSeconds(40))).isEqualTo(Duration.ofSeconds(40));
+    assertThat(backoff.next(Duration.ofHours(3))).isEqualTo(Duration.ofMinutes(5));
+  }
+}
