@@ -11,6 +11,7 @@ import io.qwenops.operator.reconciler.KubernetesClusterLookup;
 import io.qwenops.operator.reconciler.QwenDeploymentReconciler;
 import io.qwenops.operator.reconciler.SpecValidator;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Wires the reconciler into a JOSDK Operator; Main and the tests build it the same way. */
 public final class QwenOperator {
@@ -34,9 +35,17 @@ public final class QwenOperator {
                   .withUseSSAToPatchPrimaryResource(false)
                   .withCloseClientOnStop(false);
               if (settings.leaderElection()) {
+                Duration lease = settings.leaseDuration();
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        settings.leaseName(), settings.leaseNamespace()));
+                        settings.leaseName(),
+                        settings.leaseNamespace(),
+                        lease,
+                        lease.multipliedBy(2).dividedBy(3),
+                        lease.dividedBy(5),
+                        settings.leaseIdentity(),
+                        null,
+                        settings.exitOnLostLease()));
               }
             });
     Clock clock = Clock.systemUTC();

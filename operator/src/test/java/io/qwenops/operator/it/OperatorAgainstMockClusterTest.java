@@ -28,7 +28,6 @@ import io.qwenops.operator.reconciler.InvalidSpecBackoff;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +47,7 @@ class OperatorAgainstMockClusterTest {
     cluster = new MockCluster();
     client = cluster.client;
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    OperatorSettings settings = new OperatorSettings(Set.of(), false, "unused", null, 0, 4);
+    OperatorSettings settings = OperatorSettings.standalone(4);
     operator =
         QwenOperator.create(
             client,
