@@ -527,6 +527,19 @@ class OperatorAgainstMockClusterTest {
     assertThat(left).hasSize(3).allSatisfy(o -> assertOwnedBy(o, created));
   }
 
+  @Test
+  void operatorMetricsCountReconcilesErrorsAndDurations() {
+    String ns = freshNamespace();
+    apply(Fixtures.qwen(ns, "counted", "hf://Qwen/Qwen2.5-0.5B-Instruct", 1));
+    eventually(() -> assertThat(deployment(ns, "counted")).isNotNull());
+    eventually(
+        () ->
+            assertThat(registry.scrape())
+                .contains("operator_sdk_reconciliations_executions")
+                .contains("operator_sdk_reconciliations_success")
+                .contains("operator_sdk_controllers_execution_reconcile_seconds"));
+  }
+
   /** A merge patch without resourceVersion, as kubectl patch and kubectl scale send. */
   static void patchSpec(String ns, String name, String json) {
     client
