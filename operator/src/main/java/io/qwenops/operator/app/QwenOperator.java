@@ -27,7 +27,11 @@ public final class QwenOperator {
         new Operator(
             o -> {
               o.withKubernetesClient(client)
-                  .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build())
+                  .withMetrics(
+                      MicrometerMetrics.newMicrometerMetricsBuilder(registry)
+                          // Per-controller series only: per-resource tags would grow without bound.
+                          .notCollectingMetricsPerResource()
+                          .build())
                   .withConcurrentReconciliationThreads(settings.reconcileThreads())
                   // Plain updates with JOSDK's JSON matcher: predictable against any API server,
                   // and a manual edit of an owned object is seen as drift and put back.

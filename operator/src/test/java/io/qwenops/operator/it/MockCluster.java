@@ -23,10 +23,15 @@ import java.util.Queue;
  */
 final class MockCluster implements AutoCloseable {
 
+  /** The mock server logs every request at INFO; keep a reference so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   final KubernetesMockServer server;
   final KubernetesClient client;
 
   MockCluster() {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     // CRUD mode with expectations first (the mixed dispatcher): tests may add a few answers
     // the CRUD store cannot give, such as access reviews.
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
