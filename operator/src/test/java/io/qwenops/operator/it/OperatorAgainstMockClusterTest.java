@@ -535,8 +535,9 @@ class OperatorAgainstMockClusterTest {
     eventually(
         () ->
             assertThat(registry.scrape())
-                .contains("operator_sdk_reconciliations_executions")
-                .contains("operator_sdk_reconciliations_success")
+                .contains("operator_sdk_reconciliations_started_total")
+                .contains("operator_sdk_reconciliations_success_total")
+                .doesNotContain("resource_name=\"counted\"")
                 .contains("operator_sdk_controllers_execution_reconcile_seconds"));
   }
 
