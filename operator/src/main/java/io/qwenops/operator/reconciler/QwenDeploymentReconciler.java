@@ -159,21 +159,15 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
       // Deleted while we worked: nothing left to report on.
       return ErrorStatusUpdateControl.<QwenDeployment>noStatusUpdate().withNoRetry();
     }
-    // JOSDK retries with backoff; the condition tells the user why nothing changes meanwhile.
-    QwenDeploymentStatus previous = qd.getStatus();
+    // JOSDK retries with backoff. Only Degraded changes: the pods may well be serving, and
+    // Ready should keep saying so.
     QwenDeploymentStatus status =
-        new StatusAggregator(qd)
-            .specProblem(
-                new SpecProblem(
-                    ConditionTypes.REASON_RECONCILE_ERROR, String.valueOf(e.getMessage())))
-            .deployment(Optional.empty())
-            .build(previous, clock.instant());
-    if (previous != null) {
-      status.setPods(previous.getPods());
-      status.setReplicas(previous.getReplicas());
-      status.setReadyReplicas(previous.getReadyReplicas());
-      status.setReady(previous.getReady());
-    }
+        StatusAggregator.degradedOnly(
+            qd,
+            qd.getStatus(),
+            ConditionTypes.REASON_RECONCILE_ERROR,
+            "reconcile failed, retrying: " + e.getMessage(),
+            clock.instant());
     qd.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(qd);
   }
