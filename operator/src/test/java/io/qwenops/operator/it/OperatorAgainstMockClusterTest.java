@@ -20,11 +20,16 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.qwenops.operator.app.HttpEndpoints;
 import io.qwenops.operator.app.OperatorSettings;
 import io.qwenops.operator.app.QwenOperator;
 import io.qwenops.operator.crd.ModelCacheType;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -528,17 +533,42 @@ class OperatorAgainstMockClusterTest {
   }
 
   @Test
-  void operatorMetricsCountReconcilesErrorsAndDurations() {
+  void readyzAndMetricsAsMainServesThem() throws Exception {
     String ns = freshNamespace();
     apply(Fixtures.qwen(ns, "counted", "hf://Qwen/Qwen2.5-0.5B-Instruct", 1));
     eventually(() -> assertThat(deployment(ns, "counted")).isNotNull());
-    eventually(
-        () ->
-            assertThat(registry.scrape())
+    try (HttpEndpoints http =
+        new HttpEndpoints(0, () -> operator.getRuntimeInfo().isStarted(), registry).start()) {
+      HttpClient httpClient = HttpClient.newHttpClient();
+      URI base = URI.create("http://127.0.0.1:" + http.port());
+      assertThat(
+              httpClient
+                  .send(
+                      HttpRequest.newBuilder(base.resolve("/readyz")).build(),
+                      BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(200);
+      eventually(
+          () -> {
+            String metrics;
+            try {
+              metrics =
+                  httpClient
+                      .send(
+                          HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                          BodyHandlers.ofString())
+                      .body();
+            } catch (java.io.IOException | InterruptedException e) {
+              throw new AssertionError(e);
+            }
+            assertThat(metrics)
                 .contains("operator_sdk_reconciliations_started_total")
                 .contains("operator_sdk_reconciliations_success_total")
-                .doesNotContain("resource_name=\"counted\"")
-                .contains("operator_sdk_controllers_execution_reconcile_seconds"));
+                .contains("operator_sdk_controllers_execution_reconcile_seconds")
+                .as("no per-resource series")
+                .doesNotContain("resource_name=\"counted\"");
+          });
+    }
   }
 
   /** A merge patch without resourceVersion, as kubectl patch and kubectl scale send. */
