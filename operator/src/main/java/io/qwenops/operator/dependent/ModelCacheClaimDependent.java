@@ -36,4 +36,10 @@ public class ModelCacheClaimDependent
       QwenDeployment primary, Context<QwenDeployment> context) {
     return new ResourceID(Names.modelCacheClaim(primary), primary.getMetadata().getNamespace());
   }
+
+  @Override
+  protected void addReferenceHandlingMetadata(
+      PersistentVolumeClaim target, QwenDeployment primary) {
+    ControllerReference.set(target, primary);
+  }
 }

@@ -106,9 +106,14 @@ class OperatorAgainstMockClusterTest {
   static void assertOwnedBy(HasMetadata owned, QwenDeployment owner) {
     assertThat(owned.getMetadata().getOwnerReferences())
         .as("owner references let the garbage collector delete it with the QwenDeployment")
-        .extracting(OwnerReference::getUid, OwnerReference::getKind)
+        .extracting(
+            OwnerReference::getUid,
+            OwnerReference::getKind,
+            OwnerReference::getController,
+            OwnerReference::getBlockOwnerDeletion)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(owner.getMetadata().getUid(), "QwenDeployment"));
+            org.assertj.core.groups.Tuple.tuple(
+                owner.getMetadata().getUid(), "QwenDeployment", true, true));
     assertThat(owned.getMetadata().getLabels())
         .containsEntry("app.kubernetes.io/instance", owner.getMetadata().getName())
         .containsEntry("app.kubernetes.io/managed-by", "qwenops-operator")
