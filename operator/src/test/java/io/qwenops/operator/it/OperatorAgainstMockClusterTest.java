@@ -386,6 +386,16 @@ class OperatorAgainstMockClusterTest {
           assertThat(now.getStatus().getSelector())
               .isEqualTo("app.kubernetes.io/name=qwen-inference,app.kubernetes.io/instance=qwen");
         });
+    assertThat(
+            client
+                .resources(QwenDeployment.class)
+                .inNamespace(ns)
+                .withName("qwen")
+                .scale()
+                .getSpec()
+                .getReplicas())
+        .as("GET .../scale, as kubectl and an HPA read it")
+        .isEqualTo(3);
 
     patchSpec(ns, "qwen", "{\"spec\":{\"replicas\":1}}");
     eventually(
