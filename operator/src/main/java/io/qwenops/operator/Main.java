@@ -32,7 +32,14 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
-    OperatorSettings settings = OperatorSettings.fromEnv(System.getenv());
+    OperatorSettings settings;
+    try {
+      settings = OperatorSettings.fromEnv(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     if (settings.leaderElection() && settings.leaseNamespace() == null) {
       System.err.println(
           "Leader election needs the operator's namespace: set QWENOPS_OPERATOR_NAMESPACE (or"

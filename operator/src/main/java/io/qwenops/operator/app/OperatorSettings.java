@@ -46,10 +46,10 @@ public record OperatorSettings(
         env.getOrDefault("QWENOPS_LEASE_NAME", DEFAULT_LEASE_NAME),
         env.getOrDefault("QWENOPS_OPERATOR_NAMESPACE", env.get("POD_NAMESPACE")),
         env.getOrDefault("POD_NAME", hostnameOrRandom()),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("QWENOPS_LEASE_SECONDS", "15"))),
+        Duration.ofSeconds(positive(env, "QWENOPS_LEASE_SECONDS", 15)),
         true,
-        Integer.parseInt(env.getOrDefault("QWENOPS_HTTP_PORT", "8080")),
-        Integer.parseInt(env.getOrDefault("QWENOPS_RECONCILE_THREADS", "10")));
+        positive(env, "QWENOPS_HTTP_PORT", 8080),
+        positive(env, "QWENOPS_RECONCILE_THREADS", 10));
   }
 
   /** Settings for a single in-process operator (tests, the benchmark): no lease, no HTTP port. */
@@ -64,6 +64,22 @@ public record OperatorSettings(
         false,
         0,
         reconcileThreads);
+  }
+
+  private static int positive(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed > 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(name + "=" + value + " is not a positive whole number");
   }
 
   private static String hostnameOrRandom() {
