@@ -32,6 +32,7 @@ import io.qwenops.operator.status.StatusAggregator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -144,10 +145,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
             .deployment(context.getSecondaryResource(Deployment.class))
             .pods(context.getSecondaryResources(Pod.class))
             .build(previous, now);
-    Instant brokenSince =
-        sameProblem && before.getLastTransitionTime() != null
-            ? Instant.parse(before.getLastTransitionTime())
-            : now;
+    Instant brokenSince = sameProblem ? since(before, now) : now;
     Duration wait = backoff.next(Duration.between(brokenSince, now));
     return patchIfChanged(qd, previous, status).rescheduleAfter(wait);
   }
@@ -170,6 +168,16 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
             clock.instant());
     qd.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(qd);
+  }
+
+  private static Instant since(Condition condition, Instant fallback) {
+    try {
+      return condition.getLastTransitionTime() == null
+          ? fallback
+          : Instant.parse(condition.getLastTransitionTime());
+    } catch (DateTimeParseException e) {
+      return fallback;
+    }
   }
 
   private static boolean isNotFound(Throwable e) {
