@@ -23,8 +23,23 @@ public final class Main {
 
   private Main() {}
 
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
   public static void main(String[] args) throws Exception {
-    OperatorSettings settings = OperatorSettings.fromEnv(System.getenv());
+    OperatorSettings settings;
+    try {
+      settings = OperatorSettings.fromEnv(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     if (settings.leaderElection() && settings.leaseNamespace() == null) {
       System.err.println(
           "Leader election needs the operator's namespace: set QWENOPS_OPERATOR_NAMESPACE (or"
@@ -53,7 +68,17 @@ public final class Main {
                   http.close();
                   client.close();
                 }));
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // Without this the HTTP server's thread would keep a useless process alive.
+      LOG.error(
+          "could not start: {} (is the Kubernetes API reachable, and is the QwenDeployment CRD"
+              + " from crds/ installed?)",
+          rootMessage(e),
+          e);
+      System.exit(1);
+    }
     LOG.info(
         "QwenOps operator started; namespaces={}, leaderElection={}, health and metrics on :{}",
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),

@@ -11,6 +11,7 @@ import io.qwenops.operator.reconciler.KubernetesClusterLookup;
 import io.qwenops.operator.reconciler.QwenDeploymentReconciler;
 import io.qwenops.operator.reconciler.SpecValidator;
 import java.time.Clock;
+import java.time.Duration;
 
 /** Wires the reconciler into a JOSDK Operator; Main and the tests build it the same way. */
 public final class QwenOperator {
@@ -26,7 +27,11 @@ public final class QwenOperator {
         new Operator(
             o -> {
               o.withKubernetesClient(client)
-                  .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build())
+                  .withMetrics(
+                      MicrometerMetrics.newMicrometerMetricsBuilder(registry)
+                          // Per-controller series only: per-resource tags would grow without bound.
+                          .notCollectingMetricsPerResource()
+                          .build())
                   .withConcurrentReconciliationThreads(settings.reconcileThreads())
                   // Plain updates with JOSDK's JSON matcher: predictable against any API server,
                   // and a manual edit of an owned object is seen as drift and put back.
@@ -34,9 +39,17 @@ public final class QwenOperator {
                   .withUseSSAToPatchPrimaryResource(false)
                   .withCloseClientOnStop(false);
               if (settings.leaderElection()) {
+                Duration lease = settings.leaseDuration();
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        settings.leaseName(), settings.leaseNamespace()));
+                        settings.leaseName(),
+                        settings.leaseNamespace(),
+                        lease,
+                        lease.multipliedBy(2).dividedBy(3),
+                        lease.dividedBy(5),
+                        settings.leaseIdentity(),
+                        null,
+                        settings.exitOnLostLease()));
               }
             });
     Clock clock = Clock.systemUTC();

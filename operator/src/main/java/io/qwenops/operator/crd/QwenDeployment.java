@@ -31,9 +31,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.DATE)
 public class QwenDeployment extends CustomResource<QwenDeploymentSpec, QwenDeploymentStatus>
     implements Namespaced {
-
-  @Override
-  protected QwenDeploymentStatus initStatus() {
-    return new QwenDeploymentStatus();
-  }
+  // No initStatus(): an absent status must stay null in Java. An empty one made up here would
+  // turn the operator's first status patch into "add /status/conditions" against a server
+  // object that has no /status, which the API server rejects.
 }

@@ -22,4 +22,9 @@ public class DisruptionBudgetDependent
   protected PodDisruptionBudget desired(QwenDeployment primary, Context<QwenDeployment> context) {
     return DesiredDisruptionBudget.of(primary);
   }
+
+  @Override
+  protected void addReferenceHandlingMetadata(PodDisruptionBudget target, QwenDeployment primary) {
+    ControllerReference.set(target, primary);
+  }
 }

@@ -22,4 +22,9 @@ public class InferenceDeploymentDependent
   protected Deployment desired(QwenDeployment primary, Context<QwenDeployment> context) {
     return DesiredDeployment.of(primary);
   }
+
+  @Override
+  protected void addReferenceHandlingMetadata(Deployment target, QwenDeployment primary) {
+    ControllerReference.set(target, primary);
+  }
 }

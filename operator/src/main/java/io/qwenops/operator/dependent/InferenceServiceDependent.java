@@ -22,4 +22,9 @@ public class InferenceServiceDependent
   protected Service desired(QwenDeployment primary, Context<QwenDeployment> context) {
     return DesiredService.of(primary);
   }
+
+  @Override
+  protected void addReferenceHandlingMetadata(Service target, QwenDeployment primary) {
+    ControllerReference.set(target, primary);
+  }
 }

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.desired.DesiredModelCacheClaim;
 import io.qwenops.operator.naming.Names;
@@ -27,5 +28,18 @@ public class ModelCacheClaimDependent
   @Override
   protected PersistentVolumeClaim desired(QwenDeployment primary, Context<QwenDeployment> context) {
     return DesiredModelCacheClaim.of(primary);
+  }
+
+  /** Named without desired(): when the cache is switched off the claim must still be found. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(
+      QwenDeployment primary, Context<QwenDeployment> context) {
+    return new ResourceID(Names.modelCacheClaim(primary), primary.getMetadata().getNamespace());
+  }
+
+  @Override
+  protected void addReferenceHandlingMetadata(
+      PersistentVolumeClaim target, QwenDeployment primary) {
+    ControllerReference.set(target, primary);
   }
 }

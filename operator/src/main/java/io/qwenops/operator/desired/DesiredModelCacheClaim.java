@@ -24,7 +24,7 @@ public final class DesiredModelCacheClaim {
         .withAccessModes(cache.getAccessMode())
         .withStorageClassName(cache.getStorageClassName())
         .withNewResources()
-        .withRequests(Map.of("storage", cache.getSize()))
+        .withRequests(cache.getSize() == null ? Map.of() : Map.of("storage", cache.getSize()))
         .endResources()
         .endSpec()
         .build();

@@ -19,6 +19,7 @@ final class ExporterContainer {
   private ExporterContainer() {}
 
   static Container build(QwenDeploymentSpec spec) {
+    String interval = Long.toString(spec.getExporter().intervalMillis());
     return new ContainerBuilder()
         .withName(PodContract.EXPORTER_CONTAINER)
         .withImage(spec.getImages().getExporter())
@@ -29,10 +30,12 @@ final class ExporterContainer {
             fieldRef("NODE_NAME", "spec.nodeName"),
             new EnvVar("NVIDIA_VISIBLE_DEVICES", "all", null),
             new EnvVar(PodContract.ENV_GPU_UUIDS_FILE, PodContract.GPU_UUIDS_FILE, null),
+            new EnvVar(PodContract.ENV_INTERVAL_MS, interval, null),
+            // The name gpu-exporter reads; QWENOPS_INTERVAL_MS is the name agreed in the issue.
+            new EnvVar(PodContract.ENV_EXPORTER_INTERVAL_MS, interval, null),
+            // Its metrics' container label: whose GPUs these are.
             new EnvVar(
-                PodContract.ENV_INTERVAL_MS,
-                Long.toString(spec.getExporter().intervalMillis()),
-                null))
+                PodContract.ENV_EXPORTER_CONTAINER_NAME, PodContract.INFERENCE_CONTAINER, null))
         .addNewPort()
         .withName(PodContract.TELEMETRY_PORT_NAME)
         .withContainerPort(PodContract.TELEMETRY_PORT)

@@ -45,6 +45,11 @@ public final class PodContract {
   public static final String ENV_MODEL_CACHE_DIR = "QWENOPS_MODEL_CACHE_DIR";
   public static final String ENV_GPU_UUIDS_FILE = "QWENOPS_GPU_UUIDS_FILE";
   public static final String ENV_INTERVAL_MS = "QWENOPS_INTERVAL_MS";
+  public static final String ENV_EXPORTER_INTERVAL_MS = "QWENOPS_EXPORTER_INTERVAL_MS";
+  public static final String ENV_EXPORTER_CONTAINER_NAME = "QWENOPS_CONTAINER_NAME";
+
+  /** gpu-exporter refuses faster sampling. */
+  public static final long MIN_EXPORTER_INTERVAL_MS = 100;
 
   public static final String DEFAULT_HF_TOKEN_KEY = "token";
   public static final String DEFAULT_API_KEY_KEY = "api-key";

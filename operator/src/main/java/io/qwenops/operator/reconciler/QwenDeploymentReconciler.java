@@ -32,6 +32,7 @@ import io.qwenops.operator.status.StatusAggregator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -144,10 +145,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
             .deployment(context.getSecondaryResource(Deployment.class))
             .pods(context.getSecondaryResources(Pod.class))
             .build(previous, now);
-    Instant brokenSince =
-        sameProblem && before.getLastTransitionTime() != null
-            ? Instant.parse(before.getLastTransitionTime())
-            : now;
+    Instant brokenSince = sameProblem ? since(before, now) : now;
     Duration wait = backoff.next(Duration.between(brokenSince, now));
     return patchIfChanged(qd, previous, status).rescheduleAfter(wait);
   }
@@ -159,23 +157,27 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
       // Deleted while we worked: nothing left to report on.
       return ErrorStatusUpdateControl.<QwenDeployment>noStatusUpdate().withNoRetry();
     }
-    // JOSDK retries with backoff; the condition tells the user why nothing changes meanwhile.
-    QwenDeploymentStatus previous = qd.getStatus();
+    // JOSDK retries with backoff. Only Degraded changes: the pods may well be serving, and
+    // Ready should keep saying so.
     QwenDeploymentStatus status =
-        new StatusAggregator(qd)
-            .specProblem(
-                new SpecProblem(
-                    ConditionTypes.REASON_RECONCILE_ERROR, String.valueOf(e.getMessage())))
-            .deployment(Optional.empty())
-            .build(previous, clock.instant());
-    if (previous != null) {
-      status.setPods(previous.getPods());
-      status.setReplicas(previous.getReplicas());
-      status.setReadyReplicas(previous.getReadyReplicas());
-      status.setReady(previous.getReady());
-    }
+        StatusAggregator.degradedOnly(
+            qd,
+            qd.getStatus(),
+            ConditionTypes.REASON_RECONCILE_ERROR,
+            "reconcile failed, retrying: " + e.getMessage(),
+            clock.instant());
     qd.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(qd);
+  }
+
+  private static Instant since(Condition condition, Instant fallback) {
+    try {
+      return condition.getLastTransitionTime() == null
+          ? fallback
+          : Instant.parse(condition.getLastTransitionTime());
+    } catch (DateTimeParseException e) {
+      return fallback;
+    }
   }
 
   private static boolean isNotFound(Throwable e) {

@@ -2,6 +2,7 @@ package io.qwenops.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.qwenops.operator.crd.EngineSpec;
+import io.qwenops.operator.crd.ExporterSpec;
 import io.qwenops.operator.crd.ModelCacheSpec;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.crd.SecretKeyRef;
@@ -38,6 +39,7 @@ public final class SpecValidator {
     Optional<SpecProblem> found =
         firstOf(
             () -> checkEngine(qd.getSpec().getEngine()),
+            () -> checkExporter(qd.getSpec().getExporter()),
             () -> checkCache(namespace, qd.getSpec().getModelCache()),
             () -> checkModelClaim(namespace, source),
             () ->
@@ -66,6 +68,25 @@ public final class SpecValidator {
               + ") must be at least engine.maxNumSeqs ("
               + engine.getMaxNumSeqs()
               + ")");
+    }
+    return Optional.empty();
+  }
+
+  private Optional<SpecProblem> checkExporter(ExporterSpec exporter) {
+    String interval = exporter.getInterval() == null ? "500ms" : exporter.getInterval();
+    if (!interval.matches("[0-9]+(ms|s)")) {
+      return problem(
+          "InvalidExporterInterval",
+          "exporter.interval '" + interval + "' is not understood: use e.g. 500ms or 1s");
+    }
+    if (exporter.intervalMillis() < PodContract.MIN_EXPORTER_INTERVAL_MS) {
+      return problem(
+          "InvalidExporterInterval",
+          "exporter.interval "
+              + interval
+              + " is faster than the gpu-exporter samples: use at least "
+              + PodContract.MIN_EXPORTER_INTERVAL_MS
+              + "ms");
     }
     return Optional.empty();
   }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.qwenops.operator.crd.PodSummary;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.crd.QwenDeploymentStatus;
@@ -119,6 +120,41 @@ public final class StatusAggregator {
     }
     List<Condition> before = previous == null ? null : previous.getConditions();
     status.setConditions(ConditionMerger.merge(before, next, generation, now));
+    return status;
+  }
+
+  /**
+   * The previous status with only Degraded set (to True, with this reason): for failures that say
+   * nothing about the pods, such as an API error while reconciling.
+   */
+  public static QwenDeploymentStatus degradedOnly(
+      QwenDeployment qd,
+      QwenDeploymentStatus previous,
+      String reason,
+      String message,
+      Instant now) {
+    QwenDeploymentStatus status =
+        previous == null ? new QwenDeploymentStatus() : Serialization.clone(previous);
+    if (status.getEndpoint() == null) {
+      status.setEndpoint(Names.endpoint(qd));
+      status.setSelector(Names.selector(qd));
+    }
+    List<Condition> before = status.getConditions() == null ? List.of() : status.getConditions();
+    List<Condition> next = new ArrayList<>();
+    for (Condition c : before) {
+      if (!ConditionTypes.DEGRADED.equals(c.getType())) {
+        next.add(c);
+      }
+    }
+    long generation =
+        qd.getMetadata().getGeneration() == null ? 0 : qd.getMetadata().getGeneration();
+    next.addAll(
+        ConditionMerger.merge(
+            before,
+            List.of(condition(ConditionTypes.DEGRADED, true, reason, message)),
+            generation,
+            now));
+    status.setConditions(next);
     return status;
   }
 

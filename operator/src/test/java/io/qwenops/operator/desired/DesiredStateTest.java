@@ -144,7 +144,10 @@ class DesiredStateTest {
         .containsEntry("QWENOPS_MAX_MODEL_LEN", "4096")
         .containsEntry("QWENOPS_MAX_NUM_BATCHED_TOKENS", "2048")
         .containsEntry("QWENOPS_GPU_MEMORY_UTILIZATION", "0.5");
-    assertThat(plainEnv(container(d, "gpu-exporter"))).containsEntry("QWENOPS_INTERVAL_MS", "2000");
+    assertThat(plainEnv(container(d, "gpu-exporter")))
+        .containsEntry("QWENOPS_INTERVAL_MS", "2000")
+        .containsEntry("QWENOPS_EXPORTER_INTERVAL_MS", "2000")
+        .containsEntry("QWENOPS_CONTAINER_NAME", "inference");
   }
 
   @Test

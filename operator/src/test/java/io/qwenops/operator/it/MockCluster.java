@@ -2,17 +2,20 @@ package io.qwenops.operator.it;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 
 /**
  * fabric8's mock API server in CRUD mode with our generated CRD installed: the stand-in for a
@@ -20,16 +23,24 @@ import java.util.List;
  */
 final class MockCluster implements AutoCloseable {
 
+  /** The mock server logs every request at INFO; keep a reference so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   final KubernetesMockServer server;
   final KubernetesClient client;
 
   MockCluster() {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    // CRUD mode with expectations first (the mixed dispatcher): tests may add a few answers
+    // the CRUD store cannot give, such as access reviews.
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
             false);
     server.init();
     client = server.createClient();

@@ -20,15 +20,19 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.qwenops.operator.app.HttpEndpoints;
 import io.qwenops.operator.app.OperatorSettings;
 import io.qwenops.operator.app.QwenOperator;
 import io.qwenops.operator.crd.ModelCacheType;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +52,7 @@ class OperatorAgainstMockClusterTest {
     cluster = new MockCluster();
     client = cluster.client;
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    OperatorSettings settings = new OperatorSettings(Set.of(), false, "unused", null, 0, 4);
+    OperatorSettings settings = OperatorSettings.standalone(4);
     operator =
         QwenOperator.create(
             client,
@@ -102,9 +106,14 @@ class OperatorAgainstMockClusterTest {
   static void assertOwnedBy(HasMetadata owned, QwenDeployment owner) {
     assertThat(owned.getMetadata().getOwnerReferences())
         .as("owner references let the garbage collector delete it with the QwenDeployment")
-        .extracting(OwnerReference::getUid, OwnerReference::getKind)
+        .extracting(
+            OwnerReference::getUid,
+            OwnerReference::getKind,
+            OwnerReference::getController,
+            OwnerReference::getBlockOwnerDeletion)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(owner.getMetadata().getUid(), "QwenDeployment"));
+            org.assertj.core.groups.Tuple.tuple(
+                owner.getMetadata().getUid(), "QwenDeployment", true, true));
     assertThat(owned.getMetadata().getLabels())
         .containsEntry("app.kubernetes.io/instance", owner.getMetadata().getName())
         .containsEntry("app.kubernetes.io/managed-by", "qwenops-operator")
@@ -377,6 +386,16 @@ class OperatorAgainstMockClusterTest {
           assertThat(now.getStatus().getSelector())
               .isEqualTo("app.kubernetes.io/name=qwen-inference,app.kubernetes.io/instance=qwen");
         });
+    assertThat(
+            client
+                .resources(QwenDeployment.class)
+                .inNamespace(ns)
+                .withName("qwen")
+                .scale()
+                .getSpec()
+                .getReplicas())
+        .as("GET .../scale, as kubectl and an HPA read it")
+        .isEqualTo(3);
 
     patchSpec(ns, "qwen", "{\"spec\":{\"replicas\":1}}");
     eventually(
@@ -526,6 +545,45 @@ class OperatorAgainstMockClusterTest {
     left.addAll(client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
     left.addAll(client.persistentVolumeClaims().inNamespace(ns).list().getItems());
     assertThat(left).hasSize(3).allSatisfy(o -> assertOwnedBy(o, created));
+  }
+
+  @Test
+  void readyzAndMetricsAsMainServesThem() throws Exception {
+    String ns = freshNamespace();
+    apply(Fixtures.qwen(ns, "counted", "hf://Qwen/Qwen2.5-0.5B-Instruct", 1));
+    eventually(() -> assertThat(deployment(ns, "counted")).isNotNull());
+    try (HttpEndpoints http =
+        new HttpEndpoints(0, () -> operator.getRuntimeInfo().isStarted(), registry).start()) {
+      HttpClient httpClient = HttpClient.newHttpClient();
+      URI base = URI.create("http://127.0.0.1:" + http.port());
+      assertThat(
+              httpClient
+                  .send(
+                      HttpRequest.newBuilder(base.resolve("/readyz")).build(),
+                      BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(200);
+      eventually(
+          () -> {
+            String metrics;
+            try {
+              metrics =
+                  httpClient
+                      .send(
+                          HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+                          BodyHandlers.ofString())
+                      .body();
+            } catch (java.io.IOException | InterruptedException e) {
+              throw new AssertionError(e);
+            }
+            assertThat(metrics)
+                .contains("operator_sdk_reconciliations_started_total")
+                .contains("operator_sdk_reconciliations_success_total")
+                .contains("operator_sdk_controllers_execution_reconcile_seconds")
+                .as("no per-resource series")
+                .doesNotContain("resource_name=\"counted\"");
+          });
+    }
   }
 
   /** A merge patch without resourceVersion, as kubectl patch and kubectl scale send. */

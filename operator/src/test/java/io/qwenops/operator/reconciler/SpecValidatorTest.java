@@ -128,6 +128,17 @@ class SpecValidatorTest {
   }
 
   @Test
+  void exporterIntervalMustBeReadableAndNotBelowWhatTheExporterAccepts() {
+    QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    qd.getSpec().getExporter().setInterval("50ms");
+    assertThat(validator.validate(qd).orElseThrow().message()).contains("at least 100ms");
+    qd.getSpec().getExporter().setInterval("half a second");
+    assertThat(reason(qd)).isEqualTo("InvalidExporterInterval");
+    qd.getSpec().getExporter().setInterval("1s");
+    assertThat(reason(qd)).isEqualTo("valid");
+  }
+
+  @Test
   void backoffGrowsWithHowLongTheSpecHasBeenBrokenAndIsCapped() {
     InvalidSpecBackoff backoff = InvalidSpecBackoff.standard();
     assertThat(backoff.next(Duration.ZERO)).isEqualTo(Duration.ofSeconds(10));

@@ -230,4 +230,26 @@ class StatusAggregatorTest {
     assertThat(s.getPods().get(1).getGpuUuids()).containsExactly("GPU-1", "GPU-2");
     assertThat(s.getPods().get(1).getNode()).isEqualTo("node-b");
   }
+
+  @Test
+  void anApiErrorOnlyMarksDegradedAndKeepsWhatThePodsSay() {
+    QwenDeploymentStatus serving =
+        new StatusAggregator(qwen(1))
+            .deployment(deployment())
+            .pods(List.of(pod("a", true)))
+            .build(null, T0);
+    QwenDeploymentStatus failed =
+        StatusAggregator.degradedOnly(
+            qwen(1), serving, "ReconcileError", "reconcile failed, retrying: 500", T1);
+    assertThat(find(failed, "Ready").getStatus()).isEqualTo("True");
+    assertThat(find(failed, "Ready").getLastTransitionTime()).isEqualTo(T0.toString());
+    assertThat(find(failed, "Degraded").getStatus()).isEqualTo("True");
+    assertThat(find(failed, "Degraded").getReason()).isEqualTo("ReconcileError");
+    assertThat(find(failed, "Degraded").getLastTransitionTime()).isEqualTo(T1.toString());
+    assertThat(failed.getReady()).isEqualTo("1/1");
+    assertThat(failed.getPods()).hasSize(1);
+    assertThat(find(serving, "Degraded").getStatus())
+        .as("the previous status is not modified")
+        .isEqualTo("False");
+  }
 }
