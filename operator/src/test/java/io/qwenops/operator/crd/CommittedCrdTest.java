@@ -54,7 +54,8 @@ class CommittedCrdTest {
     assertThat(version.getSubresources().getStatus()).isNotNull();
     assertThat(version.getAdditionalPrinterColumns())
         .extracting(c -> c.getName() + "=" + c.getJsonPath())
-        .containsExactlyInAnyOrder(
+        .as("kubectl get qd shows Model, Ready, Endpoint, Age in that order")
+        .containsExactly(
             "Model=.spec.model.source",
             "Ready=.status.ready",
             "Endpoint=.status.endpoint",
