@@ -52,6 +52,11 @@ public final class ExporterBenchmark {
   private static final int CLIENTS = Integer.getInteger("bench.clients", 200);
   private static final int LOAD_SECONDS = Integer.getInteger("bench.seconds", 60);
   private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 20);
+
+  /** The JVM flags the sidecar image is meant to run with (see gpu-exporter/README.md). */
+  private static final String EXPORTER_JVM_FLAGS =
+      System.getProperty("bench.jvm", "-XX:+UseSerialGC -Xmx128m -Xss512k");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static void main(String[] args) throws Exception {
@@ -125,23 +130,27 @@ public final class ExporterBenchmark {
     try (ServerSocket probe = new ServerSocket(0)) {
       port = probe.getLocalPort();
     }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.addAll(List.of(EXPORTER_JVM_FLAGS.trim().split("\\s+")));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.qwenops.exporter.Main",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(port),
+            "--nvml-library",
+            library.toString(),
+            "--gpu-filter",
+            "off",
+            "--connect-history-seconds",
+            "0"));
     Process exporter =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.qwenops.exporter.Main",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                Integer.toString(port),
-                "--nvml-library",
-                library.toString(),
-                "--gpu-filter",
-                "off",
-                "--connect-history-seconds",
-                "0")
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
@@ -160,6 +169,7 @@ public final class ExporterBenchmark {
       }
       Thread.sleep(TimeUnit.SECONDS.toMillis(WARMUP_SECONDS)); // JIT and connections settle
       gaps.clear();
+      frames.set(0);
       long cpuBefore = processCpuNanos(exporter.pid());
       JsonNode first = getJson(http, port, "/api/gpu");
       Thread.sleep(TimeUnit.SECONDS.toMillis(LOAD_SECONDS));
@@ -206,7 +216,11 @@ public final class ExporterBenchmark {
               "exporter resident memory (VmRSS) with " + CLIENTS + " clients",
               rssKb / 1024 + " MiB",
               ""));
-      lines.add(row("frames delivered to clients in the run", frames.get() + "", ""));
+      lines.add(
+          row(
+              "sample frames delivered in the measured window",
+              frames.get() + " (of " + ticks * CLIENTS + " ticks × clients)",
+              ""));
     } finally {
       exporter.destroy();
       exporter.waitFor(10, TimeUnit.SECONDS);
@@ -336,30 +350,29 @@ public final class ExporterBenchmark {
   }
 
   private static String section(List<String> rows, String load) {
-    List<String> out = new ArrayList<>();
-    out.add(BEGIN);
-    out.add("## gpu-exporter");
-    out.add("");
-    out.add(
-        "Command: `./mvnw -pl gpu-exporter test-compile exec:exec@bench` (tool: `io.qwenops.exporter.bench.ExporterBenchmark`");
-    out.add(
-        "in the module's test sources). 8 GPUs served by the fake `libnvidia-ml.so` (PCIe reads block 20 ms each, on");
-    out.add(
-        "their own thread), 500 ms interval. The fake answers in nanoseconds where the real driver takes microseconds per");
-    out.add(
-        "call, so the tick figures are the exporter's own overhead. Run "
-            + Instant.now().toString().substring(0, 16)
-            + "Z on "
-            + Runtime.getRuntime().availableProcessors()
-            + " cores, Java "
-            + Runtime.version()
-            + ".");
-    out.add("");
-    out.add("| measure | result | target |");
-    out.add("|---|---|---|");
-    out.addAll(rows);
-    out.add(END);
-    return String.join("\n", out);
+    String intro =
+        """
+        ## gpu-exporter
+
+        Command: `./mvnw -pl gpu-exporter test-compile exec:exec@bench` (tool:
+        `io.qwenops.exporter.bench.ExporterBenchmark` in the module's test sources). %d GPUs served by the fake
+        `libnvidia-ml.so` (PCIe reads block 20 ms each, on their own thread), 500 ms interval. The fake answers in
+        nanoseconds where the real driver takes microseconds per call, so the tick figures are the exporter's own
+        overhead. The exporter runs in its own JVM (`%s`); the %d clients run in the benchmark's JVM on the same
+        cores. Run %sZ on %d cores, Java %s, %s.
+
+        | measure | result | target |
+        |---|---|---|
+        """
+            .formatted(
+                GPUS,
+                EXPORTER_JVM_FLAGS,
+                CLIENTS,
+                Instant.now().toString().substring(0, 16),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version(),
+                load);
+    return BEGIN + "\n" + intro + String.join("\n", rows) + "\n" + END;
   }
 
   private static void write(Path report, String section) throws Exception {

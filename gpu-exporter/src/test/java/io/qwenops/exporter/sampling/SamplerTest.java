@@ -100,16 +100,20 @@ class SamplerTest {
   @Test
   void powerComesFromTheEnergyCounterBetweenTicks() throws Exception {
     Sampler sampler = sampler("gpus=1");
-    GpuReading first = sampler.tick().gpus().get(0);
+    Sample firstSample = sampler.tick();
     Thread.sleep(500);
-    GpuReading second = sampler.tick().gpus().get(0);
+    Sample secondSample = sampler.tick();
+    GpuReading first = firstSample.gpus().get(0);
+    GpuReading second = secondSample.gpus().get(0);
     assertThat(first.powerSource())
         .isEqualTo(GpuReading.PowerSource.energy); // after the probe read
     assertThat(second.powerSource()).isEqualTo(GpuReading.PowerSource.energy);
     // The fake's energy is the exact integral of its 100..500 W power curve.
     assertThat(second.powerWatts()).isBetween(100.0, 500.0);
+    // Power is the energy delta over the time between the two ticks.
     double elapsed = (second.energyJoules() - first.energyJoules()) / second.powerWatts();
-    assertThat(elapsed).isCloseTo(0.5, within(0.2));
+    assertThat(elapsed)
+        .isCloseTo((secondSample.monoMs() - firstSample.monoMs()) / 1000.0, within(0.1));
   }
 
   @Test
