@@ -10,6 +10,8 @@
  *   pcie_not_supported=1       PCIe throughput answers NOT_SUPPORTED
  *   fan_not_supported=1        fan speed answers NOT_SUPPORTED
  *   ecc_not_supported=1        ECC counters answer NOT_SUPPORTED
+ *   memory_v2_not_supported=1  nvmlDeviceGetMemoryInfo_v2 answers NOT_SUPPORTED (v1 still works)
+ *   xid_not_supported_gpu=I    GPU I cannot register for XID events
  *   lost_gpu=I                 GPU I answers GPU_IS_LOST ...
  *   lost_after_calls=N         ... once N calls were made on it (default 0: from the first call)
  *   processes=N                compute processes per GPU (default 2)
@@ -104,6 +106,8 @@ static struct {
   int pcie_not_supported;
   int fan_not_supported;
   int ecc_not_supported;
+  int memory_v2_not_supported;
+  int xid_not_supported_gpu;
   int lost_gpu;
   long long lost_after_calls;
   int processes;
@@ -140,6 +144,7 @@ static void config_defaults(void) {
   cfg.processes = 2;
   cfg.pcie_delay_ms = 20;
   cfg.xid_gpu = -1;
+  cfg.xid_not_supported_gpu = -1;
   snprintf(cfg.uuid_prefix, sizeof cfg.uuid_prefix, "GPU-00000000-fake-4000-8000-0000000000");
 }
 
@@ -150,6 +155,8 @@ static void config_line(const char *key, const char *value) {
   else if (!strcmp(key, "pcie_not_supported")) cfg.pcie_not_supported = (int)v;
   else if (!strcmp(key, "fan_not_supported")) cfg.fan_not_supported = (int)v;
   else if (!strcmp(key, "ecc_not_supported")) cfg.ecc_not_supported = (int)v;
+  else if (!strcmp(key, "memory_v2_not_supported")) cfg.memory_v2_not_supported = (int)v;
+  else if (!strcmp(key, "xid_not_supported_gpu")) cfg.xid_not_supported_gpu = (int)v;
   else if (!strcmp(key, "lost_gpu")) cfg.lost_gpu = (int)v;
   else if (!strcmp(key, "lost_after_calls")) cfg.lost_after_calls = v;
   else if (!strcmp(key, "processes")) cfg.processes = (int)v;
@@ -312,6 +319,7 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *mem) {
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (!mem) return NVML_ERROR_INVALID_ARGUMENT;
+  if (cfg.memory_v2_not_supported) return NVML_ERROR_NOT_SUPPORTED;
   if (mem->version != ((unsigned int)sizeof(nvmlMemory_v2_t) | (2u << 24))) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
   mem->total = total_memory();
   mem->reserved = reserved_memory();
@@ -471,6 +479,7 @@ nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t d, unsigned long long types, 
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (set != &event_set) return NVML_ERROR_INVALID_ARGUMENT;
+  if ((int)d->index == cfg.xid_not_supported_gpu) return NVML_ERROR_NOT_SUPPORTED;
   if (types & 0x8ULL) set->registered[d->index] = 1;
   return NVML_SUCCESS;
 }

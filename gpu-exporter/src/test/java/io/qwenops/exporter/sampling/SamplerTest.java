@@ -135,6 +135,24 @@ class SamplerTest {
   }
 
   @Test
+  void fallsBackToTheV1MemoryQueryAndReportsXidSupportPerGpu() {
+    Sampler sampler = sampler("gpus=2", "memory_v2_not_supported=1", "xid_not_supported_gpu=1");
+    Sample sample = sampler.tick();
+    GpuReading gpu0 = sample.gpus().get(0);
+    assertThat(gpu0.memoryTotalBytes()).isEqualTo(80L << 30);
+    assertThat(gpu0.memoryUsedBytes() + gpu0.memoryFreeBytes()).isEqualTo(80L << 30);
+    assertThat(gpu0.memoryReservedBytes()).isNull();
+    assertThat(gpu0.xidCount()).isZero();
+    assertThat(sample.gpus().get(1).xidCount()).isNull();
+    List<GpuInfo> gpus = sampler.topology().gpus();
+    assertThat(gpus.get(0).capabilities())
+        .containsEntry("memory", true)
+        .containsEntry("memoryReserved", false)
+        .containsEntry("xid", true);
+    assertThat(gpus.get(1).capabilities()).containsEntry("xid", false);
+  }
+
+  @Test
   void countsXidErrorsFromNvmlEvents() throws Exception {
     Sampler sampler = sampler("gpus=2", "xid_gpu=1", "xid_code=79", "xid_after_ms=50");
     GpuReading gpu1 = null;
