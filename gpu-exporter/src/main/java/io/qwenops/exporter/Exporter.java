@@ -33,7 +33,16 @@ public final class Exporter implements AutoCloseable {
 
   public static Exporter start(ExporterOptions options) {
     Sampler sampler = sampler(options);
-    ExporterServer server = ExporterServer.start(options, sampler);
+    ExporterServer server;
+    try {
+      server = ExporterServer.start(options, sampler);
+    } catch (RuntimeException e) {
+      sampler.inventory().close();
+      if (sampler.nvml() != null) {
+        sampler.nvml().close();
+      }
+      throw e;
+    }
     sampler.start();
     LOG.info("gpu-exporter listening on port " + server.port());
     return new Exporter(sampler.nvml(), sampler.inventory(), sampler, server);

@@ -1,9 +1,12 @@
 package io.qwenops.exporter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qwenops.exporter.FakeNvml;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +46,22 @@ class DegradedExporterTest {
         assertThat(sample.path("gpus")).isEmpty();
       }
       assertThat(exporter.get("/metrics").body()).doesNotContain("DCGM_FI_DEV_GPU_UTIL");
+    }
+  }
+
+  @Test
+  void aTakenPortIsAClearStartupError() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      assertThatThrownBy(
+              () ->
+                  new RunningExporter(
+                      Map.of(),
+                      "--port",
+                      Integer.toString(taken.getLocalPort()),
+                      "--nvml-library",
+                      dir.resolve("absent.so").toString()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("could not listen on 127.0.0.1:" + taken.getLocalPort());
     }
   }
 
