@@ -42,7 +42,7 @@ record OptionSpec(String name, String env, String defaultValue, String help) {
           "ping-seconds",
           "QWENOPS_EXPORTER_PING_SECONDS",
           "15",
-          "keep-alive ping period on idle WebSocket connections");
+          "WebSocket keep-alive ping period");
   static final OptionSpec SEND_BUFFER_KB =
       new OptionSpec(
           "send-buffer-kb",

@@ -118,11 +118,18 @@ class ClientChannelTest {
   }
 
   @Test
-  void pingsWhenIdle() throws Exception {
+  void pingsPeriodicallyWhetherIdleOrBusy() throws Exception {
     RecordingSession session = new RecordingSession();
     ClientChannel channel = new ClientChannel(session, 4, Duration.ofMillis(50), c -> {});
     channel.start("hello", null, 0);
-    eventually(() -> assertThat(session.pings).isGreaterThanOrEqualTo(2));
+    eventually(() -> assertThat(session.pings).isGreaterThanOrEqualTo(2)); // idle
+    int before = session.pings;
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+    for (int seq = 1; System.nanoTime() < end; seq++) {
+      channel.offer(new ClientChannel.OutFrame(seq, "s" + seq)); // busier than the ping period
+      Thread.sleep(10);
+    }
+    eventually(() -> assertThat(session.pings).isGreaterThanOrEqualTo(before + 2));
     channel.close();
   }
 
