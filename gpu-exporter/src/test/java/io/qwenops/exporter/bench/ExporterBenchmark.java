@@ -120,8 +120,7 @@ public final class ExporterBenchmark {
             hello.getBytes(StandardCharsets.UTF_8).length + " B",
             ""));
     sampler.close();
-    sampler.inventory().close();
-    sampler.nvml().close();
+    sampler.source().close();
   }
 
   /** The exporter in its own JVM, as `java -jar` would run it, with 200 WebSocket clients. */

@@ -33,9 +33,7 @@ class SamplerTest {
     NvmlStatus status =
         new NvmlStatus(true, "fake", nvml.driverVersion(), nvml.nvmlVersion(), null);
     return new Sampler(
-        nvml,
-        status,
-        inventory,
+        new GpuSource(nvml, status, inventory),
         new GpuAllowList(GpuFilterMode.off, "", null, false),
         new SampleHistory(100),
         Duration.ofMillis(100));

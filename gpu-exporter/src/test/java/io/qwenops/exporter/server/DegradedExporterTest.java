@@ -50,6 +50,33 @@ class DegradedExporterTest {
   }
 
   @Test
+  void whenTheDriverAppearsLaterTheStreamSwitchesToItsGpus() throws Exception {
+    Path library = dir.resolve("late/libnvidia-ml.so.1");
+    try (RunningExporter exporter =
+        new RunningExporter(
+            Map.of(),
+            "--nvml-library",
+            library.toString(),
+            "--nvml-retry-seconds",
+            "1",
+            "--gpu-filter",
+            "off")) {
+      try (WsRecorder client = new WsRecorder(exporter.port(), "?historySeconds=0")) {
+        JsonNode hello = client.next(Duration.ofSeconds(5)).json();
+        assertThat(hello.path("nvml").path("available").asBoolean()).isFalse();
+        FakeNvml.install(library.getParent(), "gpus=2");
+        JsonNode attached = client.next("hello", Duration.ofSeconds(10)).json();
+        assertThat(attached.path("nvml").path("available").asBoolean()).isTrue();
+        assertThat(attached.path("reason").isNull()).isTrue();
+        assertThat(attached.path("gpus")).hasSize(2);
+        JsonNode sample = client.next("sample", Duration.ofSeconds(5)).json();
+        assertThat(sample.path("gpus")).hasSize(2);
+      }
+      assertThat(exporter.getJson("/health").path("nvmlAvailable").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
   void aTakenPortIsAClearStartupError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       assertThatThrownBy(
