@@ -49,6 +49,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ExporterBenchmark {
 
   private static final int GPUS = 8;
+  private static final boolean REAL = !System.getProperty("bench.nvml", "").isBlank();
+  private static final String LIBRARY_DESCRIPTION =
+      REAL
+          ? "Real NVML at `" + System.getProperty("bench.nvml") + "`"
+          : GPUS
+              + " GPUs served by the fake `libnvidia-ml.so` (PCIe reads block 20 ms each, on their own"
+              + " thread)";
   private static final int CLIENTS = Integer.getInteger("bench.clients", 200);
   private static final int LOAD_SECONDS = Integer.getInteger("bench.seconds", 60);
   private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup", 20);
@@ -62,7 +69,11 @@ public final class ExporterBenchmark {
   public static void main(String[] args) throws Exception {
     Path report = args.length > 0 ? Path.of(args[0]) : null;
     Path work = Files.createTempDirectory("exporter-bench");
-    Path library = FakeNvml.install(work.resolve("nvml"), "gpus=" + GPUS);
+    // -Dbench.nvml=/path/to/libnvidia-ml.so.1 measures against a real driver instead of the fake.
+    Path library =
+        REAL
+            ? Path.of(System.getProperty("bench.nvml"))
+            : FakeNvml.install(work.resolve("nvml"), "gpus=" + GPUS);
 
     List<String> lines = new ArrayList<>();
     String loadBefore = loadAverage();
@@ -85,6 +96,10 @@ public final class ExporterBenchmark {
             new String[] {"--nvml-library", library.toString(), "--gpu-filter", "off"}, Map.of());
     Sampler sampler = Exporter.sampler(options);
     ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    int gpus = sampler.topology().gpus().size();
+    if (gpus == 0) {
+      throw new IllegalStateException("no GPU to measure: " + sampler.topology().reason());
+    }
     for (int i = 0; i < 3000; i++) { // warm up the JIT
       Frames.json(Frames.sample(sampler.read(System.nanoTime())));
     }
@@ -105,7 +120,7 @@ public final class ExporterBenchmark {
     String hello = Frames.json(Frames.hello(options, sampler.topology()));
     lines.add(
         row(
-            "CPU per tick, NVML reads + sample (8 GPUs)",
+            "CPU per tick, NVML reads + sample (" + gpus + " GPUs)",
             us(median(readNanos)) + " median, " + us(percentile(readNanos, 99)) + " p99",
             "< 1 ms"));
     lines.add(
@@ -113,10 +128,10 @@ public final class ExporterBenchmark {
             "CPU per tick, JSON frame (once, shared by all clients)",
             us(median(serialiseNanos)) + " median, " + us(percentile(serialiseNanos, 99)) + " p99",
             ""));
-    lines.add(row("bytes per `sample` frame (8 GPUs, 2 processes each)", bytes + " B", ""));
+    lines.add(row("bytes per `sample` frame (" + gpus + " GPUs)", bytes + " B", ""));
     lines.add(
         row(
-            "bytes of the `hello` frame (8 GPUs)",
+            "bytes of the `hello` frame (" + gpus + " GPUs)",
             hello.getBytes(StandardCharsets.UTF_8).length + " B",
             ""));
     sampler.close();
@@ -336,8 +351,10 @@ public final class ExporterBenchmark {
     return "| " + what + " | " + measured + " | " + target + " |";
   }
 
-  static final String BEGIN = "<!-- gpu-exporter:begin -->";
-  static final String END = "<!-- gpu-exporter:end -->";
+  /** A real-driver run keeps its own section, beside the fake's. */
+  static final String BEGIN = "<!-- gpu-exporter" + (REAL ? "-real" : "") + ":begin -->";
+
+  static final String END = "<!-- gpu-exporter" + (REAL ? "-real" : "") + ":end -->";
 
   /** The 1-minute load average: other builds on a shared machine inflate jitter. */
   private static String loadAverage() {
@@ -351,20 +368,21 @@ public final class ExporterBenchmark {
   private static String section(List<String> rows, String load) {
     String intro =
         """
-        ## gpu-exporter
+        ## gpu-exporter%s
 
         Command: `./mvnw -pl gpu-exporter test-compile exec:exec@bench` (tool:
-        `io.qwenops.exporter.bench.ExporterBenchmark` in the module's test sources). %d GPUs served by the fake
-        `libnvidia-ml.so` (PCIe reads block 20 ms each, on their own thread), 500 ms interval. The fake answers in
-        nanoseconds where the real driver takes microseconds per call, so the tick figures are the exporter's own
-        overhead. The exporter runs in its own JVM (`%s`); the %d clients run in the benchmark's JVM on the same
-        cores. Run %sZ on %d cores, Java %s, %s.
+        `io.qwenops.exporter.bench.ExporterBenchmark` in the module's test sources; add
+        `-Dbench.nvml=/path/to/libnvidia-ml.so.1` to measure a real driver). %s, 500 ms interval. The fake
+        answers in nanoseconds where the real driver takes microseconds per call, so with the fake the tick figures
+        are the exporter's own overhead. The exporter runs in its own JVM (`%s`); the %d clients run in the
+        benchmark's JVM on the same cores. Run %sZ on %d cores, Java %s, %s.
 
         | measure | result | target |
         |---|---|---|
         """
             .formatted(
-                GPUS,
+                REAL ? " (real NVML)" : "",
+                LIBRARY_DESCRIPTION,
                 EXPORTER_JVM_FLAGS,
                 CLIENTS,
                 Instant.now().toString().substring(0, 16),
