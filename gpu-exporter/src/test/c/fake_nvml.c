@@ -19,6 +19,9 @@
  *   pcie_delay_ms=N            how long a PCIe throughput call blocks (default 20, like the driver)
  *   xid_gpu=I, xid_code=C, xid_after_ms=T   an XID event C on GPU I, T ms after init (once)
  *   uuid_prefix=S              UUIDs are S followed by the index in hex (default GPU-00000000-fake-4000-8000-0000000000)
+ *
+ * Compiled with -DFAKE_NVML_OLD it plays an older driver: the versioned entry points (_v2, _v3, ClocksEventReasons)
+ * are not exported, only the names that preceded them.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -87,6 +90,13 @@ typedef struct {
   unsigned int gpuInstanceId;
   unsigned int computeInstanceId;
 } nvmlEventData_t;
+
+/* Entry points newer drivers add: hidden (but still callable from the old names) in the older-driver build. */
+#ifdef FAKE_NVML_OLD
+#define NEW_ONLY static __attribute__((unused))
+#else
+#define NEW_ONLY
+#endif
 
 #define MAX_GPUS 16
 #define MIB (1024ULL * 1024ULL)
@@ -219,7 +229,7 @@ static unsigned long long used_memory(nvmlDevice_t d) {
   return (unsigned long long)wave(d, 1024.0, 60000.0, 7.0) * MIB;
 }
 
-nvmlReturn_t nvmlInit_v2(void) {
+NEW_ONLY nvmlReturn_t nvmlInit_v2(void) {
   config_load();
   if (cfg.init_error) return cfg.init_error;
   for (int i = 0; i < MAX_GPUS; i++) {
@@ -273,14 +283,14 @@ nvmlReturn_t nvmlSystemGetNVMLVersion(char *version, unsigned int length) {
   return copy_string(version, length, "12.550.54.15-fake");
 }
 
-nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
   if (!initialized) return NVML_ERROR_UNINITIALIZED;
   if (!count) return NVML_ERROR_INVALID_ARGUMENT;
   *count = (unsigned int)cfg.gpus;
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
   if (!initialized) return NVML_ERROR_UNINITIALIZED;
   if (!device || index >= (unsigned int)cfg.gpus) return NVML_ERROR_INVALID_ARGUMENT;
   *device = &gpus[index];
@@ -301,7 +311,7 @@ nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *name, unsigned int length) 
   return copy_string(name, length, "NVIDIA H100 80GB HBM3 (fake)");
 }
 
-nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci) {
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (!pci) return NVML_ERROR_INVALID_ARGUMENT;
@@ -315,7 +325,7 @@ nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci) {
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *mem) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *mem) {
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (!mem) return NVML_ERROR_INVALID_ARGUMENT;
@@ -420,7 +430,7 @@ nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t d, unsigned int *speed) {
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t d, unsigned long long *reasons) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t d, unsigned long long *reasons) {
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (!reasons) return NVML_ERROR_INVALID_ARGUMENT;
@@ -442,7 +452,7 @@ nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t d, int errorType, int coun
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned int *count, nvmlProcessInfo_t *infos) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned int *count, nvmlProcessInfo_t *infos) {
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (!count) return NVML_ERROR_INVALID_ARGUMENT;
@@ -484,7 +494,7 @@ nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t d, unsigned long long types, 
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+NEW_ONLY nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
   if (!initialized) return NVML_ERROR_UNINITIALIZED;
   if (set != &event_set || !data) return NVML_ERROR_INVALID_ARGUMENT;
   int armed = !xid_delivered && cfg.xid_gpu >= 0 && cfg.xid_gpu < cfg.gpus && set->registered[cfg.xid_gpu];
@@ -504,6 +514,19 @@ nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsi
   }
   sleep_ms((long)timeoutms);
   return NVML_ERROR_TIMEOUT;
+}
+
+/* The names older drivers export (newer ones keep them too). */
+nvmlReturn_t nvmlDeviceGetCount(unsigned int *count) { return nvmlDeviceGetCount_v2(count); }
+
+nvmlReturn_t nvmlDeviceGetHandleByIndex(unsigned int index, nvmlDevice_t *device) {
+  return nvmlDeviceGetHandleByIndex_v2(index, device);
+}
+
+nvmlReturn_t nvmlDeviceGetPciInfo_v2(nvmlDevice_t d, nvmlPciInfo_t *pci) { return nvmlDeviceGetPciInfo_v3(d, pci); }
+
+nvmlReturn_t nvmlEventSetWait(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+  return nvmlEventSetWait_v2(set, data, timeoutms);
 }
 
 nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {

@@ -26,7 +26,11 @@ class SamplerTest {
   private final List<AutoCloseable> open = new ArrayList<>();
 
   private Sampler sampler(String... settings) {
-    Nvml nvml = NvmlLoader.load(FakeNvml.install(dir, settings).toString()).nvml();
+    return sampler(FakeNvml.install(dir, settings));
+  }
+
+  private Sampler sampler(Path library) {
+    Nvml nvml = NvmlLoader.load(library.toString()).nvml();
     GpuInventory inventory = GpuInventory.discover(nvml, Duration.ofMillis(100).toNanos());
     open.add(nvml);
     open.add(inventory);
@@ -148,6 +152,20 @@ class SamplerTest {
         .containsEntry("memoryReserved", false)
         .containsEntry("xid", true);
     assertThat(gpus.get(1).capabilities()).containsEntry("xid", false);
+  }
+
+  @Test
+  void onAnOlderDriverWhatItCannotReportIsAbsent() {
+    Sampler sampler = sampler(FakeNvml.installOlderDriver(dir, "gpus=1"));
+    GpuReading gpu = sampler.tick().gpus().get(0);
+    assertThat(gpu.processes()).isNull();
+    assertThat(gpu.memoryReservedBytes()).isNull();
+    assertThat(gpu.memoryUsedBytes()).isPositive();
+    assertThat(gpu.error()).isNull();
+    assertThat(sampler.topology().gpus().get(0).capabilities())
+        .containsEntry("processes", false)
+        .containsEntry("memoryReserved", false)
+        .containsEntry("clockEventReasons", true);
   }
 
   @Test
