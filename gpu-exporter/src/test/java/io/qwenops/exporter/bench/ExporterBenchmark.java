@@ -210,7 +210,7 @@ public final class ExporterBenchmark {
               "p99 < 20 ms"));
       lines.add(
           row(
-              "arrival jitter at the " + CLIENTS + " clients (|gap - 500 ms|)",
+              "arrival jitter at the " + CLIENTS + " clients (deviation of each gap from 500 ms)",
               arrival.length
                   + " gaps: p50 "
                   + ms(percentile(arrival, 50))
