@@ -10,6 +10,8 @@
  *   pcie_not_supported=1       PCIe throughput answers NOT_SUPPORTED
  *   fan_not_supported=1        fan speed answers NOT_SUPPORTED
  *   ecc_not_supported=1        ECC counters answer NOT_SUPPORTED
+ *   memory_v2_not_supported=1  nvmlDeviceGetMemoryInfo_v2 answers NOT_SUPPORTED (v1 still works)
+ *   xid_not_supported_gpu=I    GPU I cannot register for XID events
  *   lost_gpu=I                 GPU I answers GPU_IS_LOST ...
  *   lost_after_calls=N         ... once N calls were made on it (default 0: from the first call)
  *   processes=N                compute processes per GPU (default 2)
@@ -17,6 +19,9 @@
  *   pcie_delay_ms=N            how long a PCIe throughput call blocks (default 20, like the driver)
  *   xid_gpu=I, xid_code=C, xid_after_ms=T   an XID event C on GPU I, T ms after init (once)
  *   uuid_prefix=S              UUIDs are S followed by the index in hex (default GPU-00000000-fake-4000-8000-0000000000)
+ *
+ * Compiled with -DFAKE_NVML_OLD it plays an older driver: the versioned entry points (_v2, _v3, ClocksEventReasons)
+ * are not exported, only the names that preceded them.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -86,6 +91,13 @@ typedef struct {
   unsigned int computeInstanceId;
 } nvmlEventData_t;
 
+/* Entry points newer drivers add: hidden (but still callable from the old names) in the older-driver build. */
+#ifdef FAKE_NVML_OLD
+#define NEW_ONLY static __attribute__((unused))
+#else
+#define NEW_ONLY
+#endif
+
 #define MAX_GPUS 16
 #define MIB (1024ULL * 1024ULL)
 
@@ -104,6 +116,8 @@ static struct {
   int pcie_not_supported;
   int fan_not_supported;
   int ecc_not_supported;
+  int memory_v2_not_supported;
+  int xid_not_supported_gpu;
   int lost_gpu;
   long long lost_after_calls;
   int processes;
@@ -140,6 +154,7 @@ static void config_defaults(void) {
   cfg.processes = 2;
   cfg.pcie_delay_ms = 20;
   cfg.xid_gpu = -1;
+  cfg.xid_not_supported_gpu = -1;
   snprintf(cfg.uuid_prefix, sizeof cfg.uuid_prefix, "GPU-00000000-fake-4000-8000-0000000000");
 }
 
@@ -150,6 +165,8 @@ static void config_line(const char *key, const char *value) {
   else if (!strcmp(key, "pcie_not_supported")) cfg.pcie_not_supported = (int)v;
   else if (!strcmp(key, "fan_not_supported")) cfg.fan_not_supported = (int)v;
   else if (!strcmp(key, "ecc_not_supported")) cfg.ecc_not_supported = (int)v;
+  else if (!strcmp(key, "memory_v2_not_supported")) cfg.memory_v2_not_supported = (int)v;
+  else if (!strcmp(key, "xid_not_supported_gpu")) cfg.xid_not_supported_gpu = (int)v;
   else if (!strcmp(key, "lost_gpu")) cfg.lost_gpu = (int)v;
   else if (!strcmp(key, "lost_after_calls")) cfg.lost_after_calls = v;
   else if (!strcmp(key, "processes")) cfg.processes = (int)v;
@@ -212,7 +229,7 @@ static unsigned long long used_memory(nvmlDevice_t d) {
   return (unsigned long long)wave(d, 1024.0, 60000.0, 7.0) * MIB;
 }
 
-nvmlReturn_t nvmlInit_v2(void) {
+NEW_ONLY nvmlReturn_t nvmlInit_v2(void) {
   config_load();
   if (cfg.init_error) return cfg.init_error;
   for (int i = 0; i < MAX_GPUS; i++) {
@@ -266,14 +283,14 @@ nvmlReturn_t nvmlSystemGetNVMLVersion(char *version, unsigned int length) {
   return copy_string(version, length, "12.550.54.15-fake");
 }
 
-nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
   if (!initialized) return NVML_ERROR_UNINITIALIZED;
   if (!count) return NVML_ERROR_INVALID_ARGUMENT;
   *count = (unsigned int)cfg.gpus;
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
   if (!initialized) return NVML_ERROR_UNINITIALIZED;
   if (!device || index >= (unsigned int)cfg.gpus) return NVML_ERROR_INVALID_ARGUMENT;
   *device = &gpus[index];
@@ -294,7 +311,7 @@ nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *name, unsigned int length) 
   return copy_string(name, length, "NVIDIA H100 80GB HBM3 (fake)");
 }
 
-nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci) {
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (!pci) return NVML_ERROR_INVALID_ARGUMENT;
@@ -308,10 +325,11 @@ nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *pci) {
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *mem) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *mem) {
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (!mem) return NVML_ERROR_INVALID_ARGUMENT;
+  if (cfg.memory_v2_not_supported) return NVML_ERROR_NOT_SUPPORTED;
   if (mem->version != ((unsigned int)sizeof(nvmlMemory_v2_t) | (2u << 24))) return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
   mem->total = total_memory();
   mem->reserved = reserved_memory();
@@ -412,7 +430,7 @@ nvmlReturn_t nvmlDeviceGetFanSpeed(nvmlDevice_t d, unsigned int *speed) {
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t d, unsigned long long *reasons) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetCurrentClocksEventReasons(nvmlDevice_t d, unsigned long long *reasons) {
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (!reasons) return NVML_ERROR_INVALID_ARGUMENT;
@@ -434,7 +452,7 @@ nvmlReturn_t nvmlDeviceGetTotalEccErrors(nvmlDevice_t d, int errorType, int coun
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned int *count, nvmlProcessInfo_t *infos) {
+NEW_ONLY nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned int *count, nvmlProcessInfo_t *infos) {
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (!count) return NVML_ERROR_INVALID_ARGUMENT;
@@ -471,11 +489,12 @@ nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t d, unsigned long long types, 
   nvmlReturn_t r = touch(d);
   if (r) return r;
   if (set != &event_set) return NVML_ERROR_INVALID_ARGUMENT;
+  if ((int)d->index == cfg.xid_not_supported_gpu) return NVML_ERROR_NOT_SUPPORTED;
   if (types & 0x8ULL) set->registered[d->index] = 1;
   return NVML_SUCCESS;
 }
 
-nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+NEW_ONLY nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
   if (!initialized) return NVML_ERROR_UNINITIALIZED;
   if (set != &event_set || !data) return NVML_ERROR_INVALID_ARGUMENT;
   int armed = !xid_delivered && cfg.xid_gpu >= 0 && cfg.xid_gpu < cfg.gpus && set->registered[cfg.xid_gpu];
@@ -495,6 +514,19 @@ nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsi
   }
   sleep_ms((long)timeoutms);
   return NVML_ERROR_TIMEOUT;
+}
+
+/* The names older drivers export (newer ones keep them too). */
+nvmlReturn_t nvmlDeviceGetCount(unsigned int *count) { return nvmlDeviceGetCount_v2(count); }
+
+nvmlReturn_t nvmlDeviceGetHandleByIndex(unsigned int index, nvmlDevice_t *device) {
+  return nvmlDeviceGetHandleByIndex_v2(index, device);
+}
+
+nvmlReturn_t nvmlDeviceGetPciInfo_v2(nvmlDevice_t d, nvmlPciInfo_t *pci) { return nvmlDeviceGetPciInfo_v3(d, pci); }
+
+nvmlReturn_t nvmlEventSetWait(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
+  return nvmlEventSetWait_v2(set, data, timeoutms);
 }
 
 nvmlReturn_t nvmlEventSetFree(nvmlEventSet_t set) {

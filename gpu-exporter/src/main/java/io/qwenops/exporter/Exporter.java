@@ -4,6 +4,7 @@ import io.qwenops.exporter.nvml.Nvml;
 import io.qwenops.exporter.nvml.NvmlException;
 import io.qwenops.exporter.nvml.NvmlLoader;
 import io.qwenops.exporter.sampling.GpuInventory;
+import io.qwenops.exporter.sampling.GpuSource;
 import io.qwenops.exporter.sampling.NvmlStatus;
 import io.qwenops.exporter.sampling.SampleHistory;
 import io.qwenops.exporter.sampling.Sampler;
@@ -13,30 +14,40 @@ import java.util.logging.Logger;
 
 /**
  * The running exporter: NVML, the GPU inventory, the sampler and the server, started and stopped
- * together.
+ * together. When NVML is unavailable at start (driver still loading, runtime not configured yet) it
+ * keeps trying in the background and switches the sampler over once it loads.
  */
 public final class Exporter implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(Exporter.class.getName());
 
-  private final Nvml nvml;
-  private final GpuInventory inventory;
+  private final ExporterOptions options;
   private final Sampler sampler;
   private final ExporterServer server;
+  private final Thread retry;
 
-  private Exporter(Nvml nvml, GpuInventory inventory, Sampler sampler, ExporterServer server) {
-    this.nvml = nvml;
-    this.inventory = inventory;
+  private Exporter(ExporterOptions options, Sampler sampler, ExporterServer server) {
+    this.options = options;
     this.sampler = sampler;
     this.server = server;
+    this.retry =
+        sampler.source().status().available()
+            ? null
+            : Thread.ofPlatform().daemon().name("nvml-retry").start(this::retryNvml);
   }
 
   public static Exporter start(ExporterOptions options) {
     Sampler sampler = sampler(options);
-    ExporterServer server = ExporterServer.start(options, sampler);
+    ExporterServer server;
+    try {
+      server = ExporterServer.start(options, sampler);
+    } catch (RuntimeException e) {
+      sampler.source().close();
+      throw e;
+    }
     sampler.start();
     LOG.info("gpu-exporter listening on port " + server.port());
-    return new Exporter(sampler.nvml(), sampler.inventory(), sampler, server);
+    return new Exporter(options, sampler, server);
   }
 
   /**
@@ -44,33 +55,6 @@ public final class Exporter implements AutoCloseable {
    * benchmark.
    */
   public static Sampler sampler(ExporterOptions options) {
-    NvmlLoader.Result loaded = NvmlLoader.load(options.nvmlLibrary());
-    NvmlStatus status;
-    GpuInventory inventory;
-    Nvml nvml = loaded.nvml();
-    if (nvml == null) {
-      status = NvmlStatus.unavailable(loaded.library(), loaded.reason());
-      inventory = GpuInventory.empty();
-      LOG.warning(loaded.reason());
-    } else {
-      try {
-        status =
-            new NvmlStatus(true, loaded.library(), nvml.driverVersion(), nvml.nvmlVersion(), null);
-        inventory = GpuInventory.discover(nvml, options.interval().toNanos());
-        LOG.info(
-            "NVML "
-                + status.nvmlVersion()
-                + ", driver "
-                + status.driverVersion()
-                + ", "
-                + inventory.uuids().size()
-                + " GPU(s)");
-      } catch (NvmlException e) {
-        status = NvmlStatus.unavailable(loaded.library(), "NVML failed: " + e.getMessage());
-        inventory = GpuInventory.empty();
-        LOG.warning(status.reason());
-      }
-    }
     GpuAllowList allowList =
         new GpuAllowList(
             options.gpuFilter(),
@@ -78,12 +62,55 @@ public final class Exporter implements AutoCloseable {
             options.gpuUuidsFile(),
             options.identity().inPod());
     return new Sampler(
-        nvml,
-        status,
-        inventory,
+        connect(options),
         allowList,
         new SampleHistory(options.historySamples()),
         options.interval());
+  }
+
+  /** One attempt at NVML: a source with GPUs, or an unavailable one that says why. */
+  static GpuSource connect(ExporterOptions options) {
+    NvmlLoader.Result loaded = NvmlLoader.load(options.nvmlLibrary());
+    Nvml nvml = loaded.nvml();
+    if (nvml == null) {
+      LOG.warning(loaded.reason());
+      return GpuSource.unavailable(NvmlStatus.unavailable(loaded.library(), loaded.reason()));
+    }
+    try {
+      NvmlStatus status =
+          new NvmlStatus(true, loaded.library(), nvml.driverVersion(), nvml.nvmlVersion(), null);
+      GpuInventory inventory = GpuInventory.discover(nvml, options.interval().toNanos());
+      LOG.info(
+          "NVML "
+              + status.nvmlVersion()
+              + ", driver "
+              + status.driverVersion()
+              + ", "
+              + inventory.uuids().size()
+              + " GPU(s)");
+      return new GpuSource(nvml, status, inventory);
+    } catch (NvmlException e) {
+      nvml.close();
+      String reason = "NVML failed: " + e.getMessage();
+      LOG.warning(reason);
+      return GpuSource.unavailable(NvmlStatus.unavailable(loaded.library(), reason));
+    }
+  }
+
+  private void retryNvml() {
+    long periodMs = options.nvmlRetry().toMillis();
+    while (true) {
+      try {
+        Thread.sleep(periodMs);
+      } catch (InterruptedException e) {
+        return;
+      }
+      GpuSource source = connect(options);
+      if (source.status().available()) {
+        sampler.attach(source);
+        return;
+      }
+    }
   }
 
   public int port() {
@@ -100,11 +127,11 @@ public final class Exporter implements AutoCloseable {
 
   @Override
   public void close() {
+    if (retry != null) {
+      retry.interrupt();
+    }
     server.close();
     sampler.close();
-    inventory.close();
-    if (nvml != null) {
-      nvml.close();
-    }
+    sampler.source().close();
   }
 }

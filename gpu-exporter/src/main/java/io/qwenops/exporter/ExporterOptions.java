@@ -25,6 +25,7 @@ public record ExporterOptions(
     Duration pingInterval,
     int sendBufferKb,
     String nvmlLibrary,
+    Duration nvmlRetry,
     String gpuUuids,
     Path gpuUuidsFile,
     GpuFilterMode gpuFilter,
@@ -64,6 +65,9 @@ public record ExporterOptions(
     if (sendBufferKb < 0) {
       throw new OptionsException("--send-buffer-kb must not be negative");
     }
+    if (nvmlRetry.isNegative() || nvmlRetry.isZero()) {
+      throw new OptionsException("--nvml-retry-seconds must be positive");
+    }
     if (pingInterval.isNegative() || pingInterval.isZero()) {
       throw new OptionsException("--ping-seconds must be positive");
     }
@@ -102,6 +106,7 @@ public record ExporterOptions(
         Duration.ofSeconds(integer(OptionSpec.PING_SECONDS, resolved)),
         integer(OptionSpec.SEND_BUFFER_KB, resolved),
         resolved.get(OptionSpec.NVML_LIBRARY.name()),
+        Duration.ofSeconds(integer(OptionSpec.NVML_RETRY_SECONDS, resolved)),
         resolved.get(OptionSpec.GPU_UUIDS.name()),
         blankToNull(resolved.get(OptionSpec.GPU_UUIDS_FILE.name())),
         filterMode(resolved.get(OptionSpec.GPU_FILTER.name())),

@@ -20,7 +20,15 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Exporter exporter = Exporter.start(options);
+    Exporter exporter;
+    try {
+      exporter = Exporter.start(options);
+    } catch (RuntimeException e) {
+      // e.g. the port is taken: say so in one line rather than a stack trace
+      System.err.println("gpu-exporter: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -42,7 +42,7 @@ record OptionSpec(String name, String env, String defaultValue, String help) {
           "ping-seconds",
           "QWENOPS_EXPORTER_PING_SECONDS",
           "15",
-          "keep-alive ping period on idle WebSocket connections");
+          "WebSocket keep-alive ping period");
   static final OptionSpec SEND_BUFFER_KB =
       new OptionSpec(
           "send-buffer-kb",
@@ -55,6 +55,12 @@ record OptionSpec(String name, String env, String defaultValue, String help) {
           "QWENOPS_NVML_LIBRARY",
           "",
           "NVML library to load (default: libnvidia-ml.so.1, then libnvidia-ml.so)");
+  static final OptionSpec NVML_RETRY_SECONDS =
+      new OptionSpec(
+          "nvml-retry-seconds",
+          "QWENOPS_NVML_RETRY_SECONDS",
+          "30",
+          "while NVML is unavailable, try loading it again this often");
   static final OptionSpec GPU_UUIDS =
       new OptionSpec(
           "gpu-uuids",
@@ -101,6 +107,7 @@ record OptionSpec(String name, String env, String defaultValue, String help) {
           PING_SECONDS,
           SEND_BUFFER_KB,
           NVML_LIBRARY,
+          NVML_RETRY_SECONDS,
           GPU_UUIDS,
           GPU_UUIDS_FILE,
           GPU_FILTER,

@@ -28,10 +28,21 @@ public final class FakeNvml {
    * Copies the fake into {@code dir} with the given fake-nvml.conf lines; returns the library path.
    */
   public static Path install(Path dir, String... settings) {
+    return install(built(), dir, settings);
+  }
+
+  /**
+   * The same fake built as an older driver: no _v2/_v3 entry points, only the names before them.
+   */
+  public static Path installOlderDriver(Path dir, String... settings) {
+    return install(built().getParent().resolve("old/libnvidia-ml.so.1"), dir, settings);
+  }
+
+  private static Path install(Path source, Path dir, String... settings) {
     try {
       Files.createDirectories(dir);
       Path library = dir.resolve("libnvidia-ml.so.1");
-      Files.copy(built(), library, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(source, library, StandardCopyOption.REPLACE_EXISTING);
       Files.writeString(dir.resolve("fake-nvml.conf"), String.join("\n", settings) + "\n");
       return library;
     } catch (IOException e) {

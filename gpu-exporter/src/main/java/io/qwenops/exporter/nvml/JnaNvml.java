@@ -142,7 +142,7 @@ public final class JnaNvml implements Nvml {
     PointerByReference setRef = new PointerByReference();
     check("nvmlEventSetCreate", lib.nvmlEventSetCreate(setRef));
     Pointer set = setRef.getValue();
-    List<Device> registered = new ArrayList<>();
+    List<Device> registered = new ArrayList<>(); // devices that cannot report XIDs are left out
     for (NvmlDevice device : devices) {
       Device d = (Device) device;
       int rc =
@@ -169,6 +169,11 @@ public final class JnaNvml implements Nvml {
     EventSet(Pointer set, List<Device> devices) {
       this.set = set;
       this.devices = devices;
+    }
+
+    @Override
+    public List<Integer> deviceIndexes() {
+      return devices.stream().map(d -> d.index).toList();
     }
 
     @Override
@@ -202,6 +207,7 @@ public final class JnaNvml implements Nvml {
   private final class Device implements NvmlDevice {
     private final int index;
     private final Pointer handle;
+    private volatile boolean memoryV1Only;
 
     Device(int index, Pointer handle) {
       this.index = index;
@@ -240,11 +246,18 @@ public final class JnaNvml implements Nvml {
 
     @Override
     public MemoryInfo memory() {
-      if (symbols.memoryV2) {
+      if (symbols.memoryV2 && !memoryV1Only) {
         NvmlLibrary.MemoryV2 memory = new NvmlLibrary.MemoryV2();
         memory.version = NvmlLibrary.MemoryV2.VERSION_2;
-        check("nvmlDeviceGetMemoryInfo_v2", lib.nvmlDeviceGetMemoryInfo_v2(handle, memory));
-        return new MemoryInfo(memory.total, memory.reserved, memory.free, memory.used);
+        int rc = lib.nvmlDeviceGetMemoryInfo_v2(handle, memory);
+        if (rc == NvmlLibrary.SUCCESS) {
+          return new MemoryInfo(memory.total, memory.reserved, memory.free, memory.used);
+        }
+        if (rc != NvmlLibrary.ERROR_NOT_SUPPORTED
+            && rc != NvmlLibrary.ERROR_ARGUMENT_VERSION_MISMATCH) {
+          check("nvmlDeviceGetMemoryInfo_v2", rc);
+        }
+        memoryV1Only = true; // the symbol exists but this GPU or driver answers only v1
       }
       NvmlLibrary.MemoryV1 memory = new NvmlLibrary.MemoryV1();
       check("nvmlDeviceGetMemoryInfo", lib.nvmlDeviceGetMemoryInfo(handle, memory));

@@ -27,6 +27,9 @@ public interface Nvml extends AutoCloseable {
   /** A blocking source of XID events; one thread waits on it. */
   interface XidEvents extends AutoCloseable {
 
+    /** The devices that could be registered (the others cannot report XID events). */
+    List<Integer> deviceIndexes();
+
     /** Waits up to {@code timeoutMs}; empty when nothing happened. */
     Optional<XidEvent> await(int timeoutMs);
 

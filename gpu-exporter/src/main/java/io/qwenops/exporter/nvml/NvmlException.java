@@ -14,8 +14,9 @@ public final class NvmlException extends RuntimeException {
     return code;
   }
 
+  /** The GPU or this driver cannot report it: asking again will not help. */
   public boolean notSupported() {
-    return code == NvmlLibrary.ERROR_NOT_SUPPORTED;
+    return code == NvmlLibrary.ERROR_NOT_SUPPORTED || code == NvmlLibrary.ERROR_FUNCTION_NOT_FOUND;
   }
 
   public boolean gpuLost() {

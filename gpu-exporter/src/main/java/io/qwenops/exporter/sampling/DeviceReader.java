@@ -97,15 +97,17 @@ final class DeviceReader {
     NvmlDevice.Utilization util = attempt(Capabilities.UTILIZATION, device::utilization);
     Integer powerLimitMw = attempt(Capabilities.POWER_LIMIT, device::enforcedPowerLimitMilliwatts);
     Long energyMj = attempt(Capabilities.ENERGY, device::totalEnergyMillijoules);
+    // Time the counter itself, not the tick: a tick delayed by a busy CPU would skew the rate.
+    long energyNanos = System.nanoTime();
     Double powerWatts = null;
     GpuReading.PowerSource powerSource = null;
-    if (energyMj != null && previousEnergyMj >= 0 && nowNanos > previousEnergyNanos) {
-      powerWatts = (energyMj - previousEnergyMj) / ((nowNanos - previousEnergyNanos) / 1e6);
+    if (energyMj != null && previousEnergyMj >= 0 && energyNanos > previousEnergyNanos) {
+      powerWatts = (energyMj - previousEnergyMj) / ((energyNanos - previousEnergyNanos) / 1e6);
       powerSource = GpuReading.PowerSource.energy;
     }
     if (energyMj != null) {
       previousEnergyMj = energyMj;
-      previousEnergyNanos = nowNanos;
+      previousEnergyNanos = energyNanos;
     }
     if (powerWatts == null) {
       Integer instantMw = attempt(Capabilities.POWER, device::powerUsageMilliwatts);

@@ -64,8 +64,11 @@ public final class GpuInventory implements AutoCloseable {
       }
     }
     Optional<XidWatcher> xid = XidWatcher.start(nvml, devices, xidCounters);
-    if (xid.isEmpty()) {
-      readers.forEach(r -> r.markXidUnsupported());
+    List<Integer> watched = xid.map(XidWatcher::deviceIndexes).orElse(List.of());
+    for (DeviceReader reader : readers) {
+      if (!watched.contains(reader.info().index())) {
+        reader.markXidUnsupported();
+      }
     }
     pcie.start();
     return new GpuInventory(List.copyOf(readers), pcie, xid);

@@ -1,6 +1,5 @@
 package io.qwenops.exporter.sampling;
 
-import io.qwenops.exporter.nvml.Nvml;
 import io.qwenops.exporter.visibility.GpuAllowList;
 import io.qwenops.exporter.visibility.GpuSelection;
 import java.time.Duration;
@@ -26,9 +25,7 @@ public final class Sampler implements AutoCloseable {
   /** How often the UUID file is checked for changes. */
   private static final long ALLOW_LIST_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private final Nvml nvmlLibrary;
-  private final NvmlStatus nvml;
-  private final GpuInventory inventory;
+  private volatile GpuSource source;
   private final GpuAllowList allowList;
   private final SampleHistory history;
   private final Duration interval;
@@ -42,15 +39,8 @@ public final class Sampler implements AutoCloseable {
   private long lastAllowListCheck = startNanos;
 
   public Sampler(
-      Nvml nvmlLibrary,
-      NvmlStatus nvml,
-      GpuInventory inventory,
-      GpuAllowList allowList,
-      SampleHistory history,
-      Duration interval) {
-    this.nvmlLibrary = nvmlLibrary;
-    this.nvml = nvml;
-    this.inventory = inventory;
+      GpuSource source, GpuAllowList allowList, SampleHistory history, Duration interval) {
+    this.source = source;
     this.allowList = allowList;
     this.history = history;
     this.interval = interval;
@@ -60,13 +50,23 @@ public final class Sampler implements AutoCloseable {
     applySelection();
   }
 
-  /** The NVML handle, null when NVML is unavailable. */
-  public Nvml nvml() {
-    return nvmlLibrary;
+  /** The NVML handle, status and GPUs currently read. */
+  public GpuSource source() {
+    return source;
   }
 
-  public GpuInventory inventory() {
-    return inventory;
+  /**
+   * Switches to a new source (NVML became available after start): on the sampler thread, between
+   * ticks, followed by a new topology for every listener.
+   */
+  public void attach(GpuSource newSource) {
+    scheduler.execute(
+        () -> {
+          source = newSource;
+          applySelection();
+          Topology changed = topology();
+          listeners.forEach(l -> l.onTopology(changed));
+        });
   }
 
   /** Milliseconds on the sampler's monotonic clock, the clock of {@link Sample#monoMs()}. */
@@ -143,9 +143,11 @@ public final class Sampler implements AutoCloseable {
   }
 
   private void applySelection() {
-    GpuSelection selection = allowList.select(inventory.uuids());
+    GpuSource current = source;
+    GpuSelection selection = allowList.select(current.inventory().uuids());
     Set<String> shown = new HashSet<>(selection.visibleUuids());
-    visible = inventory.readers().stream().filter(r -> shown.contains(r.uuid())).toList();
+    visible = current.inventory().readers().stream().filter(r -> shown.contains(r.uuid())).toList();
+    NvmlStatus nvml = current.status();
     String reason = nvml.available() ? selection.reason() : nvml.reason();
     topology = new Topology(nvml, selection, List.of(), reason);
     if (reason != null) {

@@ -20,6 +20,10 @@ final class XidWatcher implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
 
+  List<Integer> deviceIndexes() {
+    return events.deviceIndexes();
+  }
+
   private XidWatcher(Nvml.XidEvents events, Map<Integer, XidCounter> counters) {
     this.events = events;
     this.counters = counters;

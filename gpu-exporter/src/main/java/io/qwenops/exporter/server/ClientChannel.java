@@ -101,13 +101,14 @@ final class ClientChannel {
   }
 
   private void drain() {
+    long nextPing = System.nanoTime() + pingNanos;
     while (true) {
       OutFrame frame;
       long dropped;
       long total;
       lock.lock();
       try {
-        long waitNanos = pingNanos;
+        long waitNanos = nextPing - System.nanoTime();
         while (open && queue.isEmpty() && waitNanos > 0) {
           waitNanos = ready.awaitNanos(waitNanos);
         }
@@ -126,12 +127,16 @@ final class ClientChannel {
       } finally {
         lock.unlock();
       }
+      if (System.nanoTime() - nextPing >= 0) {
+        // Periodic, whatever the traffic: proxies see a live connection and a dead peer shows up
+        // as a failed write even when the queue is empty.
+        session.ping(BufferData.empty());
+        nextPing = System.nanoTime() + pingNanos;
+      }
       if (dropped > 0) {
         session.send(Frames.json(Frames.dropped(dropped, total)), true);
       }
-      if (frame == null) {
-        session.ping(BufferData.empty()); // idle: keep proxies from closing the connection
-      } else {
+      if (frame != null) {
         session.send(frame.json(), true);
       }
     }

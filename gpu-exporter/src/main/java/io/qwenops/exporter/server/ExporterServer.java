@@ -44,6 +44,11 @@ public final class ExporterServer implements AutoCloseable {
                 WsRouting.builder().endpoint("/ws/gpu", () -> new TelemetrySocket(hub, options)))
             .build()
             .start();
+    if (!server.isRunning()) {
+      // Helidon logs the cause (e.g. the port is taken) and returns a stopped server.
+      throw new IllegalStateException(
+          "could not listen on " + options.host() + ":" + options.port() + " (see the log above)");
+    }
     return new ExporterServer(server, hub);
   }
 

@@ -107,6 +107,35 @@ class JnaNvmlTest {
   }
 
   @Test
+  void anOlderDriverIsReadThroughTheEntryPointsItHas() {
+    NvmlLoader.Result result =
+        NvmlLoader.load(
+            FakeNvml.installOlderDriver(
+                    dir, "gpus=2", "xid_gpu=1", "xid_code=13", "xid_after_ms=50")
+                .toString());
+    assertThat(result.reason()).isNull();
+    try (Nvml nvml = result.nvml()) {
+      assertThat(nvml.deviceCount()).isEqualTo(2); // nvmlInit, nvmlDeviceGetCount
+      NvmlDevice gpu = nvml.device(1); // nvmlDeviceGetHandleByIndex
+      assertThat(gpu.pciBusId()).isEqualTo("00000000:18:00.0"); // nvmlDeviceGetPciInfo_v2
+      NvmlDevice.MemoryInfo memory = gpu.memory(); // nvmlDeviceGetMemoryInfo (v1)
+      assertThat(memory.reserved()).isNull();
+      assertThat(memory.used() + memory.free()).isEqualTo(memory.total());
+      assertThat(ClockEventReasons.decode(gpu.clockEventReasons())) // ...ThrottleReasons
+          .containsExactly("sw_power_cap", "sw_thermal_slowdown");
+      assertThatThrownBy(gpu::computeProcesses)
+          .isInstanceOfSatisfying(NvmlException.class, e -> assertThat(e.notSupported()).isTrue());
+      try (Nvml.XidEvents events = nvml.xidEvents(List.of(nvml.device(0), gpu))) {
+        Optional<Nvml.XidEvent> event = Optional.empty();
+        for (int i = 0; i < 20 && event.isEmpty(); i++) {
+          event = events.await(100); // nvmlEventSetWait (v1)
+        }
+        assertThat(event).contains(new Nvml.XidEvent(1, 13));
+      }
+    }
+  }
+
+  @Test
   void aMissingLibraryIsAReasonNotACrash() {
     NvmlLoader.Result result = NvmlLoader.load(dir.resolve("nope/libnvidia-ml.so.1").toString());
     assertThat(result.nvml()).isNull();

@@ -26,16 +26,18 @@ class SamplerTest {
   private final List<AutoCloseable> open = new ArrayList<>();
 
   private Sampler sampler(String... settings) {
-    Nvml nvml = NvmlLoader.load(FakeNvml.install(dir, settings).toString()).nvml();
+    return sampler(FakeNvml.install(dir, settings));
+  }
+
+  private Sampler sampler(Path library) {
+    Nvml nvml = NvmlLoader.load(library.toString()).nvml();
     GpuInventory inventory = GpuInventory.discover(nvml, Duration.ofMillis(100).toNanos());
     open.add(nvml);
     open.add(inventory);
     NvmlStatus status =
         new NvmlStatus(true, "fake", nvml.driverVersion(), nvml.nvmlVersion(), null);
     return new Sampler(
-        nvml,
-        status,
-        inventory,
+        new GpuSource(nvml, status, inventory),
         new GpuAllowList(GpuFilterMode.off, "", null, false),
         new SampleHistory(100),
         Duration.ofMillis(100));
@@ -100,16 +102,20 @@ class SamplerTest {
   @Test
   void powerComesFromTheEnergyCounterBetweenTicks() throws Exception {
     Sampler sampler = sampler("gpus=1");
-    GpuReading first = sampler.tick().gpus().get(0);
+    Sample firstSample = sampler.tick();
     Thread.sleep(500);
-    GpuReading second = sampler.tick().gpus().get(0);
+    Sample secondSample = sampler.tick();
+    GpuReading first = firstSample.gpus().get(0);
+    GpuReading second = secondSample.gpus().get(0);
     assertThat(first.powerSource())
         .isEqualTo(GpuReading.PowerSource.energy); // after the probe read
     assertThat(second.powerSource()).isEqualTo(GpuReading.PowerSource.energy);
     // The fake's energy is the exact integral of its 100..500 W power curve.
-    assertThat(second.powerWatts()).isBetween(100.0, 500.0);
+    assertThat(second.powerWatts()).isBetween(80.0, 520.0);
+    // Power is the energy delta over the time between the two ticks.
     double elapsed = (second.energyJoules() - first.energyJoules()) / second.powerWatts();
-    assertThat(elapsed).isCloseTo(0.5, within(0.2));
+    assertThat(elapsed)
+        .isCloseTo((secondSample.monoMs() - firstSample.monoMs()) / 1000.0, within(0.1));
   }
 
   @Test
@@ -128,6 +134,38 @@ class SamplerTest {
     assertThat(later.gpus().get(0).state()).isEqualTo(GpuReading.GpuState.ok);
     assertThat(later.gpus().get(0).temperatureCelsius()).isNotNull();
     assertThat(later.gpus().get(2).memoryUsedBytes()).isNotNull();
+  }
+
+  @Test
+  void fallsBackToTheV1MemoryQueryAndReportsXidSupportPerGpu() {
+    Sampler sampler = sampler("gpus=2", "memory_v2_not_supported=1", "xid_not_supported_gpu=1");
+    Sample sample = sampler.tick();
+    GpuReading gpu0 = sample.gpus().get(0);
+    assertThat(gpu0.memoryTotalBytes()).isEqualTo(80L << 30);
+    assertThat(gpu0.memoryUsedBytes() + gpu0.memoryFreeBytes()).isEqualTo(80L << 30);
+    assertThat(gpu0.memoryReservedBytes()).isNull();
+    assertThat(gpu0.xidCount()).isZero();
+    assertThat(sample.gpus().get(1).xidCount()).isNull();
+    List<GpuInfo> gpus = sampler.topology().gpus();
+    assertThat(gpus.get(0).capabilities())
+        .containsEntry("memory", true)
+        .containsEntry("memoryReserved", false)
+        .containsEntry("xid", true);
+    assertThat(gpus.get(1).capabilities()).containsEntry("xid", false);
+  }
+
+  @Test
+  void onAnOlderDriverWhatItCannotReportIsAbsent() {
+    Sampler sampler = sampler(FakeNvml.installOlderDriver(dir, "gpus=1"));
+    GpuReading gpu = sampler.tick().gpus().get(0);
+    assertThat(gpu.processes()).isNull();
+    assertThat(gpu.memoryReservedBytes()).isNull();
+    assertThat(gpu.memoryUsedBytes()).isPositive();
+    assertThat(gpu.error()).isNull();
+    assertThat(sampler.topology().gpus().get(0).capabilities())
+        .containsEntry("processes", false)
+        .containsEntry("memoryReserved", false)
+        .containsEntry("clockEventReasons", true);
   }
 
   @Test

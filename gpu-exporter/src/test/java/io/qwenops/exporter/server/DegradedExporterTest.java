@@ -1,9 +1,12 @@
 package io.qwenops.exporter.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qwenops.exporter.FakeNvml;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +46,49 @@ class DegradedExporterTest {
         assertThat(sample.path("gpus")).isEmpty();
       }
       assertThat(exporter.get("/metrics").body()).doesNotContain("DCGM_FI_DEV_GPU_UTIL");
+    }
+  }
+
+  @Test
+  void whenTheDriverAppearsLaterTheStreamSwitchesToItsGpus() throws Exception {
+    Path library = dir.resolve("late/libnvidia-ml.so.1");
+    try (RunningExporter exporter =
+        new RunningExporter(
+            Map.of(),
+            "--nvml-library",
+            library.toString(),
+            "--nvml-retry-seconds",
+            "1",
+            "--gpu-filter",
+            "off")) {
+      try (WsRecorder client = new WsRecorder(exporter.port(), "?historySeconds=0")) {
+        JsonNode hello = client.next(Duration.ofSeconds(5)).json();
+        assertThat(hello.path("nvml").path("available").asBoolean()).isFalse();
+        FakeNvml.install(library.getParent(), "gpus=2");
+        JsonNode attached = client.next("hello", Duration.ofSeconds(10)).json();
+        assertThat(attached.path("nvml").path("available").asBoolean()).isTrue();
+        assertThat(attached.path("reason").isNull()).isTrue();
+        assertThat(attached.path("gpus")).hasSize(2);
+        JsonNode sample = client.next("sample", Duration.ofSeconds(5)).json();
+        assertThat(sample.path("gpus")).hasSize(2);
+      }
+      assertThat(exporter.getJson("/health").path("nvmlAvailable").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void aTakenPortIsAClearStartupError() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      assertThatThrownBy(
+              () ->
+                  new RunningExporter(
+                      Map.of(),
+                      "--port",
+                      Integer.toString(taken.getLocalPort()),
+                      "--nvml-library",
+                      dir.resolve("absent.so").toString()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("could not listen on 127.0.0.1:" + taken.getLocalPort());
     }
   }
 

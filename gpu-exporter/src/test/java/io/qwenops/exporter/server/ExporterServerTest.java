@@ -94,7 +94,7 @@ class ExporterServerTest {
         .isEqualTo(total);
     assertThat(gpu.path("gpuUtilPercent").asInt()).isBetween(5, 100);
     assertThat(gpu.path("memoryUtilPercent").asInt()).isBetween(1, 60);
-    assertThat(gpu.path("powerWatts").asDouble()).isBetween(90.0, 510.0);
+    assertThat(gpu.path("powerWatts").asDouble()).isBetween(50.0, 550.0); // fake: 100..500 W
     assertThat(gpu.path("powerSource").asText()).isEqualTo("energy");
     assertThat(gpu.path("powerLimitWatts").asDouble()).isEqualTo(700.0);
     assertThat(gpu.path("energyJoules").asDouble()).isGreaterThan(2000.0);
@@ -256,7 +256,7 @@ class ExporterServerTest {
       assertThat(lastHistorySeq).isPositive();
 
       List<WsRecorder.Frame> samples = client.samplesFor(Duration.ofSeconds(5));
-      assertThat(samples.size()).isBetween(8, 12);
+      assertThat(samples.size()).isBetween(7, 13);
       assertThat(samples.getFirst().json().path("seq").asLong()).isEqualTo(lastHistorySeq + 1);
       for (int i = 1; i < samples.size(); i++) {
         assertThat(samples.get(i).json().path("seq").asLong())
