@@ -29,6 +29,11 @@ final class ExporterContainer {
             fieldRef("POD_NAMESPACE", "metadata.namespace"),
             fieldRef("NODE_NAME", "spec.nodeName"),
             new EnvVar("NVIDIA_VISIBLE_DEVICES", "all", null),
+            // NVML is all it needs: the runtime mounts the driver's utility libraries, nothing
+            // else.
+            new EnvVar("NVIDIA_DRIVER_CAPABILITIES", "utility", null),
+            // A small serial-GC heap keeps the JVM well inside the memory limit below.
+            new EnvVar("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Xmx128m -Xss512k", null),
             new EnvVar(PodContract.ENV_GPU_UUIDS_FILE, PodContract.GPU_UUIDS_FILE, null),
             new EnvVar(PodContract.ENV_INTERVAL_MS, interval, null),
             // The name gpu-exporter reads; QWENOPS_INTERVAL_MS is the name agreed in the issue.
@@ -43,7 +48,7 @@ final class ExporterContainer {
         .endPort()
         .withNewResources()
         .withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("64Mi")))
-        .withLimits(Map.of("memory", new Quantity("128Mi")))
+        .withLimits(Map.of("memory", new Quantity("256Mi")))
         .endResources()
         // Liveness only: telemetry trouble must never take the OpenAI endpoint out of the Service.
         .withNewLivenessProbe()

@@ -178,6 +178,7 @@ class OperatorAgainstMockClusterTest {
     assertThat(exporterEnv.get("NODE_NAME").getValueFrom().getFieldRef().getFieldPath())
         .isEqualTo("spec.nodeName");
     assertThat(exporterEnv.get("NVIDIA_VISIBLE_DEVICES").getValue()).isEqualTo("all");
+    assertThat(exporterEnv.get("NVIDIA_DRIVER_CAPABILITIES").getValue()).isEqualTo("utility");
     assertThat(exporterEnv.get("QWENOPS_GPU_UUIDS_FILE").getValue())
         .isEqualTo("/var/run/qwenops/gpu-uuids");
     assertThat(exporterEnv.get("QWENOPS_INTERVAL_MS").getValue()).isEqualTo("500");
