@@ -1,0 +1,48 @@
+package io.qwenops.inference.api.wire;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** OpenAI's chat completion response shapes (serialised with snake_case names). */
+public final class ChatWire {
+
+  private ChatWire() {}
+
+  public record Completion(
+      String id, String object, long created, String model, List<Choice> choices, Usage usage) {}
+
+  public record Choice(int index, Message message, Logprobs logprobs, String finishReason) {}
+
+  public record Message(
+      String role,
+      String content,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCall> toolCalls) {}
+
+  public record ToolCall(
+      @JsonInclude(JsonInclude.Include.NON_NULL) Integer index,
+      String id,
+      String type,
+      Function function) {}
+
+  public record Function(String name, String arguments) {}
+
+  public record Logprobs(List<TokenLogprob> content) {}
+
+  public record TokenLogprob(
+      String token, double logprob, List<Integer> bytes, List<TopLogprob> topLogprobs) {}
+
+  public record TopLogprob(String token, double logprob, List<Integer> bytes) {}
+
+  public record Chunk(
+      String id,
+      String object,
+      long created,
+      String model,
+      List<ChunkChoice> choices,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {}
+
+  public record ChunkChoice(int index, Delta delta, Logprobs logprobs, String finishReason) {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Delta(String role, String content, List<ToolCall> toolCalls) {}
+}
