@@ -7,13 +7,13 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.qwenops.inference.api.ModelSlot;
 import io.qwenops.inference.api.OpenAiRouting;
-import io.qwenops.inference.api.ServingModel;
 import io.qwenops.inference.api.generate.RequestMetrics;
 import io.qwenops.inference.engine.EngineStats;
 import io.qwenops.inference.metrics.MetricsService;
 import io.qwenops.inference.metrics.VllmMetrics;
 import java.lang.System.Logger;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Starts the OpenAI-compatible server, then loads the model in the background. */
 public final class Main {
@@ -89,19 +89,25 @@ public final class Main {
         String.valueOf(server.port()),
         options.model(),
         options.servedModelName());
+    AtomicReference<AutoCloseable> resources = new AtomicReference<>();
     Thread loading =
         Thread.ofPlatform()
             .name("model-loader")
             .daemon(true)
-            .start(() -> load(options, loader, env, slot));
-    return new RunningServer(server, slot, registry, loading);
+            .start(() -> load(options, loader, env, slot, resources));
+    return new RunningServer(server, slot, registry, loading, resources);
   }
 
   private static void load(
-      ServerOptions options, ModelLoader loader, Map<String, String> env, ModelSlot slot) {
+      ServerOptions options,
+      ModelLoader loader,
+      Map<String, String> env,
+      ModelSlot slot,
+      AtomicReference<AutoCloseable> resources) {
     try {
       long start = System.nanoTime();
       ModelLoader.Loaded loaded = loader.load(options);
+      resources.set(loaded.resources());
       slot.ready(loaded.model());
       LOG.log(
           Logger.Level.INFO,
@@ -128,7 +134,11 @@ public final class Main {
 
   /** A started server: its port, its model slot, and a way to stop both. */
   public record RunningServer(
-      WebServer server, ModelSlot slot, PrometheusRegistry registry, Thread loading) {
+      WebServer server,
+      ModelSlot slot,
+      PrometheusRegistry registry,
+      Thread loading,
+      AtomicReference<AutoCloseable> resources) {
 
     public int port() {
       return server.port();
@@ -136,7 +146,14 @@ public final class Main {
 
     public void stop() {
       server.stop();
-      slot.current().map(ServingModel::engine).ifPresent(e -> e.close());
+      AutoCloseable loaded = resources.getAndSet(null);
+      if (loaded != null) {
+        try {
+          loaded.close();
+        } catch (Exception e) {
+          LOG.log(Logger.Level.WARNING, "Freeing the model failed: " + e.getMessage());
+        }
+      }
     }
   }
 }

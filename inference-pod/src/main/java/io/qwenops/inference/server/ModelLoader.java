@@ -6,8 +6,13 @@ import io.qwenops.inference.api.ServingModel;
 @FunctionalInterface
 public interface ModelLoader {
 
-  /** What a load produced: the model to serve and whether it sits on a GPU. */
-  record Loaded(ServingModel model, boolean onGpu) {}
+  /**
+   * What a load produced.
+   *
+   * @param onGpu whether the weights sit on a GPU (then the GPU UUIDs file is written)
+   * @param resources everything to free at shutdown (engine, tokenizer, weights)
+   */
+  record Loaded(ServingModel model, boolean onGpu, AutoCloseable resources) {}
 
   Loaded load(ServerOptions options) throws Exception;
 }

@@ -1,0 +1,171 @@
+package io.qwenops.inference.engine;
+
+/**
+ * How to run a model.
+ *
+ * @param device auto (a GPU when DJL sees one, else cpu), cpu, cuda, cuda:N
+ * @param dtype auto (F32 on CPU, F16 with F32 norms/softmax/residual on CUDA), float32, float16
+ * @param maxModelLen context length per sequence; 0 takes {@code max_position_embeddings} (capped
+ *     to what the KV pool can hold)
+ * @param maxNumSeqs sequences in one step at most (1 switches batching off)
+ * @param maxNumBatchedTokens tokens computed in one step at most (prefill chunks + decodes)
+ * @param gpuMemoryUtilization on a GPU, the fraction of its memory the process may fill; the KV
+ *     pool gets what the weights leave of it
+ * @param kvCacheBytes explicit KV pool size; 0 derives it: on GPU from gpuMemoryUtilization, on CPU
+ *     a quarter of free physical memory, at most 2 GiB
+ * @param blockSize tokens per KV block
+ * @param enablePrefixCaching reuse KV blocks of identical prompt prefixes
+ * @param maxWaiting queued requests at most; more are refused with {@link QueueFullException}
+ */
+public record EngineOptions(
+    String device,
+    String dtype,
+    int maxModelLen,
+    int maxNumSeqs,
+    int maxNumBatchedTokens,
+    double gpuMemoryUtilization,
+    long kvCacheBytes,
+    int blockSize,
+    boolean enablePrefixCaching,
+    int maxWaiting) {
+
+  public EngineOptions {
+    if (maxNumSeqs < 1 || maxNumBatchedTokens < 1 || blockSize < 1 || maxWaiting < 0) {
+      throw new IllegalArgumentException(
+          "maxNumSeqs, maxNumBatchedTokens and blockSize must be positive, maxWaiting >= 0");
+    }
+    if (gpuMemoryUtilization <= 0 || gpuMemoryUtilization > 1) {
+      throw new IllegalArgumentException("gpuMemoryUtilization must be in (0, 1]");
+    }
+  }
+
+  public static EngineOptions defaults() {
+    return new EngineOptions("auto", "auto", 0, 64, 512, 0.9, 0, 16, true, 1024);
+  }
+
+  public EngineOptions withDevice(String d) {
+    return new EngineOptions(
+        d,
+        dtype,
+        maxModelLen,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        blockSize,
+        enablePrefixCaching,
+        maxWaiting);
+  }
+
+  public EngineOptions withDtype(String t) {
+    return new EngineOptions(
+        device,
+        t,
+        maxModelLen,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        blockSize,
+        enablePrefixCaching,
+        maxWaiting);
+  }
+
+  public EngineOptions withMaxModelLen(int n) {
+    return new EngineOptions(
+        device,
+        dtype,
+        n,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        blockSize,
+        enablePrefixCaching,
+        maxWaiting);
+  }
+
+  public EngineOptions withMaxNumSeqs(int n) {
+    return new EngineOptions(
+        device,
+        dtype,
+        maxModelLen,
+        n,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        blockSize,
+        enablePrefixCaching,
+        maxWaiting);
+  }
+
+  public EngineOptions withMaxNumBatchedTokens(int n) {
+    return new EngineOptions(
+        device,
+        dtype,
+        maxModelLen,
+        maxNumSeqs,
+        n,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        blockSize,
+        enablePrefixCaching,
+        maxWaiting);
+  }
+
+  public EngineOptions withKvCacheBytes(long bytes) {
+    return new EngineOptions(
+        device,
+        dtype,
+        maxModelLen,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        bytes,
+        blockSize,
+        enablePrefixCaching,
+        maxWaiting);
+  }
+
+  public EngineOptions withBlockSize(int n) {
+    return new EngineOptions(
+        device,
+        dtype,
+        maxModelLen,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        n,
+        enablePrefixCaching,
+        maxWaiting);
+  }
+
+  public EngineOptions withPrefixCaching(boolean on) {
+    return new EngineOptions(
+        device,
+        dtype,
+        maxModelLen,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        blockSize,
+        on,
+        maxWaiting);
+  }
+
+  public EngineOptions withMaxWaiting(int n) {
+    return new EngineOptions(
+        device,
+        dtype,
+        maxModelLen,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        blockSize,
+        enablePrefixCaching,
+        n);
+  }
+}

@@ -1,0 +1,231 @@
+package io.qwenops.inference.engine;
+
+import java.util.Arrays;
+
+/**
+ * In-place transformations of one row of logits, in vLLM's order: penalties, temperature, then
+ * top-k, top-p and min-p truncation (removed entries become -inf).
+ */
+final class LogitsProcessors {
+
+  private LogitsProcessors() {}
+
+  /**
+   * Repetition penalty over prompt and output tokens (divide positive logits, multiply negative
+   * ones), then frequency and presence penalties over output tokens only.
+   */
+  static void applyPenalties(
+      float[] logits, int[] prompt, int[] output, int outputLength, ResolvedSampling s) {
+    if (s.repetitionPenalty() != 1.0) {
+      boolean[] seen = new boolean[logits.length];
+      markSeen(seen, prompt, prompt.length, logits.length);
+      markSeen(seen, output, outputLength, logits.length);
+      float p = (float) s.repetitionPenalty();
+      for (int id = 0; id < logits.length; id++) {
+        if (seen[id]) {
+          logits[id] = logits[id] > 0 ? logits[id] / p : logits[id] * p;
+        }
+      }
+    }
+    if (s.frequencyPenalty() != 0 || s.presencePenalty() != 0) {
+      int[] counts = new int[logits.length];
+      for (int i = 0; i < outputLength; i++) {
+        if (output[i] >= 0 && output[i] < logits.length) {
+          counts[output[i]]++;
+        }
+      }
+      for (int id = 0; id < logits.length; id++) {
+        if (counts[id] > 0) {
+          logits[id] -= (float) (s.frequencyPenalty() * counts[id] + s.presencePenalty());
+        }
+      }
+    }
+  }
+
+  private static void markSeen(boolean[] seen, int[] tokens, int length, int vocab) {
+    for (int i = 0; i < length; i++) {
+      if (tokens[i] >= 0 && tokens[i] < vocab) {
+        seen[tokens[i]] = true;
+      }
+    }
+  }
+
+  static void applyTemperature(float[] logits, double temperature) {
+    if (temperature != 1.0) {
+      float inverse = (float) (1.0 / temperature);
+      for (int i = 0; i < logits.length; i++) {
+        logits[i] *= inverse;
+      }
+    }
+  }
+
+  /** Keeps the k largest logits (ties at the boundary all stay). */
+  static void applyTopK(float[] logits, int k) {
+    if (k <= 0 || k >= logits.length) {
+      return;
+    }
+    float threshold = kthLargest(logits, k);
+    for (int i = 0; i < logits.length; i++) {
+      if (logits[i] < threshold) {
+        logits[i] = Float.NEGATIVE_INFINITY;
+      }
+    }
+  }
+
+  /**
+   * Keeps the smallest set of most likely tokens whose probability reaches {@code p} (the token
+   * that crosses p stays).
+   */
+  static void applyTopP(float[] logits, double p) {
+    if (p >= 1.0) {
+      return;
+    }
+    double[] probs = softmax(logits);
+    int[] order = candidatesByProbability(probs);
+    double cumulative = 0;
+    int keep = 0;
+    while (keep < order.length) {
+      cumulative += probs[order[keep]];
+      keep++;
+      if (cumulative >= p) {
+        break;
+      }
+    }
+    boolean[] kept = new boolean[logits.length];
+    for (int i = 0; i < keep; i++) {
+      kept[order[i]] = true;
+    }
+    for (int i = 0; i < logits.length; i++) {
+      if (!kept[i]) {
+        logits[i] = Float.NEGATIVE_INFINITY;
+      }
+    }
+  }
+
+  /** Drops tokens whose probability is below {@code minP} times the top token's. */
+  static void applyMinP(float[] logits, double minP) {
+    if (minP <= 0) {
+      return;
+    }
+    float max = max(logits);
+    // p_i / p_max = exp(l_i - l_max) < minP  <=>  l_i < l_max + ln(minP)
+    float cut = (float) (max + Math.log(minP));
+    for (int i = 0; i < logits.length; i++) {
+      if (logits[i] < cut) {
+        logits[i] = Float.NEGATIVE_INFINITY;
+      }
+    }
+  }
+
+  static double[] softmax(float[] logits) {
+    float max = max(logits);
+    double[] probs = new double[logits.length];
+    double sum = 0;
+    for (int i = 0; i < logits.length; i++) {
+      double e = logits[i] == Float.NEGATIVE_INFINITY ? 0 : Math.exp(logits[i] - (double) max);
+      probs[i] = e;
+      sum += e;
+    }
+    for (int i = 0; i < probs.length; i++) {
+      probs[i] /= sum;
+    }
+    return probs;
+  }
+
+  /** log_softmax, in double. */
+  static double[] logSoftmax(float[] logits) {
+    float max = max(logits);
+    double sum = 0;
+    for (float l : logits) {
+      if (l != Float.NEGATIVE_INFINITY) {
+        sum += Math.exp(l - (double) max);
+      }
+    }
+    double logSum = max + Math.log(sum);
+    double[] out = new double[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      out[i] = logits[i] - logSum;
+    }
+    return out;
+  }
+
+  static int argmax(float[] logits) {
+    int best = 0;
+    for (int i = 1; i < logits.length; i++) {
+      if (logits[i] > logits[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  static float max(float[] logits) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l);
+    }
+    return max;
+  }
+
+  /** Ids with non-zero probability, most likely first (ties by lower id). */
+  private static int[] candidatesByProbability(double[] probs) {
+    int n = 0;
+    for (double p : probs) {
+      if (p > 0) {
+        n++;
+      }
+    }
+    long[] keyed = new long[n];
+    int j = 0;
+    for (int i = 0; i < probs.length; i++) {
+      if (probs[i] > 0) {
+        // Positive floats order like their bits; invert for descending, keep id in the low bits.
+        long bits = Float.floatToIntBits((float) probs[i]);
+        keyed[j++] = ((0x7FFFFFFFL - bits) << 32) | i;
+      }
+    }
+    Arrays.sort(keyed);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = (int) keyed[i];
+    }
+    return order;
+  }
+
+  /** The k-th largest value (k >= 1) by partial selection on a copy. */
+  static float kthLargest(float[] values, int k) {
+    float[] copy = values.clone();
+    int target = copy.length - k;
+    int lo = 0;
+    int hi = copy.length - 1;
+    java.util.SplittableRandom pivotRandom = new java.util.SplittableRandom(k);
+    while (lo < hi) {
+      float pivot = copy[lo + pivotRandom.nextInt(hi - lo + 1)];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (copy[i] < pivot) {
+          i++;
+        }
+        while (copy[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          float t = copy[i];
+          copy[i] = copy[j];
+          copy[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (target <= j) {
+        hi = j;
+      } else if (target >= i) {
+        lo = i;
+      } else {
+        break;
+      }
+    }
+    return copy[target];
+  }
+}

@@ -1,0 +1,91 @@
+package io.qwenops.inference.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Picks one token from one row of logits, in Java so that a seeded request draws exactly the same
+ * numbers whatever else is in the batch. Logprobs are those of the processed distribution (after
+ * penalties and temperature, before top-k/top-p/min-p truncation).
+ */
+final class Sampler {
+
+  /** The chosen token and, when asked, its logprob and the best alternatives. */
+  record Choice(int tokenId, double logprob, List<TokenOutput.TokenLogprob> top) {}
+
+  private Sampler() {}
+
+  static Choice sample(
+      float[] logits,
+      ResolvedSampling s,
+      int[] prompt,
+      int[] output,
+      int outputLength,
+      SplittableRandom random) {
+    LogitsProcessors.applyPenalties(logits, prompt, output, outputLength, s);
+    int chosen;
+    double[] logprobs = null;
+    if (s.greedy()) {
+      chosen = LogitsProcessors.argmax(logits);
+      if (s.logprobs() != null) {
+        logprobs = LogitsProcessors.logSoftmax(logits);
+      }
+    } else {
+      LogitsProcessors.applyTemperature(logits, s.temperature());
+      if (s.logprobs() != null) {
+        logprobs = LogitsProcessors.logSoftmax(logits);
+      }
+      LogitsProcessors.applyTopK(logits, s.topK());
+      LogitsProcessors.applyTopP(logits, s.topP());
+      LogitsProcessors.applyMinP(logits, s.minP());
+      chosen = draw(LogitsProcessors.softmax(logits), random.nextDouble());
+    }
+    if (logprobs == null) {
+      return new Choice(chosen, Double.NaN, List.of());
+    }
+    return new Choice(chosen, logprobs[chosen], top(logprobs, s.logprobs()));
+  }
+
+  /** Inverse-CDF draw; falls back to the last non-zero entry against rounding at the top end. */
+  static int draw(double[] probs, double u) {
+    double cumulative = 0;
+    int last = 0;
+    for (int i = 0; i < probs.length; i++) {
+      if (probs[i] > 0) {
+        cumulative += probs[i];
+        last = i;
+        if (u < cumulative) {
+          return i;
+        }
+      }
+    }
+    return last;
+  }
+
+  static List<TokenOutput.TokenLogprob> top(double[] logprobs, int k) {
+    if (k <= 0) {
+      return List.of();
+    }
+    int n = Math.min(k, logprobs.length);
+    int[] best = new int[n];
+    java.util.Arrays.fill(best, -1);
+    for (int id = 0; id < logprobs.length; id++) {
+      double v = logprobs[id];
+      if (best[n - 1] >= 0 && v <= logprobs[best[n - 1]]) {
+        continue;
+      }
+      int pos = n - 1;
+      while (pos > 0 && (best[pos - 1] < 0 || v > logprobs[best[pos - 1]])) {
+        best[pos] = best[pos - 1];
+        pos--;
+      }
+      best[pos] = id;
+    }
+    List<TokenOutput.TokenLogprob> out = new ArrayList<>(n);
+    for (int id : best) {
+      out.add(new TokenOutput.TokenLogprob(id, logprobs[id]));
+    }
+    return List.copyOf(out);
+  }
+}

@@ -1,0 +1,89 @@
+package io.qwenops.inference.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One request inside the engine: its tokens (prompt then output), how many of them are in the KV
+ * cache ({@code computed}), its block table, and its streaming state. Touched only by the step
+ * thread.
+ */
+final class Sequence {
+
+  final String id;
+  final long order;
+  final int[] prompt;
+  final ResolvedSampling sampling;
+  final GenerationListener listener;
+  final SplittableRandom random;
+  final IncrementalDetokenizer detokenizer;
+  final StopStringMatcher stopMatcher;
+  final long arrivedNanos;
+
+  int[] output = new int[16];
+  int outputLength;
+
+  /** Tokens whose K/V are in the cache. */
+  int computed;
+
+  /** KV blocks in position order: position p lives in block blocks.get(p / blockSize). */
+  final List<Integer> blocks = new ArrayList<>();
+
+  /** Full blocks already registered in the prefix cache (and their chained hash). */
+  int hashedBlocks;
+
+  long lastHash;
+
+  long scheduledNanos;
+  long firstTokenNanos;
+  int cachedPromptTokens;
+  boolean prefixLookedUp;
+
+  Sequence(
+      String id,
+      long order,
+      int[] prompt,
+      ResolvedSampling sampling,
+      GenerationListener listener,
+      SplittableRandom random,
+      IncrementalDetokenizer detokenizer,
+      long arrivedNanos) {
+    this.id = id;
+    this.order = order;
+    this.prompt = prompt;
+    this.sampling = sampling;
+    this.listener = listener;
+    this.random = random;
+    this.detokenizer = detokenizer;
+    this.stopMatcher = new StopStringMatcher(sampling.stop());
+    this.arrivedNanos = arrivedNanos;
+  }
+
+  int length() {
+    return prompt.length + outputLength;
+  }
+
+  int token(int position) {
+    return position < prompt.length ? prompt[position] : output[position - prompt.length];
+  }
+
+  /** Prompt and output so far, as one array. */
+  int[] allTokens() {
+    int[] all = Arrays.copyOf(prompt, length());
+    System.arraycopy(output, 0, all, prompt.length, outputLength);
+    return all;
+  }
+
+  void append(int tokenId) {
+    if (outputLength == output.length) {
+      output = Arrays.copyOf(output, output.length * 2);
+    }
+    output[outputLength++] = tokenId;
+  }
+
+  long slot(int position, int blockSize) {
+    return (long) blocks.get(position / blockSize) * blockSize + position % blockSize;
+  }
+}

@@ -1,0 +1,197 @@
+package io.qwenops.inference.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qwenops.inference.model.SafetensorsFile.TensorInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * All tensors of a checkpoint directory, whether in one {@code model.safetensors} or sharded with
+ * {@code model.safetensors.index.json}. Loads a tensor as an F32 NDArray, converting BF16/F16 in
+ * Java (the PyTorch JNI aborts on BF16 arrays) piece by piece from the memory map.
+ */
+public final class CheckpointTensors implements AutoCloseable {
+
+  /** Rows are converted in pieces of at most this many bytes of F32 output. */
+  private static final long PIECE_BYTES = 256L << 20;
+
+  private final Path modelDir;
+  private final Map<String, SafetensorsFile> fileOfTensor;
+  private final Map<Path, SafetensorsFile> files;
+
+  private CheckpointTensors(
+      Path modelDir, Map<String, SafetensorsFile> fileOfTensor, Map<Path, SafetensorsFile> files) {
+    this.modelDir = modelDir;
+    this.fileOfTensor = fileOfTensor;
+    this.files = files;
+  }
+
+  public static CheckpointTensors open(Path modelDir) throws IOException {
+    Path single = modelDir.resolve("model.safetensors");
+    Path index = modelDir.resolve("model.safetensors.index.json");
+    Map<Path, SafetensorsFile> files = new LinkedHashMap<>();
+    Map<String, SafetensorsFile> fileOfTensor = new HashMap<>();
+    try {
+      if (Files.isRegularFile(index)) {
+        JsonNode weightMap = new ObjectMapper().readTree(index.toFile()).path("weight_map");
+        if (!weightMap.isObject()) {
+          throw new IOException(index + ": no 'weight_map' object");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          Path shard = modelDir.resolve(e.getValue().asText());
+          if (!Files.isRegularFile(shard)) {
+            throw new IOException(
+                index + " maps tensor '" + e.getKey() + "' to " + shard + ", which does not exist");
+          }
+          SafetensorsFile file = files.get(shard);
+          if (file == null) {
+            file = SafetensorsFile.open(shard);
+            files.put(shard, file);
+          }
+          if (!file.tensors().containsKey(e.getKey())) {
+            throw new IOException(
+                index + " maps tensor '" + e.getKey() + "' to " + shard + ", which lacks it");
+          }
+          fileOfTensor.put(e.getKey(), file);
+        }
+      } else if (Files.isRegularFile(single)) {
+        SafetensorsFile file = SafetensorsFile.open(single);
+        files.put(single, file);
+        file.tensors().keySet().forEach(name -> fileOfTensor.put(name, file));
+      } else {
+        throw new IOException(
+            "No model.safetensors or model.safetensors.index.json in " + modelDir);
+      }
+    } catch (IOException e) {
+      for (SafetensorsFile f : files.values()) {
+        f.close();
+      }
+      throw e;
+    }
+    return new CheckpointTensors(modelDir, fileOfTensor, files);
+  }
+
+  public boolean contains(String name) {
+    return fileOfTensor.containsKey(name);
+  }
+
+  public TensorInfo info(String name) throws IOException {
+    SafetensorsFile file = fileOfTensor.get(name);
+    if (file == null) {
+      throw new IOException(
+          "Tensor '"
+              + name
+              + "' is missing from the checkpoint in "
+              + modelDir
+              + " ("
+              + where()
+              + ")");
+    }
+    return file.tensors().get(name);
+  }
+
+  /** The tensor as an F32 array on the manager's device, after checking its shape. */
+  public NDArray loadF32(String name, long[] expectedShape, NDManager manager) throws IOException {
+    TensorInfo info = info(name);
+    if (!Arrays.equals(info.shape(), expectedShape)) {
+      throw new IOException(
+          info.file()
+              + ": tensor '"
+              + name
+              + "' has shape "
+              + Arrays.toString(info.shape())
+              + " but config.json implies "
+              + Arrays.toString(expectedShape));
+    }
+    SafetensorsFile file = fileOfTensor.get(name);
+    long rows = info.shape().length == 0 ? 1 : info.shape()[0];
+    long rowElements = rows == 0 ? 0 : info.elementCount() / rows;
+    long rowsPerPiece = Math.max(1, PIECE_BYTES / Math.max(1, rowElements * 4));
+    NDList pieces = new NDList();
+    try {
+      for (long row = 0; row < rows; row += rowsPerPiece) {
+        long n = Math.min(rowsPerPiece, rows - row);
+        int elements = Math.toIntExact(n * rowElements);
+        ByteBuffer source =
+            file.map(
+                info,
+                row * rowElements * info.bytesPerElement(),
+                elements * info.bytesPerElement());
+        ByteBuffer f32 = ByteBuffer.allocateDirect(elements * 4).order(ByteOrder.nativeOrder());
+        convert(info.dtype(), source, f32.asFloatBuffer(), elements);
+        long[] shape = info.shape().clone();
+        if (shape.length > 0) {
+          shape[0] = n;
+        }
+        pieces.add(manager.create(f32, new Shape(shape), DataType.FLOAT32));
+      }
+      if (pieces.size() == 1) {
+        return pieces.get(0);
+      }
+      NDArray whole = NDArrays.concat(pieces, 0);
+      pieces.close();
+      return whole;
+    } catch (RuntimeException e) {
+      pieces.close();
+      throw new IOException(info.file() + ": cannot load tensor '" + name + "': " + e, e);
+    }
+  }
+
+  private static void convert(String dtype, ByteBuffer source, FloatBuffer out, int elements) {
+    switch (dtype) {
+      case "F32" -> out.put(source.asFloatBuffer());
+      case "BF16" -> {
+        ShortBuffer in = source.asShortBuffer();
+        short[] chunk = new short[Math.min(elements, 1 << 16)];
+        float[] converted = new float[chunk.length];
+        for (int done = 0; done < elements; ) {
+          int n = Math.min(chunk.length, elements - done);
+          in.get(chunk, 0, n);
+          for (int i = 0; i < n; i++) {
+            converted[i] = Float.intBitsToFloat((chunk[i] & 0xFFFF) << 16);
+          }
+          out.put(converted, 0, n);
+          done += n;
+        }
+      }
+      case "F16" -> {
+        ShortBuffer in = source.asShortBuffer();
+        for (int i = 0; i < elements; i++) {
+          out.put(Float.float16ToFloat(in.get()));
+        }
+      }
+      default -> throw new IllegalStateException("unsupported dtype " + dtype);
+    }
+  }
+
+  private String where() {
+    return files.size() == 1
+        ? "file " + files.keySet().iterator().next().getFileName()
+        : files.size() + " shards listed in model.safetensors.index.json";
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (SafetensorsFile f : files.values()) {
+      f.close();
+    }
+  }
+}
