@@ -123,7 +123,8 @@ public final class ChatCompletionsService implements HttpService {
       ChatWire.Logprobs lp =
           chat.topLogprobs() == null ? null : new ChatWire.Logprobs(logprobs.get(i));
       out.add(
-          new ChatWire.Choice(i, new ChatWire.Message("assistant", content, calls), lp, reason));
+          new ChatWire.Choice(
+              i, new ChatWire.Message("assistant", content, null, calls), lp, reason));
     }
     ChatWire.Completion body =
         new ChatWire.Completion(

@@ -13,9 +13,11 @@ public final class ChatWire {
 
   public record Choice(int index, Message message, Logprobs logprobs, String finishReason) {}
 
+  /** {@code refusal} is always null: OpenAI sends the field, and strict clients expect it. */
   public record Message(
       String role,
       String content,
+      String refusal,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCall> toolCalls) {}
 
   public record ToolCall(
