@@ -48,7 +48,9 @@ public final class ChatCompletionsService implements HttpService {
           new Generation.Choice(
               i,
               prompt,
-              chat.sampling().toEngine(prompt.length, model.maxModelLen(), chat.topLogprobs(), i)));
+              chat.sampling()
+                  .toEngine(
+                      prompt.length, model.maxModelLen(), chat.topLogprobs(), i, "messages")));
     }
     String id = "chatcmpl-" + RequestIds.of(req);
     long created = Instant.now().getEpochSecond();

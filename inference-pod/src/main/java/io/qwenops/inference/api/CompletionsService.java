@@ -66,7 +66,7 @@ public final class CompletionsService implements HttpService {
                 ids,
                 request
                     .sampling()
-                    .toEngine(ids.length, model.maxModelLen(), request.logprobs(), j)));
+                    .toEngine(ids.length, model.maxModelLen(), request.logprobs(), j, "prompt")));
       }
     }
     String id = "cmpl-" + RequestIds.of(req);

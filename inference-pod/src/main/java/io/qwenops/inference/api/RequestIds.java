@@ -42,8 +42,8 @@ public final class RequestIds implements Filter {
           "{0} {1} {2} {3}ms request_id={4}",
           req.prologue().method().text(),
           req.path().path(),
-          res.status().code(),
-          (System.nanoTime() - start) / 1_000_000,
+          String.valueOf(res.status().code()),
+          String.valueOf((System.nanoTime() - start) / 1_000_000),
           id);
     }
   }

@@ -72,10 +72,11 @@ public record SamplingOptions(
    *
    * @param seedOffset added to the seed for choice i of n, so n seeded choices differ but stay
    *     reproducible
+   * @param promptField the request field that held the prompt (named in the error)
    * @throws ApiException 400 naming both numbers when prompt + max tokens exceed the context
    */
   public SamplingParams toEngine(
-      int promptTokens, int maxModelLen, Integer logprobs, int seedOffset) {
+      int promptTokens, int maxModelLen, Integer logprobs, int seedOffset, String promptField) {
     if (promptTokens >= maxModelLen) {
       throw ApiException.invalid(
           "This model's maximum context length is "
@@ -83,7 +84,7 @@ public record SamplingOptions(
               + " tokens, but the prompt has "
               + promptTokens
               + " tokens; no room is left to generate.",
-          "messages");
+          promptField);
     }
     int limit = maxTokens == null ? maxModelLen - promptTokens : maxTokens;
     if (promptTokens + limit > maxModelLen) {
