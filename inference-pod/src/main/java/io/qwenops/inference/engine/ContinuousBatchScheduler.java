@@ -26,7 +26,10 @@ final class ContinuousBatchScheduler {
   private final Deque<Sequence> waiting = new ArrayDeque<>();
   private final List<Sequence> running = new ArrayList<>();
   long preemptions;
+
+  /** Tokens looked up in the prefix cache at admission, and tokens found (vLLM's units). */
   long prefixQueries;
+
   long prefixHits;
 
   ContinuousBatchScheduler(
@@ -84,7 +87,14 @@ final class ContinuousBatchScheduler {
       reuseCachedPrefix(s);
       int n = Math.min(s.length() - s.computed, budget);
       if (!ensureBlocks(s, s.computed + n)) {
-        break; // the pool is full: it waits (keeping its shared prefix blocks)
+        // The pool is full: it waits, holding nothing (held blocks could starve everyone).
+        freeBlocks(s);
+        s.prefixLookedUp = false;
+        break;
+      }
+      if (prefixCaching) {
+        prefixQueries += s.length();
+        prefixHits += s.computed;
       }
       waiting.pollFirst();
       running.add(s);
@@ -143,7 +153,6 @@ final class ContinuousBatchScheduler {
       return;
     }
     s.prefixLookedUp = true;
-    prefixQueries++;
     int[] all = s.allTokens();
     // At least the last token must be computed, to get logits for the next one.
     int reusable = (all.length - 1) / blockSize;
@@ -163,9 +172,6 @@ final class ContinuousBatchScheduler {
     s.computed = s.blocks.size() * blockSize;
     if (s.outputLength == 0) {
       s.cachedPromptTokens = s.computed;
-    }
-    if (!s.blocks.isEmpty()) {
-      prefixHits++;
     }
   }
 

@@ -211,6 +211,12 @@ public final class EngineLoop implements InferenceEngine {
   private void step() {
     List<ContinuousBatchScheduler.Work> work = scheduler.schedule();
     if (work.isEmpty()) {
+      if (scheduler.runningCount() == 0 && scheduler.waitingCount() > 0) {
+        // Nothing runs and the head still cannot get blocks: it can never fit.
+        fail(
+            scheduler.all().get(0),
+            new IllegalStateException("The request does not fit the KV cache"));
+      }
       return;
     }
     // Decodes first: the model batches all single-token chunks into one attention call.
@@ -321,6 +327,7 @@ public final class EngineLoop implements InferenceEngine {
 
   private void finish(Sequence s, FinishReason reason) {
     scheduler.remove(s);
+    publishStats(); // before the listener hears of it, so stats already show the freed blocks
     RequestTimings timings =
         new RequestTimings(
             s.arrivedNanos,
@@ -339,6 +346,7 @@ public final class EngineLoop implements InferenceEngine {
 
   private void fail(Sequence s, Throwable error) {
     scheduler.remove(s);
+    publishStats();
     try {
       s.listener.onError(error);
     } catch (RuntimeException e) {
