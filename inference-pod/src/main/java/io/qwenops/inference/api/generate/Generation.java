@@ -10,9 +10,10 @@ import io.qwenops.inference.engine.RequestTimings;
 import io.qwenops.inference.engine.SamplingParams;
 import io.qwenops.inference.engine.TokenOutput;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The engine requests behind one API call (one per choice and prompt). The engine's step thread
@@ -27,6 +28,7 @@ public final class Generation implements AutoCloseable {
   private final InferenceEngine engine;
   private final List<String> engineIds = new ArrayList<>();
   private final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
+  private final Set<Integer> ended = new HashSet<>();
   private int unfinished;
 
   private Generation(InferenceEngine engine) {
@@ -59,32 +61,23 @@ public final class Generation implements AutoCloseable {
     return g;
   }
 
-  /** The next event, or null after every choice has finished. */
+  /**
+   * The next event, or null after every choice has ended. Each choice ends once: a second end event
+   * for it (an engine that reports an error and then a finish) is skipped.
+   */
   public GenerationEvent next() throws InterruptedException {
-    if (unfinished == 0) {
-      return null;
+    while (unfinished > 0) {
+      GenerationEvent e = events.take();
+      if (e instanceof GenerationEvent.Token t) {
+        if (!ended.contains(t.index())) {
+          return e;
+        }
+      } else if (ended.add(e.index())) {
+        unfinished--;
+        return e;
+      }
     }
-    GenerationEvent e = events.take();
-    if (!(e instanceof GenerationEvent.Token)) {
-      unfinished--;
-    }
-    return e;
-  }
-
-  /** Like {@link #next} but gives up after the timeout (returns null then too). */
-  public GenerationEvent poll(long millis) throws InterruptedException {
-    if (unfinished == 0) {
-      return null;
-    }
-    GenerationEvent e = events.poll(millis, TimeUnit.MILLISECONDS);
-    if (e != null && !(e instanceof GenerationEvent.Token)) {
-      unfinished--;
-    }
-    return e;
-  }
-
-  public boolean finished() {
-    return unfinished == 0;
+    return null;
   }
 
   /** Frees the engine's work for every choice still running (client gone, or an error). */
