@@ -216,6 +216,69 @@ class OpenAiServerTest {
     assertThat(counter(metrics.body(), "vllm:generation_tokens_total")).isGreaterThanOrEqualTo(2);
   }
 
+  @Test
+  void aStopStringCutsTheReplyWithFinishReasonStop() {
+    String greedy =
+        "{\"prompt\":\"Once upon a time\",\"max_tokens\":12,\"ignore_eos\":true,\"temperature\":0";
+    String full =
+        Http.json(http.post("/v1/completions", greedy + "}"))
+            .get("choices")
+            .get(0)
+            .get("text")
+            .asText();
+    // Two characters from the middle (on code-point boundaries): the reply must end before them.
+    int from = full.offsetByCodePoints(0, full.codePointCount(0, full.length()) / 2);
+    String stop = full.substring(from, full.offsetByCodePoints(from, 2));
+    int cut = full.indexOf(stop);
+    JsonNode stopped =
+        Http.json(
+                http.post(
+                    "/v1/completions", greedy + ",\"stop\":" + Http.JSON.valueToTree(stop) + "}"))
+            .get("choices")
+            .get(0);
+    assertThat(stopped.get("text").asText()).isEqualTo(full.substring(0, cut));
+    assertThat(stopped.get("finish_reason").asText()).isEqualTo("stop");
+  }
+
+  @Test
+  void concurrentStreamsEachGetTheirOwnTokens() throws Exception {
+    String[] prompts = {"Alpha", "Bravo charlie", "Delta echo foxtrot", "Golf"};
+    String[] alone = new String[prompts.length];
+    for (int i = 0; i < prompts.length; i++) {
+      alone[i] = completion(prompts[i], false);
+    }
+    var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    List<java.util.concurrent.Future<String>> together = new java.util.ArrayList<>();
+    for (String p : prompts) {
+      together.add(pool.submit(() -> completion(p, true)));
+    }
+    for (int i = 0; i < prompts.length; i++) {
+      assertThat(together.get(i).get()).as(prompts[i]).isEqualTo(alone[i]);
+    }
+    pool.close();
+  }
+
+  /** Greedy text of 8 tokens, streamed (deltas joined) or not. */
+  String completion(String prompt, boolean stream) {
+    String body =
+        "{\"prompt\":"
+            + Http.JSON.valueToTree(prompt)
+            + ",\"max_tokens\":8,\"ignore_eos\":true,\"temperature\":0,\"stream\":"
+            + stream
+            + "}";
+    HttpResponse<String> res = http.post("/v1/completions", body);
+    if (!stream) {
+      return Http.json(res).get("choices").get(0).get("text").asText();
+    }
+    StringBuilder text = new StringBuilder();
+    for (String e : Http.events(res.body())) {
+      if (!e.equals("[DONE]")) {
+        text.append(parse(e).get("choices").get(0).get("text").asText());
+      }
+    }
+    return text.toString();
+  }
+
   // ---- errors ----
 
   @Test
@@ -285,7 +348,7 @@ class OpenAiServerTest {
         http.post("/v1/completions", "{\"prompt\":\"" + longPrompt + "\"}"),
         400,
         "invalid_request_error",
-        "messages",
+        "prompt",
         "300");
   }
 
