@@ -7,6 +7,7 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,17 @@ public final class ChatTemplate {
             .build();
     this.jinjava = new Jinjava(config);
     jinjava.getGlobalContext().registerFilter(new ToJson());
+    // transformers gives templates raise_exception(msg) to reject a conversation (e.g. a bad role).
+    jinjava
+        .getGlobalContext()
+        .registerFunction(
+            new ELFunctionDefinition(
+                "", "raise_exception", ChatTemplate.class, "raiseException", String.class));
+  }
+
+  /** Called by templates; ends the render with the template's own message. */
+  public static String raiseException(String message) {
+    throw new ChatTemplateException(message);
   }
 
   public static ChatTemplate chatMl() {
@@ -70,17 +82,45 @@ public final class ChatTemplate {
     context.put("add_generation_prompt", addGenerationPrompt);
     context.put("bos_token", "");
     context.put("eos_token", "<|im_end|>");
-    RenderResult result = jinjava.renderForResult(template, context);
+    RenderResult result;
+    try {
+      result = jinjava.renderForResult(template, context);
+    } catch (ChatTemplateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ChatTemplateException(
+          "The chat template could not render these messages: " + rootMessage(e));
+    }
     List<TemplateError> fatal =
         result.getErrors().stream()
             .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
             .toList();
+    for (TemplateError e : fatal) {
+      Throwable cause = e.getException();
+      while (cause != null) {
+        if (cause instanceof ChatTemplateException raised) {
+          throw raised;
+        }
+        cause = cause.getCause();
+      }
+    }
     if (!fatal.isEmpty()) {
       throw new ChatTemplateException(
           "The chat template could not render these messages: "
               + fatal.stream().map(TemplateError::getMessage).collect(Collectors.joining("; ")));
     }
     return result.getOutput();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      if (root instanceof ChatTemplateException) {
+        break;
+      }
+      root = root.getCause();
+    }
+    return root.getMessage();
   }
 
   /** {@code tojson} as Python's {@code json.dumps(x, ensure_ascii=False)}. */

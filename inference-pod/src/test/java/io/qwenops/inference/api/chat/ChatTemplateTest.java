@@ -40,6 +40,50 @@ class ChatTemplateTest {
     assertThat(prompt).isEqualTo(fixture.get("prompt").asText());
   }
 
+  @Test
+  void pythonJsonMatchesJsonDumps() {
+    var map = new java.util.LinkedHashMap<String, Object>();
+    map.put("b", 1);
+    map.put("a", java.util.List.of("x\"y", "é", 1.5, 1e-7, 1e20, true));
+    map.put("n", null);
+    assertThat(PythonJson.dumps(map))
+        .isEqualTo("{\"b\": 1, \"a\": [\"x\\\"y\", \"é\", 1.5, 1e-07, 1e+20, true], \"n\": null}");
+  }
+
+  @Test
+  void raiseExceptionInATemplateIsAChatTemplateError() {
+    ChatTemplate strict =
+        new ChatTemplate(
+            "{% for m in messages %}{% if m.role == 'tool' %}"
+                + "{{ raise_exception('tool messages are not supported') }}{% endif %}{% endfor %}");
+    var messages =
+        io.qwenops.inference.api.Json.MAPPER
+            .createArrayNode()
+            .add(io.qwenops.inference.api.Json.MAPPER.createObjectNode().put("role", "tool"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> strict.render(ChatMessages.forTemplate(messages), null, true))
+        .isInstanceOf(ChatTemplateException.class)
+        .hasMessageContaining("tool messages are not supported");
+  }
+
+  @Test
+  void noTemplateMeansChatMl() {
+    String prompt =
+        ChatTemplate.chatMl()
+            .render(
+                ChatMessages.forTemplate(
+                    io.qwenops.inference.api.Json.MAPPER
+                        .createArrayNode()
+                        .add(
+                            io.qwenops.inference.api.Json.MAPPER
+                                .createObjectNode()
+                                .put("role", "user")
+                                .put("content", "Hi"))),
+                null,
+                true);
+    assertThat(prompt).isEqualTo("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+  }
+
   static String resource(String name) {
     try (InputStream in = ChatTemplateTest.class.getResourceAsStream(name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -70,32 +70,4 @@ class ToolCallParserTest {
     assertThat(filter.accept("p> b")).isEqualTo("<top> b");
     assertThat(filter.finish().calls()).isEmpty();
   }
-
-  @Test
-  void pythonJsonMatchesJsonDumps() {
-    var map = new java.util.LinkedHashMap<String, Object>();
-    map.put("b", 1);
-    map.put("a", java.util.List.of("x\"y", "é", 1.5, 1e-7, 1e20, true));
-    map.put("n", null);
-    assertThat(PythonJson.dumps(map))
-        .isEqualTo("{\"b\": 1, \"a\": [\"x\\\"y\", \"é\", 1.5, 1e-07, 1e+20, true], \"n\": null}");
-  }
-
-  @Test
-  void noTemplateMeansChatMl() {
-    String prompt =
-        ChatTemplate.chatMl()
-            .render(
-                ChatMessages.forTemplate(
-                    io.qwenops.inference.api.Json.MAPPER
-                        .createArrayNode()
-                        .add(
-                            io.qwenops.inference.api.Json.MAPPER
-                                .createObjectNode()
-                                .put("role", "user")
-                                .put("content", "Hi"))),
-                null,
-                true);
-    assertThat(prompt).isEqualTo("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
-  }
 }
