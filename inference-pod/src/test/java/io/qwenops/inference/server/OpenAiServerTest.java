@@ -200,6 +200,21 @@ class OpenAiServerTest {
   }
 
   @Test
+  void twoRequestsWithTheSameIdBothComplete() throws Exception {
+    String body = "{\"prompt\":\"Hi\",\"max_tokens\":4,\"ignore_eos\":true}";
+    var a =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> http.post("/v1/completions", body, "X-Request-Id", "same"));
+    var b =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> http.post("/v1/completions", body, "X-Request-Id", "same"));
+    for (HttpResponse<String> res : List.of(a.get(), b.get())) {
+      assertThat(res.statusCode()).isEqualTo(200);
+      assertThat(Http.json(res).get("usage").get("completion_tokens").asInt()).isEqualTo(4);
+    }
+  }
+
+  @Test
   void healthAndMetricsAreServed() {
     assertThat(http.get("/health").statusCode()).isEqualTo(200);
     assertThat(http.get("/health/live").statusCode()).isEqualTo(200);

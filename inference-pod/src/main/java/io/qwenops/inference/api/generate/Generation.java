@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine requests behind one API call (one per choice and prompt). The engine's step thread
@@ -24,6 +25,8 @@ public final class Generation implements AutoCloseable {
 
   /** One sequence to generate: the choice index it fills, its prompt, its sampling. */
   public record Choice(int index, int[] promptTokenIds, SamplingParams sampling) {}
+
+  private static final AtomicLong SEQUENCE = new AtomicLong();
 
   private final InferenceEngine engine;
   private final List<String> engineIds = new ArrayList<>();
@@ -42,8 +45,10 @@ public final class Generation implements AutoCloseable {
   public static Generation start(
       InferenceEngine engine, String requestId, List<Choice> choices, RequestMetrics metrics) {
     Generation g = new Generation(engine);
+    // Clients may reuse an X-Request-Id; the engine needs ids unique across concurrent requests.
+    String base = requestId + "-" + SEQUENCE.incrementAndGet();
     for (Choice c : choices) {
-      String id = choices.size() == 1 ? requestId : requestId + "-" + c.index();
+      String id = choices.size() == 1 ? base : base + "-" + c.index();
       try {
         engine.submit(
             new GenerationRequest(id, c.promptTokenIds(), c.sampling()),

@@ -106,7 +106,7 @@ class GenerationTest {
             });
     assertThatThrownBy(() -> Generation.start(engine, "req", choices(3), RequestMetrics.NONE))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(429));
-    assertThat(engine.aborted).containsExactly("req-0");
+    assertThat(engine.aborted).singleElement().asString().startsWith("req-").endsWith("-0");
   }
 
   @Test
