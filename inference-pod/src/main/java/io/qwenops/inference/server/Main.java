@@ -44,7 +44,7 @@ public final class Main {
       return;
     }
     LogConfig.configureRuntime();
-    RunningServer server = start(options, new QwenModelLoader(), System.getenv());
+    RunningServer server = start(options, new QwenModelLoader(System.getenv()), System.getenv());
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
   }
 

@@ -7,23 +7,39 @@ import io.qwenops.inference.engine.LoadedModel;
 import io.qwenops.inference.engine.QwenEngines;
 import io.qwenops.inference.model.ComputeSetup;
 import io.qwenops.inference.model.QwenTokenizer;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 
 /** Loads a Qwen2 checkpoint with the project's engine and adapts it to what the API serves. */
 public final class QwenModelLoader implements ModelLoader {
 
+  private final Map<String, String> env;
+
+  /**
+   * @param env the process environment (model cache, Hugging Face token and endpoint)
+   */
+  public QwenModelLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  public QwenModelLoader() {
+    this(System.getenv());
+  }
+
   @Override
   public Loaded load(ServerOptions options) throws Exception {
     EngineOptions engineOptions = engineOptions(options);
-    LoadedModel loaded = QwenEngines.load(options.model(), engineOptions);
+    Path dir = ModelLocation.resolve(options.model(), env);
+    LoadedModel loaded = QwenEngines.load(dir, engineOptions);
     try {
       ServingModel model =
           new ServingModel(
               options.servedModelName(),
-              options.model().toString(),
+              options.model(),
               loaded.engine(),
               tokenizer(loaded.tokenizer()),
-              ChatTemplates.forModel(options.model()),
+              ChatTemplates.forModel(dir),
               loaded.config().vocabSize(),
               Instant.now().getEpochSecond());
       boolean onGpu =

@@ -10,13 +10,13 @@ public enum ServerOption {
       "QWENOPS_MODEL",
       "DIR",
       null,
-      "Checkpoint directory (config.json, *.safetensors, tokenizer.json)."),
+      "Checkpoint directory (config.json, *.safetensors, tokenizer.json), or hf://owner/name@revision to download it once into QWENOPS_MODEL_CACHE_DIR (HF_TOKEN, HF_ENDPOINT honoured)."),
   SERVED_MODEL_NAME(
       "served-model-name",
       "QWENOPS_SERVED_MODEL_NAME",
       "NAME",
       null,
-      "Model name clients send and /v1/models lists. Default: the checkpoint directory's name."),
+      "Model name clients send and /v1/models lists. Default: the checkpoint directory's name (the repo id for hf://)."),
   HOST("host", "QWENOPS_HOST", "ADDR", "0.0.0.0", "Address to listen on."),
   PORT("port", "QWENOPS_PORT", "PORT", "8000", "HTTP port."),
   DEVICE(

@@ -14,7 +14,7 @@ import java.util.Optional;
  * optional YAML file (in that order of precedence).
  */
 public record ServerOptions(
-    Path model,
+    String model,
     String servedModelName,
     String host,
     int port,
@@ -95,10 +95,13 @@ public record ServerOptions(
     if (modelDir == null) {
       throw new UsageException("No model: pass --model DIR or set QWENOPS_MODEL");
     }
-    Path model = Path.of(modelDir).toAbsolutePath().normalize();
+    String model =
+        ModelLocation.isHuggingFace(modelDir)
+            ? modelDir
+            : Path.of(modelDir).toAbsolutePath().normalize().toString();
     String served = string(config, ServerOption.SERVED_MODEL_NAME);
     if (served == null) {
-      served = model.getFileName() == null ? "model" : model.getFileName().toString();
+      served = ModelLocation.defaultServedName(modelDir);
     }
     Double utilization = decimal(config, ServerOption.GPU_MEMORY_UTILIZATION);
     if (utilization != null && !(utilization > 0 && utilization <= 1)) {

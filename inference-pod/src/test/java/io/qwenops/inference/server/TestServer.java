@@ -4,7 +4,6 @@ import io.helidon.webserver.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.qwenops.inference.api.ModelSlot;
 import io.qwenops.inference.metrics.VllmMetrics;
-import java.nio.file.Path;
 
 /** Starts the production routing ({@link Main#routing}) on a free port for one test class. */
 final class TestServer implements AutoCloseable {
@@ -14,8 +13,7 @@ final class TestServer implements AutoCloseable {
   final PrometheusRegistry registry = new PrometheusRegistry();
 
   TestServer(ModelSlot slot, String apiKey, long maxRequestBytes) {
-    ServerOptions options =
-        options(Path.of("/models/" + slot.servedName()), apiKey, maxRequestBytes);
+    ServerOptions options = options("/models/" + slot.servedName(), apiKey, maxRequestBytes);
     VllmMetrics metrics =
         new VllmMetrics(
             registry,
@@ -32,10 +30,10 @@ final class TestServer implements AutoCloseable {
     http = new Http(server.port());
   }
 
-  static ServerOptions options(Path model, String apiKey, long maxRequestBytes) {
+  static ServerOptions options(String model, String apiKey, long maxRequestBytes) {
     return new ServerOptions(
         model,
-        model.getFileName().toString(),
+        ModelLocation.defaultServedName(model),
         "127.0.0.1",
         0,
         "cpu",

@@ -50,7 +50,7 @@ final class TinyModel {
 
   static ServerOptions options(String apiKey) {
     return new ServerOptions(
-        checkpoint(),
+        checkpoint().toString(),
         NAME,
         "127.0.0.1",
         0,

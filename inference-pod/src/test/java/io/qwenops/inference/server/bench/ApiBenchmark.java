@@ -140,7 +140,7 @@ public final class ApiBenchmark {
 
   static ServerOptions options(Path dir) {
     return new ServerOptions(
-        dir,
+        dir.toString(),
         "qwen-tiny",
         "127.0.0.1",
         0,
