@@ -116,7 +116,7 @@ public record ServerOptions(
         integer(config, ServerOption.PORT, 0, 65535),
         string(config, ServerOption.DEVICE),
         string(config, ServerOption.DTYPE),
-        integer(config, ServerOption.MAX_MODEL_LEN, 1, Integer.MAX_VALUE),
+        zeroMeansUnset(integer(config, ServerOption.MAX_MODEL_LEN, 0, Integer.MAX_VALUE)),
         integer(config, ServerOption.MAX_NUM_SEQS, 1, Integer.MAX_VALUE),
         integer(config, ServerOption.MAX_NUM_BATCHED_TOKENS, 1, Integer.MAX_VALUE),
         utilization,
@@ -125,6 +125,11 @@ public record ServerOptions(
         string(config, ServerOption.API_KEY),
         maxBody,
         false);
+  }
+
+  /** 0 for the context length means "the model's own", as an unset value does. */
+  private static Integer zeroMeansUnset(Integer value) {
+    return value == null || value == 0 ? null : value;
   }
 
   private static String string(Config config, ServerOption o) {
