@@ -118,7 +118,7 @@ public final class ChatCompletionsService implements HttpService {
         ToolCallParser.Parsed parsed = ToolCallParser.parse(text);
         if (!parsed.calls().isEmpty()) {
           content = parsed.content();
-          calls = wire(parsed.calls(), false);
+          calls = ChatWire.toolCalls(parsed.calls(), false);
           reason = "tool_calls";
         }
       }
@@ -133,21 +133,5 @@ public final class ChatCompletionsService implements HttpService {
             id, "chat.completion", created, model.name(), out, Usage.of(promptTokens, generated));
     res.header("Content-Type", "application/json");
     res.send(Json.bytes(body));
-  }
-
-  /** OpenAI's tool_calls entries; streamed ones carry their position. */
-  public static List<ChatWire.ToolCall> wire(
-      List<io.qwenops.inference.api.chat.ToolCall> calls, boolean withIndex) {
-    List<ChatWire.ToolCall> out = new ArrayList<>();
-    for (int k = 0; k < calls.size(); k++) {
-      var c = calls.get(k);
-      out.add(
-          new ChatWire.ToolCall(
-              withIndex ? k : null,
-              c.id(),
-              "function",
-              new ChatWire.Function(c.name(), c.arguments())));
-    }
-    return out;
   }
 }

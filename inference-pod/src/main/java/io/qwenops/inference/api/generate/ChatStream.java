@@ -2,7 +2,6 @@ package io.qwenops.inference.api.generate;
 
 import io.helidon.webserver.http.ServerResponse;
 import io.qwenops.inference.api.ApiException;
-import io.qwenops.inference.api.ChatCompletionsService;
 import io.qwenops.inference.api.ErrorResponses;
 import io.qwenops.inference.api.ServingModel;
 import io.qwenops.inference.api.chat.ToolCallParser;
@@ -107,7 +106,7 @@ public final class ChatStream {
         sse.data(
             chunk(
                 f.index(),
-                new ChatWire.Delta(null, null, ChatCompletionsService.wire(parsed.calls(), true)),
+                new ChatWire.Delta(null, null, ChatWire.toolCalls(parsed.calls(), true)),
                 null,
                 null));
         reason = "tool_calls";

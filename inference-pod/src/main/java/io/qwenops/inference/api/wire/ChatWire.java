@@ -8,6 +8,19 @@ public final class ChatWire {
 
   private ChatWire() {}
 
+  /** OpenAI's tool_calls entries for parsed calls; streamed ones carry their position. */
+  public static List<ToolCall> toolCalls(
+      List<io.qwenops.inference.api.chat.ToolCall> calls, boolean withIndex) {
+    List<ToolCall> out = new java.util.ArrayList<>();
+    for (int k = 0; k < calls.size(); k++) {
+      var c = calls.get(k);
+      out.add(
+          new ToolCall(
+              withIndex ? k : null, c.id(), "function", new Function(c.name(), c.arguments())));
+    }
+    return out;
+  }
+
   public record Completion(
       String id, String object, long created, String model, List<Choice> choices, Usage usage) {}
 
