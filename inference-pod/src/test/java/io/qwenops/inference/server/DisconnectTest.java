@@ -8,22 +8,30 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A client that hangs up mid-stream aborts its request: the engine frees its KV blocks. */
 class DisconnectTest {
 
-  @Test
-  void closingTheStreamAbortsTheRequestAndFreesItsBlocks() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1/completions", "/v1/chat/completions"})
+  void closingTheStreamAbortsTheRequestAndFreesItsBlocks(String path) throws Exception {
     Main.RunningServer server = TinyModel.server();
     InferenceEngine engine = TinyModel.model().engine();
     awaitIdle(engine);
     double abortsBefore = aborts();
-    String body = "{\"prompt\":\"Hi\",\"max_tokens\":250,\"ignore_eos\":true,\"stream\":true}";
+    String body =
+        path.contains("chat")
+            ? "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":200,"
+                + "\"ignore_eos\":true,\"stream\":true}"
+            : "{\"prompt\":\"Hi\",\"max_tokens\":250,\"ignore_eos\":true,\"stream\":true}";
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                   + "Content-Length: "
                   + body.getBytes(StandardCharsets.UTF_8).length
                   + "\r\n\r\n"
