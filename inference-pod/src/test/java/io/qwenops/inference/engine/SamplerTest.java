@@ -105,6 +105,28 @@ class SamplerTest {
     assertThat(choice.top()).extracting(TokenOutput.TokenLogprob::tokenId).containsExactly(1, 2);
   }
 
+  @Test
+  void theTopKShortcutDrawsExactlyWhatTheFullPathDraws() {
+    float[] base = new float[151936];
+    SplittableRandom values = new SplittableRandom(2);
+    for (int i = 0; i < base.length; i++) {
+      base[i] = (float) values.nextGaussian() * 3;
+    }
+    SamplingParams fast =
+        new SamplingParams(
+            0.7, 0.8, 20, 0.05, 1.1, 0, 0, null, 10, List.of(), Set.of(), false, null);
+    SamplingParams full =
+        new SamplingParams(0.7, 0.8, 20, 0.05, 1.1, 0, 0, null, 10, List.of(), Set.of(), false, 0);
+    SplittableRandom a = new SplittableRandom(9);
+    SplittableRandom b = new SplittableRandom(9);
+    int[] prompt = {5, 17, 99};
+    for (int i = 0; i < 50; i++) {
+      int x = Sampler.sample(base.clone(), resolve(fast), prompt, new int[0], 0, a).tokenId();
+      int y = Sampler.sample(base.clone(), resolve(full), prompt, new int[0], 0, b).tokenId();
+      assertThat(x).isEqualTo(y);
+    }
+  }
+
   private static int[] draws(float[] base, ResolvedSampling s, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int[] out = new int[20];
