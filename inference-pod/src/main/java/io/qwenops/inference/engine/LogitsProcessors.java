@@ -16,36 +16,34 @@ final class LogitsProcessors {
    */
   static void applyPenalties(
       float[] logits, int[] prompt, int[] output, int outputLength, ResolvedSampling s) {
+    // Sparse: only tokens that occurred are touched, so the cost follows the sequence length,
+    // not the 151,936-entry vocabulary.
     if (s.repetitionPenalty() != 1.0) {
-      boolean[] seen = new boolean[logits.length];
+      java.util.BitSet seen = new java.util.BitSet();
       markSeen(seen, prompt, prompt.length, logits.length);
       markSeen(seen, output, outputLength, logits.length);
       float p = (float) s.repetitionPenalty();
-      for (int id = 0; id < logits.length; id++) {
-        if (seen[id]) {
-          logits[id] = logits[id] > 0 ? logits[id] / p : logits[id] * p;
-        }
+      for (int id = seen.nextSetBit(0); id >= 0; id = seen.nextSetBit(id + 1)) {
+        logits[id] = logits[id] > 0 ? logits[id] / p : logits[id] * p;
       }
     }
     if (s.frequencyPenalty() != 0 || s.presencePenalty() != 0) {
-      int[] counts = new int[logits.length];
+      java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
       for (int i = 0; i < outputLength; i++) {
         if (output[i] >= 0 && output[i] < logits.length) {
-          counts[output[i]]++;
+          counts.merge(output[i], 1, Integer::sum);
         }
       }
-      for (int id = 0; id < logits.length; id++) {
-        if (counts[id] > 0) {
-          logits[id] -= (float) (s.frequencyPenalty() * counts[id] + s.presencePenalty());
-        }
+      for (var e : counts.entrySet()) {
+        logits[e.getKey()] -= (float) (s.frequencyPenalty() * e.getValue() + s.presencePenalty());
       }
     }
   }
 
-  private static void markSeen(boolean[] seen, int[] tokens, int length, int vocab) {
+  private static void markSeen(java.util.BitSet seen, int[] tokens, int length, int vocab) {
     for (int i = 0; i < length; i++) {
       if (tokens[i] >= 0 && tokens[i] < vocab) {
-        seen[tokens[i]] = true;
+        seen.set(tokens[i]);
       }
     }
   }

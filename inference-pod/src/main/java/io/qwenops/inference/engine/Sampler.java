@@ -31,6 +31,8 @@ final class Sampler {
       if (s.logprobs() != null) {
         logprobs = LogitsProcessors.logSoftmax(logits);
       }
+    } else if (s.logprobs() == null && s.topK() > 0 && s.topK() < logits.length / 2) {
+      chosen = sampleTopK(logits, s, random);
     } else {
       LogitsProcessors.applyTemperature(logits, s.temperature());
       if (s.logprobs() != null) {
@@ -45,6 +47,33 @@ final class Sampler {
       return new Choice(chosen, Double.NaN, List.of());
     }
     return new Choice(chosen, logprobs[chosen], top(logprobs, s.logprobs()));
+  }
+
+  /**
+   * The same draw as the full path when top-k is on and no logprobs are wanted, on the k candidates
+   * only: temperature is monotonic, so the k best before scaling are the k best after it.
+   */
+  private static int sampleTopK(float[] logits, ResolvedSampling s, SplittableRandom random) {
+    float threshold = LogitsProcessors.kthLargest(logits, s.topK());
+    int n = 0;
+    for (float l : logits) {
+      if (l >= threshold) {
+        n++;
+      }
+    }
+    int[] ids = new int[n];
+    float[] candidates = new float[n];
+    int j = 0;
+    float inverse = (float) (1.0 / s.temperature());
+    for (int id = 0; id < logits.length; id++) {
+      if (logits[id] >= threshold) {
+        ids[j] = id;
+        candidates[j++] = s.temperature() == 1.0 ? logits[id] : logits[id] * inverse;
+      }
+    }
+    LogitsProcessors.applyTopP(candidates, s.topP());
+    LogitsProcessors.applyMinP(candidates, s.minP());
+    return ids[draw(LogitsProcessors.softmax(candidates), random.nextDouble())];
   }
 
   /** Inverse-CDF draw; falls back to the last non-zero entry against rounding at the top end. */

@@ -1,9 +1,8 @@
 package io.qwenops.inference.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +34,7 @@ public final class CheckpointTensors implements AutoCloseable {
   private final Path modelDir;
   private final Map<String, SafetensorsFile> fileOfTensor;
   private final Map<Path, SafetensorsFile> files;
+  private ByteBuffer staging;
 
   private CheckpointTensors(
       Path modelDir, Map<String, SafetensorsFile> fileOfTensor, Map<Path, SafetensorsFile> files) {
@@ -110,6 +110,23 @@ public final class CheckpointTensors implements AutoCloseable {
 
   /** The tensor as an F32 array on the manager's device, after checking its shape. */
   public NDArray loadF32(String name, long[] expectedShape, NDManager manager) throws IOException {
+    NDArray target = manager.create(new Shape(expectedShape), DataType.FLOAT32);
+    try {
+      copyInto(name, expectedShape, target, 0);
+      return target;
+    } catch (IOException | RuntimeException e) {
+      target.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Converts the tensor to F32 and writes it into rows {@code [firstRow, firstRow + rows)} of
+   * {@code target} (an F32 array whose rows have the tensor's row shape). Goes through one reused
+   * staging buffer, so each weight byte is faulted in once, in its final place.
+   */
+  public void copyInto(String name, long[] expectedShape, NDArray target, long firstRow)
+      throws IOException {
     TensorInfo info = info(name);
     if (!Arrays.equals(info.shape(), expectedShape)) {
       throw new IOException(
@@ -125,34 +142,45 @@ public final class CheckpointTensors implements AutoCloseable {
     long rows = info.shape().length == 0 ? 1 : info.shape()[0];
     long rowElements = rows == 0 ? 0 : info.elementCount() / rows;
     long rowsPerPiece = Math.max(1, PIECE_BYTES / Math.max(1, rowElements * 4));
-    NDList pieces = new NDList();
-    try {
+    boolean vector = info.shape().length == 1;
+    try (NDManager scratch = target.getManager().newSubManager()) {
       for (long row = 0; row < rows; row += rowsPerPiece) {
-        long n = Math.min(rowsPerPiece, rows - row);
-        int elements = Math.toIntExact(n * rowElements);
+        long n = vector ? rows : Math.min(rowsPerPiece, rows - row);
+        int elements = Math.toIntExact(vector ? rows : n * rowElements);
         ByteBuffer source =
             file.map(
                 info,
-                row * rowElements * info.bytesPerElement(),
+                vector ? 0 : row * rowElements * info.bytesPerElement(),
                 elements * info.bytesPerElement());
-        ByteBuffer f32 = ByteBuffer.allocateDirect(elements * 4).order(ByteOrder.nativeOrder());
+        ByteBuffer f32 = staging(elements * 4L);
         convert(info.dtype(), source, f32.asFloatBuffer(), elements);
         long[] shape = info.shape().clone();
-        if (shape.length > 0) {
+        if (!vector) {
           shape[0] = n;
         }
-        pieces.add(manager.create(f32, new Shape(shape), DataType.FLOAT32));
+        NDArray piece = scratch.create(f32, new Shape(shape), DataType.FLOAT32);
+        long from = firstRow + (vector ? 0 : row);
+        target.set(new NDIndex(from + ":" + (from + n)), piece);
+        piece.close();
+        if (vector) {
+          break;
+        }
       }
-      if (pieces.size() == 1) {
-        return pieces.get(0);
-      }
-      NDArray whole = NDArrays.concat(pieces, 0);
-      pieces.close();
-      return whole;
     } catch (RuntimeException e) {
-      pieces.close();
       throw new IOException(info.file() + ": cannot load tensor '" + name + "': " + e, e);
     }
+  }
+
+  /** One direct buffer reused for every piece (allocating direct memory is slow). */
+  private ByteBuffer staging(long bytes) {
+    if (staging == null || staging.capacity() < bytes) {
+      staging =
+          ByteBuffer.allocateDirect((int) Math.max(bytes, Math.min(PIECE_BYTES, 64L << 20)))
+              .order(ByteOrder.nativeOrder());
+    }
+    ByteBuffer view = staging.duplicate().order(ByteOrder.nativeOrder());
+    view.clear().limit((int) bytes);
+    return view.slice().order(ByteOrder.nativeOrder());
   }
 
   private static void convert(String dtype, ByteBuffer source, FloatBuffer out, int elements) {

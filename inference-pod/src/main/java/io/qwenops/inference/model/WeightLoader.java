@@ -1,10 +1,9 @@
 package io.qwenops.inference.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,49 +67,60 @@ public final class WeightLoader {
     }
   }
 
-  /** Loads into CPU staging as F32, then moves/casts into the long-lived manager. */
+  /**
+   * Loads each weight as F32 on the CPU straight into its final (fused) array, then casts/moves it
+   * when the compute setup wants F16 or a GPU.
+   */
   private record Loader(
       CheckpointTensors tensors, NDManager staging, NDManager target, ComputeSetup setup) {
 
     NDArray weight(String name, long rows, long cols) throws IOException {
-      try (NDManager scope = staging.newSubManager()) {
-        NDArray f32 = tensors.loadF32(name, new long[] {rows, cols}, scope);
-        return place(f32, setup.weightType());
-      }
+      return fused(new String[] {name}, new long[] {rows}, cols);
     }
 
     NDArray norm(String name, long size) throws IOException {
-      try (NDManager scope = staging.newSubManager()) {
-        return place(tensors.loadF32(name, new long[] {size}, scope), DataType.FLOAT32);
-      }
+      NDArray f32 = staging.create(new Shape(size), DataType.FLOAT32);
+      tensors.copyInto(name, new long[] {size}, f32, 0);
+      return place(f32, DataType.FLOAT32);
     }
 
     NDArray fused(String[] names, long[] rows, long cols) throws IOException {
-      try (NDManager scope = staging.newSubManager()) {
-        NDList parts = new NDList();
-        for (int i = 0; i < names.length; i++) {
-          parts.add(tensors.loadF32(names[i], new long[] {rows[i], cols}, scope));
-        }
-        return place(NDArrays.concat(parts, 0), setup.weightType());
+      long total = java.util.Arrays.stream(rows).sum();
+      NDArray f32 = staging.create(new Shape(total, cols), DataType.FLOAT32);
+      long at = 0;
+      for (int i = 0; i < names.length; i++) {
+        tensors.copyInto(names[i], new long[] {rows[i], cols}, f32, at);
+        at += rows[i];
       }
+      return place(f32, setup.weightType());
     }
 
     NDArray fusedBias(String[] names, long[] sizes) throws IOException {
-      try (NDManager scope = staging.newSubManager()) {
-        NDList parts = new NDList();
-        for (int i = 0; i < names.length; i++) {
-          parts.add(tensors.loadF32(names[i], new long[] {sizes[i]}, scope));
-        }
-        return place(NDArrays.concat(parts, 0), setup.weightType());
+      long total = java.util.Arrays.stream(sizes).sum();
+      NDArray f32 = staging.create(new Shape(total), DataType.FLOAT32);
+      long at = 0;
+      for (int i = 0; i < names.length; i++) {
+        NDArray part = staging.create(new Shape(sizes[i]), DataType.FLOAT32);
+        tensors.copyInto(names[i], new long[] {sizes[i]}, part, 0);
+        f32.set(new ai.djl.ndarray.index.NDIndex(at + ":" + (at + sizes[i])), part);
+        part.close();
+        at += sizes[i];
       }
+      return place(f32, setup.weightType());
     }
 
-    /** A copy owned by the target manager (the staged array dies with its scope). */
+    /** Moves the staged F32 array into the long-lived manager, cast/moved as the setup wants. */
     private NDArray place(NDArray staged, DataType type) {
-      NDArray cast = staged.toType(type, false).toDevice(setup.device(), false);
-      NDArray owned = cast == staged ? staged.duplicate() : cast;
-      owned.attach(target);
-      return owned;
+      if (type == DataType.FLOAT32 && !setup.device().isGpu()) {
+        staged.attach(target);
+        return staged;
+      }
+      NDArray placed = staged.toType(type, false).toDevice(setup.device(), false);
+      placed.attach(target);
+      if (placed != staged) {
+        staged.close();
+      }
+      return placed;
     }
   }
 }

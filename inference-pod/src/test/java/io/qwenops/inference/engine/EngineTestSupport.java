@@ -17,7 +17,7 @@ final class EngineTestSupport {
         0.0, 1.0, 0, 0.0, 1.0, 0, 0, null, maxTokens, List.of(), Set.of(), true, null);
   }
 
-  static final class Collector implements GenerationListener {
+  static class Collector implements GenerationListener {
     final List<TokenOutput> tokens = new ArrayList<>();
     final StringBuilder text = new StringBuilder();
     final CompletableFuture<FinishReason> done = new CompletableFuture<>();

@@ -53,6 +53,11 @@ public final class Float64Reference {
 
   /** Logits [position][vocab] for every position of {@code tokens}. */
   public double[][] logits(int[] tokens) {
+    return logits(tokens, 0);
+  }
+
+  /** Logits for positions from {@code firstWanted} on (earlier rows are null). */
+  public double[][] logits(int[] tokens, int firstWanted) {
     int h = c.hiddenSize();
     int nh = c.numAttentionHeads();
     int kvh = c.numKeyValueHeads();
@@ -131,7 +136,7 @@ public final class Float64Reference {
     float[] head =
         c.tieWordEmbeddings() ? w.get("model.embed_tokens.weight") : w.get("lm_head.weight");
     double[][] logits = new double[n][];
-    for (int t = 0; t < n; t++) {
+    for (int t = firstWanted; t < n; t++) {
       logits[t] = matVec(head, rmsNorm(x[t], w.get("model.norm.weight")), c.vocabSize());
     }
     return logits;

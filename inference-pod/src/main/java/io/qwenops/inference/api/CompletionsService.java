@@ -1,0 +1,146 @@
+package io.qwenops.inference.api;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.qwenops.inference.api.generate.CompletionStream;
+import io.qwenops.inference.api.generate.Generation;
+import io.qwenops.inference.api.generate.GenerationEvent;
+import io.qwenops.inference.api.generate.LegacyLogprobs;
+import io.qwenops.inference.api.generate.RequestMetrics;
+import io.qwenops.inference.api.generate.TokenTexts;
+import io.qwenops.inference.api.wire.CompletionRequest;
+import io.qwenops.inference.api.wire.CompletionWire;
+import io.qwenops.inference.api.wire.Usage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code POST /v1/completions}: raw prompts (text or token ids), legacy logprobs, echo. */
+public final class CompletionsService implements HttpService {
+
+  private final ModelSlot slot;
+  private final RequestMetrics metrics;
+  private final long maxBodyBytes;
+
+  public CompletionsService(ModelSlot slot, RequestMetrics metrics, long maxBodyBytes) {
+    this.slot = slot;
+    this.metrics = metrics;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** One prompt as ids and as the text an echo repeats. */
+  public record Prompt(int[] ids, String text) {}
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.post("/v1/completions", this::create);
+  }
+
+  private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
+    ServingModel model = slot.require();
+    CompletionRequest request =
+        CompletionRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize());
+    model.checkRequested(request.model());
+    List<Prompt> prompts = new ArrayList<>();
+    for (Object p : request.prompts()) {
+      prompts.add(
+          p instanceof String s
+              ? new Prompt(model.tokenizer().encode(s), s)
+              : new Prompt((int[]) p, model.tokenizer().decode((int[]) p, false)));
+    }
+    int n = request.sampling().n();
+    List<Generation.Choice> choices = new ArrayList<>();
+    int promptTokens = 0;
+    for (int p = 0; p < prompts.size(); p++) {
+      int[] ids = prompts.get(p).ids();
+      if (ids.length == 0) {
+        throw ApiException.invalid("prompt " + p + " is empty", "prompt");
+      }
+      promptTokens += ids.length;
+      for (int j = 0; j < n; j++) {
+        choices.add(
+            new Generation.Choice(
+                p * n + j,
+                ids,
+                request
+                    .sampling()
+                    .toEngine(ids.length, model.maxModelLen(), request.logprobs(), j, "prompt")));
+      }
+    }
+    String id = "cmpl-" + RequestIds.of(req);
+    long created = Instant.now().getEpochSecond();
+    try (Generation generation = Generation.start(model.engine(), id, choices, metrics)) {
+      if (request.stream()) {
+        new CompletionStream(model, request, prompts, id, created, promptTokens)
+            .run(generation, res);
+      } else {
+        respond(model, request, prompts, id, created, promptTokens, generation, res);
+      }
+    }
+  }
+
+  private static void respond(
+      ServingModel model,
+      CompletionRequest request,
+      List<Prompt> prompts,
+      String id,
+      long created,
+      int promptTokens,
+      Generation generation,
+      ServerResponse res)
+      throws InterruptedException {
+    int n = request.sampling().n();
+    int total = prompts.size() * n;
+    StringBuilder[] texts = new StringBuilder[total];
+    LegacyLogprobs[] logprobs = new LegacyLogprobs[total];
+    String[] reasons = new String[total];
+    TokenTexts tokenTexts = new TokenTexts(model.tokenizer(), request.tokensAsIds());
+    for (int i = 0; i < total; i++) {
+      Prompt prompt = prompts.get(i / n);
+      texts[i] = new StringBuilder(request.echo() ? prompt.text() : "");
+      if (request.logprobs() != null) {
+        logprobs[i] = new LegacyLogprobs(tokenTexts, 0);
+        if (request.echo()) {
+          for (int tokenId : prompt.ids()) {
+            logprobs[i].promptToken(tokenId, model.tokenizer().tokenText(tokenId));
+          }
+        }
+      }
+    }
+    int generated = 0;
+    for (GenerationEvent e = generation.next(); e != null; e = generation.next()) {
+      switch (e) {
+        case GenerationEvent.Token t -> {
+          generated++;
+          texts[t.index()].append(t.token().text());
+          if (logprobs[t.index()] != null) {
+            logprobs[t.index()].generated(t.token());
+          }
+        }
+        case GenerationEvent.Finished f -> reasons[f.index()] = f.reason().openAiName();
+        case GenerationEvent.Failed f -> throw ApiException.engineFailure(f.error());
+      }
+    }
+    List<CompletionWire.Choice> out = new ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      out.add(
+          new CompletionWire.Choice(
+              i,
+              texts[i].toString(),
+              logprobs[i] == null ? null : logprobs[i].build(),
+              reasons[i]));
+    }
+    res.header("Content-Type", "application/json");
+    res.send(
+        Json.bytes(
+            new CompletionWire.Completion(
+                id,
+                "text_completion",
+                created,
+                model.name(),
+                out,
+                Usage.of(promptTokens, generated))));
+  }
+}

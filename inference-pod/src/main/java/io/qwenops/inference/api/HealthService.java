@@ -1,0 +1,49 @@
+package io.qwenops.inference.api;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /health}: 200 once the model serves, 503 while it loads (readiness and startup
+ * probes). {@code GET /health/live}: 200 while the process works, 503 only after the model failed
+ * to load, so Kubernetes restarts the pod (liveness probe).
+ */
+public final class HealthService implements HttpService {
+
+  private final ModelSlot slot;
+
+  public HealthService(ModelSlot slot) {
+    this.slot = slot;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/health", this::ready).get("/health/live", this::live);
+  }
+
+  private void ready(ServerRequest req, ServerResponse res) {
+    ModelSlot.State state = slot.state();
+    res.status(state == ModelSlot.State.READY ? 200 : 503);
+    ModelsService.send(res, body(state));
+  }
+
+  private void live(ServerRequest req, ServerResponse res) {
+    ModelSlot.State state = slot.state();
+    res.status(state == ModelSlot.State.FAILED ? 503 : 200);
+    ModelsService.send(res, body(state));
+  }
+
+  private Map<String, Object> body(ModelSlot.State state) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", state.name().toLowerCase(java.util.Locale.ROOT));
+    body.put("model", slot.servedName());
+    if (slot.failure() != null) {
+      body.put("error", slot.failure());
+    }
+    return body;
+  }
+}

@@ -1,0 +1,77 @@
+package io.qwenops.inference.api;
+
+import io.helidon.http.HttpException;
+import io.helidon.webserver.http.HttpRouting;
+import io.qwenops.inference.api.generate.RequestMetrics;
+import java.lang.System.Logger;
+import java.util.Map;
+
+/**
+ * The API's routes, filters and error mapping in one place. Every error leaves as OpenAI's error
+ * body; a route nobody serves is a 404 in the same shape.
+ */
+public final class OpenAiRouting {
+
+  private static final Logger LOG = System.getLogger(OpenAiRouting.class.getName());
+
+  /**
+   * @param apiKey null for an open server
+   */
+  public static void register(
+      HttpRouting.Builder routing,
+      ModelSlot slot,
+      RequestMetrics metrics,
+      String apiKey,
+      long maxBodyBytes,
+      String version) {
+    routing.addFilter(new RequestIds());
+    if (apiKey != null) {
+      routing.addFilter(new ApiKeyCheck(apiKey));
+    }
+    routing
+        .register(new HealthService(slot))
+        .register(new ModelsService(slot))
+        .register(new ChatCompletionsService(slot, metrics, maxBodyBytes))
+        .register(new CompletionsService(slot, metrics, maxBodyBytes))
+        .register(new TokenizeService(slot, maxBodyBytes))
+        .get("/version", (req, res) -> ModelsService.send(res, Map.of("version", version)));
+  }
+
+  /** Error mapping and the 404 fallback; register after every other route. */
+  public static void finish(HttpRouting.Builder routing) {
+    routing
+        .any(
+            (req, res) ->
+                ErrorResponses.send(
+                    res,
+                    ApiException.routeNotFound(req.prologue().method().text(), req.path().path())))
+        .error(ApiException.class, (req, res, e) -> ErrorResponses.send(res, e))
+        .error(
+            HttpException.class,
+            (req, res, e) -> {
+              int status = e.status().code();
+              if (status >= 500) {
+                LOG.log(Logger.Level.ERROR, "HTTP failure on " + req.path().path(), e);
+              }
+              ErrorResponses.send(
+                  res,
+                  new ApiException(
+                      status,
+                      status >= 500 ? "server_error" : "invalid_request_error",
+                      e.getMessage(),
+                      null,
+                      null));
+            })
+        .error(
+            Exception.class,
+            (req, res, e) -> {
+              LOG.log(Logger.Level.ERROR, "Unexpected failure on " + req.path().path(), e);
+              ErrorResponses.send(
+                  res,
+                  new ApiException(
+                      500, "server_error", "Internal error: " + e.getMessage(), null, null));
+            });
+  }
+
+  private OpenAiRouting() {}
+}

@@ -1,0 +1,17 @@
+package io.qwenops.inference.api;
+
+/**
+ * What the API needs from a tokenizer: text to ids and back. Qwen adds no BOS, so {@code encode} of
+ * a rendered chat prompt is exactly the engine's input.
+ */
+public interface PromptTokenizer {
+
+  int[] encode(String text);
+
+  String decode(int[] ids, boolean skipSpecialTokens);
+
+  /** The text of one token on its own (for logprobs). */
+  default String tokenText(int id) {
+    return decode(new int[] {id}, false);
+  }
+}

@@ -1,0 +1,68 @@
+package io.qwenops.inference.api.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reads Qwen2.5's (Hermes-style) tool calls out of generated text: each call is {@code
+ * <tool_call>\n{"name": ..., "arguments": {...}}\n</tool_call>}. Text before the first call is the
+ * message content. If any call is not valid JSON the whole text stays plain content, as vLLM's
+ * hermes parser does, so the client still sees what the model wrote.
+ */
+public final class ToolCallParser {
+
+  public static final String OPEN = "<tool_call>";
+  public static final String CLOSE = "</tool_call>";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Content (null when empty) and the calls found (empty when none). */
+  public record Parsed(String content, List<ToolCall> calls) {}
+
+  private ToolCallParser() {}
+
+  public static Parsed parse(String text) {
+    int first = text.indexOf(OPEN);
+    if (first < 0) {
+      return new Parsed(text, List.of());
+    }
+    List<ToolCall> calls = new ArrayList<>();
+    int at = first;
+    while (at >= 0) {
+      int bodyStart = at + OPEN.length();
+      int end = text.indexOf(CLOSE, bodyStart);
+      String body = end < 0 ? text.substring(bodyStart) : text.substring(bodyStart, end);
+      ToolCall call = readCall(body);
+      if (call == null) {
+        return new Parsed(text, List.of());
+      }
+      calls.add(call);
+      at = end < 0 ? -1 : text.indexOf(OPEN, end + CLOSE.length());
+    }
+    String content = text.substring(0, first).strip();
+    return new Parsed(content.isEmpty() ? null : content, calls);
+  }
+
+  private static ToolCall readCall(String body) {
+    try {
+      JsonNode json = JSON.readTree(body.strip());
+      if (json == null || !json.path("name").isTextual()) {
+        return null;
+      }
+      JsonNode args = json.get("arguments");
+      String arguments =
+          args == null || args.isNull()
+              ? "{}"
+              : args.isTextual() ? args.asText() : JSON.writeValueAsString(args);
+      return new ToolCall(newId(), json.get("name").asText(), arguments);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  static String newId() {
+    return "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+  }
+}

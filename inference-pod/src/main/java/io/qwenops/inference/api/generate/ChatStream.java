@@ -1,0 +1,128 @@
+package io.qwenops.inference.api.generate;
+
+import io.helidon.webserver.http.ServerResponse;
+import io.qwenops.inference.api.ApiException;
+import io.qwenops.inference.api.ErrorResponses;
+import io.qwenops.inference.api.ServingModel;
+import io.qwenops.inference.api.chat.ToolCallParser;
+import io.qwenops.inference.api.chat.ToolCallStreamFilter;
+import io.qwenops.inference.api.wire.ChatRequest;
+import io.qwenops.inference.api.wire.ChatWire;
+import io.qwenops.inference.api.wire.Usage;
+import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.util.List;
+
+/**
+ * Streams a chat completion as OpenAI does: a first chunk per choice with the role, content deltas,
+ * a last chunk per choice with {@code finish_reason}, the usage chunk when asked, then {@code
+ * [DONE]}. A client that goes away aborts its sequences in the engine.
+ */
+public final class ChatStream {
+
+  private static final Logger LOG = System.getLogger(ChatStream.class.getName());
+
+  private final ServingModel model;
+  private final ChatRequest chat;
+  private final String id;
+  private final long created;
+  private final int promptTokens;
+  private final TokenTexts tokens;
+
+  public ChatStream(
+      ServingModel model, ChatRequest chat, String id, long created, int promptTokens) {
+    this.model = model;
+    this.chat = chat;
+    this.id = id;
+    this.created = created;
+    this.promptTokens = promptTokens;
+    this.tokens = new TokenTexts(model.tokenizer(), false);
+  }
+
+  public void run(Generation generation, ServerResponse res) throws InterruptedException {
+    SseResponses.prepare(res);
+    try (OutputStream out = res.outputStream()) {
+      SseWriter sse = new SseWriter(out);
+      int n = chat.sampling().n();
+      ToolCallStreamFilter[] filters = new ToolCallStreamFilter[n];
+      for (int i = 0; i < n; i++) {
+        sse.data(chunk(i, new ChatWire.Delta("assistant", "", null), null, null));
+        filters[i] = chat.parseToolCalls() ? new ToolCallStreamFilter() : null;
+      }
+      int generated = 0;
+      for (GenerationEvent e = generation.next(); e != null; e = generation.next()) {
+        switch (e) {
+          case GenerationEvent.Token t -> {
+            generated++;
+            token(sse, t, filters[t.index()]);
+          }
+          case GenerationEvent.Finished f -> finish(sse, f, filters[f.index()]);
+          case GenerationEvent.Failed f -> {
+            generation.abort();
+            sse.data(ErrorResponses.body(ApiException.engineFailure(f.error())));
+            sse.done();
+            return;
+          }
+        }
+      }
+      if (chat.includeUsage()) {
+        sse.data(
+            new ChatWire.Chunk(
+                id,
+                "chat.completion.chunk",
+                created,
+                model.name(),
+                List.of(),
+                Usage.of(promptTokens, generated)));
+      }
+      sse.done();
+    } catch (SseWriter.ClientGoneException e) {
+      generation.abort();
+      LOG.log(Logger.Level.DEBUG, "client left {0}; aborted its generation", id);
+    } catch (java.io.IOException e) {
+      generation.abort();
+    }
+  }
+
+  private void token(SseWriter sse, GenerationEvent.Token t, ToolCallStreamFilter filter) {
+    String text = filter == null ? t.token().text() : filter.accept(t.token().text());
+    ChatWire.Logprobs lp =
+        chat.topLogprobs() == null
+            ? null
+            : new ChatWire.Logprobs(List.of(tokens.chatEntry(t.token())));
+    if (!text.isEmpty() || lp != null) {
+      sse.data(chunk(t.index(), new ChatWire.Delta(null, text, null), lp, null));
+    }
+  }
+
+  private void finish(SseWriter sse, GenerationEvent.Finished f, ToolCallStreamFilter filter) {
+    String reason = f.reason().openAiName();
+    if (filter != null) {
+      ToolCallParser.Parsed parsed = filter.finish();
+      if (parsed.content() != null && !parsed.content().isEmpty()) {
+        sse.data(chunk(f.index(), new ChatWire.Delta(null, parsed.content(), null), null, null));
+      }
+      if (!parsed.calls().isEmpty()) {
+        sse.data(
+            chunk(
+                f.index(),
+                new ChatWire.Delta(null, null, ChatWire.toolCalls(parsed.calls(), true)),
+                null,
+                null));
+        reason = "tool_calls";
+      }
+    }
+    sse.data(chunk(f.index(), new ChatWire.Delta(null, null, null), null, reason));
+  }
+
+  private ChatWire.Chunk chunk(
+      int index, ChatWire.Delta delta, ChatWire.Logprobs logprobs, String finishReason) {
+    return new ChatWire.Chunk(
+        id,
+        "chat.completion.chunk",
+        created,
+        model.name(),
+        List.of(new ChatWire.ChunkChoice(index, delta, logprobs, finishReason)),
+        null);
+  }
+}

@@ -1,0 +1,128 @@
+package io.qwenops.inference.api.generate;
+
+import io.qwenops.inference.api.ApiException;
+import io.qwenops.inference.engine.FinishReason;
+import io.qwenops.inference.engine.GenerationListener;
+import io.qwenops.inference.engine.GenerationRequest;
+import io.qwenops.inference.engine.InferenceEngine;
+import io.qwenops.inference.engine.QueueFullException;
+import io.qwenops.inference.engine.RequestTimings;
+import io.qwenops.inference.engine.SamplingParams;
+import io.qwenops.inference.engine.TokenOutput;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The engine requests behind one API call (one per choice and prompt). The engine's step thread
+ * only enqueues events; the HTTP handler's (virtual) thread takes them and writes the response, so
+ * a slow client never stalls the batch.
+ */
+public final class Generation implements AutoCloseable {
+
+  /** One sequence to generate: the choice index it fills, its prompt, its sampling. */
+  public record Choice(int index, int[] promptTokenIds, SamplingParams sampling) {}
+
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  private final InferenceEngine engine;
+  private final List<String> engineIds = new ArrayList<>();
+  private final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
+  private final Set<Integer> ended = new HashSet<>();
+  private int unfinished;
+
+  private Generation(InferenceEngine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Submits every choice. If the engine refuses one, the others are aborted and the refusal is
+   * turned into the API's answer (429 for a full queue, 400 for a prompt that does not fit).
+   */
+  public static Generation start(
+      InferenceEngine engine, String requestId, List<Choice> choices, RequestMetrics metrics) {
+    Generation g = new Generation(engine);
+    // Clients may reuse an X-Request-Id; the engine needs ids unique across concurrent requests.
+    String base = requestId + "-" + SEQUENCE.incrementAndGet();
+    for (Choice c : choices) {
+      String id = choices.size() == 1 ? base : base + "-" + c.index();
+      try {
+        engine.submit(
+            new GenerationRequest(id, c.promptTokenIds(), c.sampling()),
+            g.listener(c.index(), metrics));
+      } catch (QueueFullException e) {
+        g.abort();
+        throw ApiException.busy(e.getMessage(), 1);
+      } catch (IllegalArgumentException e) {
+        g.abort();
+        throw ApiException.invalid(e.getMessage(), null);
+      }
+      g.engineIds.add(id);
+      g.unfinished++;
+    }
+    return g;
+  }
+
+  /**
+   * The next event, or null after every choice has ended. Each choice ends once: a second end event
+   * for it (an engine that reports an error and then a finish) is skipped.
+   */
+  public GenerationEvent next() throws InterruptedException {
+    while (unfinished > 0) {
+      GenerationEvent e = events.take();
+      if (e instanceof GenerationEvent.Token t) {
+        if (!ended.contains(t.index())) {
+          return e;
+        }
+      } else if (ended.add(e.index())) {
+        unfinished--;
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** Frees the engine's work for every choice still running (client gone, or an error). */
+  public void abort() {
+    for (String id : engineIds) {
+      engine.abort(id);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (unfinished > 0) {
+      abort();
+    }
+  }
+
+  private GenerationListener listener(int index, RequestMetrics metrics) {
+    return new GenerationListener() {
+      private long lastTokenNanos;
+
+      @Override
+      public void onToken(TokenOutput token) {
+        long now = System.nanoTime();
+        if (lastTokenNanos != 0) {
+          metrics.interTokenGap((now - lastTokenNanos) / 1e9);
+        }
+        lastTokenNanos = now;
+        events.add(new GenerationEvent.Token(index, token));
+      }
+
+      @Override
+      public void onFinish(FinishReason reason, RequestTimings timings) {
+        metrics.finished(reason, timings);
+        events.add(new GenerationEvent.Finished(index, reason, timings));
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        events.add(new GenerationEvent.Failed(index, error));
+      }
+    };
+  }
+}

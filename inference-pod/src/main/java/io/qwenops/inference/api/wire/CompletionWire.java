@@ -1,0 +1,31 @@
+package io.qwenops.inference.api.wire;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/** OpenAI's legacy completion response shapes (serialised with snake_case names). */
+public final class CompletionWire {
+
+  private CompletionWire() {}
+
+  public record Completion(
+      String id,
+      String object,
+      long created,
+      String model,
+      List<Choice> choices,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {}
+
+  public record Choice(int index, String text, Logprobs logprobs, String finishReason) {}
+
+  /**
+   * Legacy logprobs: parallel lists, one entry per token; {@code null} logprobs for echoed prompt
+   * tokens (the engine does not score prompts).
+   */
+  public record Logprobs(
+      List<String> tokens,
+      List<Double> tokenLogprobs,
+      List<Map<String, Double>> topLogprobs,
+      List<Integer> textOffset) {}
+}

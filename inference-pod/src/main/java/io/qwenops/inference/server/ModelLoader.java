@@ -1,0 +1,18 @@
+package io.qwenops.inference.server;
+
+import io.qwenops.inference.api.ServingModel;
+
+/** Loads the checkpoint named by the options (in the background, while the server listens). */
+@FunctionalInterface
+public interface ModelLoader {
+
+  /**
+   * What a load produced.
+   *
+   * @param onGpu whether the weights sit on a GPU (then the GPU UUIDs file is written)
+   * @param resources everything to free at shutdown (engine, tokenizer, weights)
+   */
+  record Loaded(ServingModel model, boolean onGpu, AutoCloseable resources) {}
+
+  Loaded load(ServerOptions options) throws Exception;
+}

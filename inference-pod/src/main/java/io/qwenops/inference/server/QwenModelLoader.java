@@ -1,0 +1,114 @@
+package io.qwenops.inference.server;
+
+import io.qwenops.inference.api.PromptTokenizer;
+import io.qwenops.inference.api.ServingModel;
+import io.qwenops.inference.engine.EngineOptions;
+import io.qwenops.inference.engine.LoadedModel;
+import io.qwenops.inference.engine.QwenEngines;
+import io.qwenops.inference.model.ComputeSetup;
+import io.qwenops.inference.model.QwenTokenizer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+/** Loads a Qwen2 checkpoint with the project's engine and adapts it to what the API serves. */
+public final class QwenModelLoader implements ModelLoader {
+
+  private final Map<String, String> env;
+
+  /**
+   * @param env the process environment (model cache, Hugging Face token and endpoint)
+   */
+  public QwenModelLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  public QwenModelLoader() {
+    this(System.getenv());
+  }
+
+  @Override
+  public Loaded load(ServerOptions options) throws Exception {
+    EngineOptions engineOptions = engineOptions(options);
+    Path dir = ModelLocation.resolve(options.model(), env);
+    LoadedModel loaded = QwenEngines.load(dir, engineOptions);
+    try {
+      ServingModel model =
+          new ServingModel(
+              options.servedModelName(),
+              options.model(),
+              loaded.engine(),
+              tokenizer(loaded.tokenizer()),
+              ChatTemplates.forModel(dir),
+              loaded.config().vocabSize(),
+              Instant.now().getEpochSecond());
+      boolean onGpu =
+          ComputeSetup.resolve(engineOptions.device(), engineOptions.dtype()).device().isGpu();
+      return new Loaded(model, onGpu, loaded);
+    } catch (Exception | Error e) {
+      loaded.close();
+      throw e;
+    }
+  }
+
+  /** The engine's defaults, overridden by whatever the operator set. */
+  static EngineOptions engineOptions(ServerOptions o) {
+    EngineOptions e = EngineOptions.defaults();
+    if (o.device() != null) {
+      e = e.withDevice(o.device());
+    }
+    if (o.dtype() != null) {
+      e = e.withDtype(o.dtype());
+    }
+    if (o.maxModelLen() != null) {
+      e = e.withMaxModelLen(o.maxModelLen());
+    }
+    if (o.maxNumSeqs() != null) {
+      e = e.withMaxNumSeqs(o.maxNumSeqs());
+    }
+    if (o.maxNumBatchedTokens() != null) {
+      e = e.withMaxNumBatchedTokens(o.maxNumBatchedTokens());
+    }
+    if (o.kvCacheBytes() != null) {
+      e = e.withKvCacheBytes(o.kvCacheBytes());
+    }
+    if (o.maxWaiting() != null) {
+      e = e.withMaxWaiting(o.maxWaiting());
+    }
+    if (o.gpuMemoryUtilization() != null) {
+      e =
+          new EngineOptions(
+              e.device(),
+              e.dtype(),
+              e.maxModelLen(),
+              e.maxNumSeqs(),
+              e.maxNumBatchedTokens(),
+              o.gpuMemoryUtilization(),
+              e.kvCacheBytes(),
+              e.blockSize(),
+              e.enablePrefixCaching(),
+              e.maxWaiting());
+    }
+    return e;
+  }
+
+  /** The engine's tokenizer as the API sees it. */
+  static PromptTokenizer tokenizer(QwenTokenizer qwen) {
+    return new PromptTokenizer() {
+      @Override
+      public int[] encode(String text) {
+        return qwen.encode(text);
+      }
+
+      @Override
+      public String decode(int[] ids, boolean skipSpecialTokens) {
+        return qwen.decode(ids, skipSpecialTokens);
+      }
+
+      @Override
+      public String tokenText(int id) {
+        return qwen.tokenText(id);
+      }
+    };
+  }
+}

@@ -1,0 +1,369 @@
+package io.qwenops.inference.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.qwenops.inference.engine.EngineOptions;
+import io.qwenops.inference.engine.FinishReason;
+import io.qwenops.inference.engine.GenerationListener;
+import io.qwenops.inference.engine.GenerationRequest;
+import io.qwenops.inference.engine.LoadedModel;
+import io.qwenops.inference.engine.QwenEngines;
+import io.qwenops.inference.engine.RequestTimings;
+import io.qwenops.inference.engine.SamplingParams;
+import io.qwenops.inference.engine.TokenOutput;
+import io.qwenops.inference.model.CheckpointWriter;
+import io.qwenops.inference.model.JlamaRunner;
+import io.qwenops.inference.model.ModelShape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Throughput and latency of the engine on the 0.5B shape (F32, CPU): c concurrent requests of 128
+ * random prompt tokens and 128 output tokens (greedy, ignore_eos), for c in 1, 4, 16, 64, against
+ * the same engine one sequence at a time and against Jlama. Usage: {@code EngineBenchmark [--dir
+ * CHECKPOINT_DIR] [--cap SECONDS] [--concurrency 1,4,16,64]}; see docs/benchmarks.md.
+ */
+public final class EngineBenchmark {
+
+  static final int PROMPT = 128;
+  static final int OUTPUT = 128;
+
+  record Result(
+      String system,
+      int concurrency,
+      int requestsDone,
+      long tokens,
+      double seconds,
+      double ttftMs,
+      double tpotMs,
+      boolean capped) {
+    double tokensPerSecond() {
+      return tokens / seconds;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of("target/bench-0.5b-f32");
+    double cap = 60;
+    int[] levels = {1, 4, 16, 64};
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--dir" -> dir = Path.of(args[i + 1]);
+        case "--cap" -> cap = Double.parseDouble(args[i + 1]);
+        case "--concurrency" ->
+            levels =
+                java.util.Arrays.stream(args[i + 1].split(","))
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (!Files.exists(dir.resolve(".complete"))) {
+      System.out.println("Writing the 0.5B-shaped F32 checkpoint to " + dir + " ...");
+      CheckpointWriter.write(
+          dir, CheckpointWriter.Spec.of(ModelShape.QWEN25_0_5B).withDtype("f32"));
+      Files.writeString(dir.resolve(".complete"), "ok");
+    }
+    List<Result> results = new ArrayList<>();
+    EngineOptions batched =
+        EngineOptions.defaults()
+            .withDevice("cpu")
+            .withDtype("float32")
+            .withMaxModelLen(1024)
+            .withMaxNumSeqs(64)
+            .withMaxNumBatchedTokens(512)
+            .withKvCacheBytes(1L << 30);
+    double bandwidth;
+    long weightBytes;
+    try (LoadedModel model = QwenEngines.load(dir, batched)) {
+      weightBytes = weightBytesPerToken(model);
+      bandwidth = measureBandwidth(model);
+      warmUp(model);
+      for (int c : levels) {
+        results.add(runEngine("engine (continuous batching)", model, c, Double.MAX_VALUE));
+        print(results.get(results.size() - 1));
+      }
+    }
+    try (LoadedModel model = QwenEngines.load(dir, batched.withMaxNumSeqs(1))) {
+      warmUp(model);
+      for (int c : levels) {
+        results.add(runEngine("engine, one at a time (max_num_seqs=1)", model, c, cap));
+        print(results.get(results.size() - 1));
+      }
+    }
+    for (int c : levels) {
+      results.add(runJlama(dir, c, cap));
+      print(results.get(results.size() - 1));
+    }
+    report(results, bandwidth, weightBytes);
+  }
+
+  private static long weightBytesPerToken(LoadedModel model) {
+    // Projections + lm_head in F32; embedding lookup reads one row only.
+    var c = model.config();
+    long h = c.hiddenSize();
+    long perLayer =
+        h * (c.numAttentionHeads() + 2L * c.numKeyValueHeads()) * c.headDim()
+            + h * h
+            + 3L * h * c.intermediateSize();
+    return 4 * (perLayer * c.numHiddenLayers() + (long) c.vocabSize() * h);
+  }
+
+  /** Streams the lm_head-sized matrix through a GEMV (as decode does): bytes per second. */
+  private static double measureBandwidth(LoadedModel model) {
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      int h = model.config().hiddenSize();
+      int v = model.config().vocabSize();
+      NDArray w = m.randomUniform(-1, 1, new Shape(v, h));
+      NDArray x = m.randomUniform(-1, 1, new Shape(1, h));
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i < 10; i++) {
+        long t = System.nanoTime();
+        try (NDArray y = x.matMul(w.transpose())) {
+          y.toFloatArray();
+        }
+        best = Math.min(best, (System.nanoTime() - t) / 1e9);
+      }
+      return (double) v * h * 4 / best;
+    }
+  }
+
+  private static void warmUp(LoadedModel model) throws Exception {
+    runEngine("warm-up", model, 2, 30);
+  }
+
+  private static int[] prompt(SplittableRandom random) {
+    int[] p = new int[PROMPT];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = random.nextInt(150_000);
+    }
+    return p;
+  }
+
+  private static SamplingParams params() {
+    return new SamplingParams(
+        0.0, 1.0, 0, 0.0, 1.0, 0, 0, null, OUTPUT, List.of(), Set.of(), true, null);
+  }
+
+  static Result runEngine(String name, LoadedModel model, int concurrency, double capSeconds)
+      throws Exception {
+    SplittableRandom random = new SplittableRandom(concurrency * 7919L);
+    CountDownLatch done = new CountDownLatch(concurrency);
+    long[] first = new long[concurrency];
+    long[] last = new long[concurrency];
+    int[] counts = new int[concurrency];
+    long start = System.nanoTime();
+    for (int i = 0; i < concurrency; i++) {
+      int idx = i;
+      model
+          .engine()
+          .submit(
+              new GenerationRequest(name + "-" + concurrency + "-" + i, prompt(random), params()),
+              new GenerationListener() {
+                @Override
+                public void onToken(TokenOutput token) {
+                  long now = System.nanoTime();
+                  if (counts[idx]++ == 0) {
+                    first[idx] = now;
+                  }
+                  last[idx] = now;
+                }
+
+                @Override
+                public void onFinish(FinishReason reason, RequestTimings timings) {
+                  done.countDown();
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                  error.printStackTrace();
+                  done.countDown();
+                }
+              });
+    }
+    boolean finished = done.await((long) (capSeconds * 1000), TimeUnit.MILLISECONDS);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (!finished) {
+      for (int i = 0; i < concurrency; i++) {
+        model.engine().abort(name + "-" + concurrency + "-" + i);
+      }
+      done.await(60, TimeUnit.SECONDS);
+    }
+    return summarize(name, concurrency, start, first, last, counts, seconds, !finished);
+  }
+
+  static Result runJlama(Path dir, int concurrency, double capSeconds) throws Exception {
+    // Jlama is not thread-safe and does not batch across requests: one instance per worker. Each
+    // forward already uses every core, so more than 2 workers only contend; the c clients share
+    // them.
+    int workers = Math.min(concurrency, 2);
+    List<JlamaRunner> runners = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      runners.add(new JlamaRunner(dir));
+    }
+    runners.get(0).greedyLogits(prompt(new SplittableRandom(1)), 2); // warm-up
+    SplittableRandom random = new SplittableRandom(concurrency * 7919L);
+    long[] first = new long[concurrency];
+    long[] last = new long[concurrency];
+    int[] counts = new int[concurrency];
+    int[][] prompts = new int[concurrency][];
+    for (int i = 0; i < concurrency; i++) {
+      prompts[i] = prompt(random);
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    long start = System.nanoTime();
+    for (int w = 0; w < workers; w++) {
+      JlamaRunner runner = runners.get(w);
+      pool.submit(
+          () -> {
+            for (int i; (i = next.getAndIncrement()) < concurrency && !stop.get(); ) {
+              int idx = i;
+              runner.stream(
+                  prompts[idx],
+                  OUTPUT,
+                  stop,
+                  () -> {
+                    long now = System.nanoTime();
+                    if (counts[idx]++ == 0) {
+                      first[idx] = now;
+                    }
+                    last[idx] = now;
+                  });
+            }
+            return null;
+          });
+    }
+    pool.shutdown();
+    boolean finished = pool.awaitTermination((long) (capSeconds * 1000), TimeUnit.MILLISECONDS);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    stop.set(true);
+    pool.awaitTermination(120, TimeUnit.SECONDS);
+    runners.forEach(JlamaRunner::close);
+    return summarize(
+        "Jlama 0.8.4 (" + workers + " instance" + (workers > 1 ? "s" : "") + ")",
+        concurrency,
+        start,
+        first,
+        last,
+        counts,
+        seconds,
+        !finished);
+  }
+
+  private static Result summarize(
+      String name,
+      int concurrency,
+      long start,
+      long[] first,
+      long[] last,
+      int[] counts,
+      double seconds,
+      boolean capped) {
+    long tokens = 0;
+    int done = 0;
+    double ttft = 0;
+    int ttftN = 0;
+    double tpot = 0;
+    int tpotN = 0;
+    for (int i = 0; i < concurrency; i++) {
+      tokens += counts[i];
+      if (counts[i] >= OUTPUT) {
+        done++;
+      }
+      if (counts[i] > 0) {
+        ttft += (first[i] - start) / 1e6;
+        ttftN++;
+      }
+      if (counts[i] > 1) {
+        tpot += (last[i] - first[i]) / 1e6 / (counts[i] - 1);
+        tpotN++;
+      }
+    }
+    return new Result(
+        name,
+        concurrency,
+        done,
+        tokens,
+        seconds,
+        ttftN == 0 ? Double.NaN : ttft / ttftN,
+        tpotN == 0 ? Double.NaN : tpot / tpotN,
+        capped);
+  }
+
+  private static void print(Result r) {
+    System.out.println(row(r));
+  }
+
+  private static String row(Result r) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %d | %.1f | %.0f | %.0f | %d/%d%s |",
+        r.system(),
+        r.concurrency(),
+        r.tokensPerSecond(),
+        r.ttftMs(),
+        r.tpotMs(),
+        r.requestsDone(),
+        r.concurrency(),
+        r.capped() ? String.format(Locale.ROOT, " (capped at %.0f s)", r.seconds()) : "");
+  }
+
+  private static void report(List<Result> results, double bandwidth, long weightBytes) {
+    System.out.println();
+    System.out.println(
+        "| system | concurrency | output tok/s (aggregate) | mean TTFT ms | mean TPOT ms | requests done |");
+    System.out.println("|---|---|---|---|---|---|");
+    results.forEach(r -> System.out.println(row(r)));
+    double roofline = bandwidth / weightBytes;
+    System.out.printf(
+        Locale.ROOT,
+        "%nMeasured bandwidth (lm_head GEMV): %.1f GB/s; weights read per decoded token: %.2f GB; roofline %.1f tok/s%n",
+        bandwidth / 1e9,
+        weightBytes / 1e9,
+        roofline);
+    for (Result r : results) {
+      if (r.concurrency() == 1) {
+        System.out.printf(
+            Locale.ROOT,
+            "Decode at concurrency 1, %s: %.1f tok/s (%.0f%% of roofline)%n",
+            r.system(),
+            1000 / r.tpotMs(),
+            100 * 1000 / r.tpotMs() / roofline);
+      }
+    }
+    for (int c : new int[] {16, 64, 4}) {
+      Result ours = find(results, "engine (continuous", c);
+      Result off = find(results, "engine, one", c);
+      Result jlama = find(results, "Jlama", c);
+      if (ours != null && off != null && jlama != null) {
+        System.out.printf(
+            Locale.ROOT,
+            "Concurrency %d: %.1fx one-at-a-time, %.1fx Jlama%n",
+            c,
+            ours.tokensPerSecond() / off.tokensPerSecond(),
+            ours.tokensPerSecond() / jlama.tokensPerSecond());
+      }
+    }
+  }
+
+  private static Result find(List<Result> results, String prefix, int c) {
+    return results.stream()
+        .filter(r -> r.system().startsWith(prefix) && r.concurrency() == c)
+        .findFirst()
+        .orElse(null);
+  }
+}
