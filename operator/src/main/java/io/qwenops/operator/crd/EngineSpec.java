@@ -19,9 +19,11 @@ import java.util.List;
     message = "engine.maxNumBatchedTokens must be at least engine.maxNumSeqs")
 public class EngineSpec {
 
-  @JsonPropertyDescription("Weight and activation dtype: auto, bfloat16, float16 or float32.")
+  @JsonPropertyDescription(
+      "Compute dtype: auto (float32 on CPU, float16 with float32 norms on GPU), float16 or float32."
+          + " BF16 checkpoints are converted at load.")
   @Default("auto")
-  @Pattern("^(auto|bfloat16|float16|float32)$")
+  @Pattern("^(auto|float16|float32)$")
   private String dtype = "auto";
 
   @JsonPropertyDescription(
