@@ -5,11 +5,13 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.qwenops.operator.exporter.ExporterGpuLookup;
 import io.qwenops.operator.reconciler.EventRecorder;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
 import io.qwenops.operator.reconciler.KubernetesClusterLookup;
 import io.qwenops.operator.reconciler.QwenDeploymentReconciler;
 import io.qwenops.operator.reconciler.SpecValidator;
+import io.qwenops.operator.status.PodGpuLookup;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -23,6 +25,16 @@ public final class QwenOperator {
       OperatorSettings settings,
       MeterRegistry registry,
       InvalidSpecBackoff backoff) {
+    return create(client, settings, registry, backoff, ExporterGpuLookup.standard());
+  }
+
+  /** As above, with the way GPU UUIDs are learnt from the pods chosen by the caller. */
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      MeterRegistry registry,
+      InvalidSpecBackoff backoff,
+      PodGpuLookup gpuLookup) {
     Operator operator =
         new Operator(
             o -> {
@@ -58,6 +70,7 @@ public final class QwenOperator {
             new SpecValidator(new KubernetesClusterLookup(client)),
             new EventRecorder(client, clock),
             backoff,
+            gpuLookup,
             clock);
     operator.register(
         reconciler,

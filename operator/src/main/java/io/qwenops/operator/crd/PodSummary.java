@@ -21,7 +21,8 @@ public class PodSummary {
   private Boolean ready;
 
   @JsonPropertyDescription(
-      "UUIDs of the pod's GPUs, when known (from the pod annotation qwenops.io/gpu-uuids).")
+      "UUIDs of the inference container's GPUs, when known: as its gpu-exporter sidecar reports"
+          + " them, or from the pod annotation qwenops.io/gpu-uuids, which overrides.")
   private List<String> gpuUuids;
 
   public String getName() {

@@ -27,6 +27,7 @@ import io.qwenops.operator.dependent.OperatorManagedCache;
 import io.qwenops.operator.naming.Names;
 import io.qwenops.operator.status.ConditionMerger;
 import io.qwenops.operator.status.ConditionTypes;
+import io.qwenops.operator.status.PodGpuLookup;
 import io.qwenops.operator.status.SpecProblem;
 import io.qwenops.operator.status.StatusAggregator;
 import java.time.Clock;
@@ -67,13 +68,19 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
   private final SpecValidator validator;
   private final EventRecorder events;
   private final InvalidSpecBackoff backoff;
+  private final PodGpuLookup gpuLookup;
   private final Clock clock;
 
   public QwenDeploymentReconciler(
-      SpecValidator validator, EventRecorder events, InvalidSpecBackoff backoff, Clock clock) {
+      SpecValidator validator,
+      EventRecorder events,
+      InvalidSpecBackoff backoff,
+      PodGpuLookup gpuLookup,
+      Clock clock) {
     this.validator = validator;
     this.events = events;
     this.backoff = backoff;
+    this.gpuLookup = gpuLookup;
     this.clock = clock;
   }
 
@@ -107,12 +114,16 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     }
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
 
+    List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+    PodGpuLookup.Answer gpus = gpuLookup.lookup(pods);
     QwenDeploymentStatus status =
         new StatusAggregator(qd)
             .deployment(context.getSecondaryResource(Deployment.class))
-            .pods(context.getSecondaryResources(Pod.class))
+            .pods(pods, gpus.uuidsByPod())
             .build(previous, now);
-    return patchIfChanged(qd, previous, status);
+    UpdateControl<QwenDeployment> control = patchIfChanged(qd, previous, status);
+    // A running pod whose exporter has not named its GPUs yet: look again later.
+    return gpus.askAgainAfter().map(control::rescheduleAfter).orElse(control);
   }
 
   private UpdateControl<QwenDeployment> rejectSpec(
@@ -139,11 +150,12 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
           problem.message());
       events.warning(qd, problem.reason(), problem.message());
     }
+    List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
     QwenDeploymentStatus status =
         new StatusAggregator(qd)
             .specProblem(problem)
             .deployment(context.getSecondaryResource(Deployment.class))
-            .pods(context.getSecondaryResources(Pod.class))
+            .pods(pods, gpuLookup.lookup(pods).uuidsByPod())
             .build(previous, now);
     Instant brokenSince = sameProblem ? since(before, now) : now;
     Duration wait = backoff.next(Duration.between(brokenSince, now));

@@ -34,13 +34,18 @@ final class PodHealth {
     return condition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
   }
 
-  static PodSummary summary(Pod pod) {
+  /** The annotation, when set, overrides what the exporter reported. */
+  static PodSummary summary(Pod pod, List<String> fromExporter) {
     PodSummary summary = new PodSummary();
     summary.setName(pod.getMetadata().getName());
     summary.setNode(pod.getSpec() == null ? null : pod.getSpec().getNodeName());
     summary.setPhase(pod.getStatus() == null ? null : pod.getStatus().getPhase());
     summary.setReady(isReady(pod));
-    summary.setGpuUuids(gpuUuids(pod));
+    List<String> annotated = annotatedGpuUuids(pod);
+    summary.setGpuUuids(
+        annotated != null
+            ? annotated
+            : (fromExporter == null || fromExporter.isEmpty() ? null : fromExporter));
     return summary;
   }
 
@@ -83,7 +88,7 @@ final class PodHealth {
     return Optional.empty();
   }
 
-  private static List<String> gpuUuids(Pod pod) {
+  private static List<String> annotatedGpuUuids(Pod pod) {
     String value =
         pod.getMetadata().getAnnotations() == null
             ? null

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -62,6 +63,11 @@ public final class StatusAggregator {
   }
 
   public StatusAggregator pods(Iterable<Pod> observed) {
+    return pods(observed, Map.of());
+  }
+
+  /** The pods, with the GPU UUIDs their exporters reported (pod name → UUIDs). */
+  public StatusAggregator pods(Iterable<Pod> observed, Map<String, List<String>> gpuUuidsByPod) {
     List<Pod> sorted = new ArrayList<>();
     observed.forEach(sorted::add);
     sorted.sort(Comparator.comparing(p -> p.getMetadata().getName()));
@@ -70,7 +76,7 @@ public final class StatusAggregator {
         continue;
       }
       existingReplicas++;
-      pods.add(PodHealth.summary(pod));
+      pods.add(PodHealth.summary(pod, gpuUuidsByPod.get(pod.getMetadata().getName())));
       if (PodHealth.isReady(pod)) {
         readyReplicas++;
       } else {

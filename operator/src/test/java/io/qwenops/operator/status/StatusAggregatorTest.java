@@ -14,6 +14,7 @@ import io.qwenops.operator.crd.QwenDeploymentSpec;
 import io.qwenops.operator.crd.QwenDeploymentStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,33 @@ class StatusAggregatorTest {
 
   static Condition find(QwenDeploymentStatus status, String type) {
     return ConditionMerger.find(status.getConditions(), type);
+  }
+
+  @Test
+  void gpuUuidsComeFromTheExporterUnlessTheAnnotationOverrides() {
+    Pod annotated =
+        new PodBuilder(pod("qwen-c", true))
+            .editMetadata()
+            .addToAnnotations("qwenops.io/gpu-uuids", "GPU-override")
+            .endMetadata()
+            .build();
+    QwenDeploymentStatus status =
+        new StatusAggregator(qwen(3))
+            .deployment(deployment())
+            .pods(
+                List.of(pod("qwen-a", true), pod("qwen-b", true), annotated),
+                Map.of(
+                    "qwen-a", List.of("GPU-aaaa", "GPU-bbbb"),
+                    "qwen-b", List.of(),
+                    "qwen-c", List.of("GPU-from-exporter")))
+            .build(null, T0);
+
+    assertThat(status.getPods())
+        .extracting(p -> p.getName() + ":" + p.getGpuUuids())
+        .containsExactly("qwen-a:[GPU-aaaa, GPU-bbbb]", "qwen-b:null", "qwen-c:[GPU-override]");
+    assertThat(find(status, ConditionTypes.READY).getStatus())
+        .as("UUIDs, known or not, do not decide readiness")
+        .isEqualTo("True");
   }
 
   @Test

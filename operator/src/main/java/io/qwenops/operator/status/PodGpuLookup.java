@@ -1,0 +1,26 @@
+package io.qwenops.operator.status;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Learns which GPUs each pod's inference container holds. An interface so the status code is
+ * testable without a network; the operator asks each pod's gpu-exporter sidecar.
+ */
+public interface PodGpuLookup {
+
+  /** Knows nothing: status then shows only UUIDs from the pod annotation. */
+  PodGpuLookup NONE = pods -> new Answer(Map.of(), Optional.empty());
+
+  /** Returns promptly (about a second at most); a pod that cannot be asked is simply unknown. */
+  Answer lookup(List<Pod> pods);
+
+  /**
+   * @param uuidsByPod pod name → its GPU UUIDs, only for pods whose UUIDs are known
+   * @param askAgainAfter when some pod may still answer later: how long to wait before asking
+   */
+  record Answer(Map<String, List<String>> uuidsByPod, Optional<Duration> askAgainAfter) {}
+}
