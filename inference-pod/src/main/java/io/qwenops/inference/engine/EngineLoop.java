@@ -50,6 +50,10 @@ public final class EngineLoop implements InferenceEngine {
   private final Thread thread;
   private volatile boolean closed;
   private volatile EngineStats stats;
+
+  /** The scheduler's queue length as of the last publish (read by submitting threads). */
+  private volatile int waitingInScheduler;
+
   private long promptTokens;
   private long generationTokens;
 
@@ -110,9 +114,9 @@ public final class EngineLoop implements InferenceEngine {
         throw new IllegalArgumentException("Token id " + id + " is outside the vocabulary");
       }
     }
-    if (queued.incrementAndGet() + scheduler.waitingCount() > options.maxWaiting()) {
-      queued.decrementAndGet();
-      throw new QueueFullException(scheduler.waitingCount());
+    if (queued.incrementAndGet() + waitingInScheduler > options.maxWaiting()) {
+      int waiting = queued.decrementAndGet() + waitingInScheduler;
+      throw new QueueFullException(waiting);
     }
     ResolvedSampling sampling = ResolvedSampling.of(p, generation);
     SplittableRandom random;
@@ -355,6 +359,7 @@ public final class EngineLoop implements InferenceEngine {
   }
 
   private void publishStats() {
+    waitingInScheduler = scheduler.waitingCount();
     int total = allocator.total();
     int free = allocator.freeCount();
     stats =

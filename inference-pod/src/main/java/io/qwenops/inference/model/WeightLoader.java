@@ -109,18 +109,21 @@ public final class WeightLoader {
       return place(f32, setup.weightType());
     }
 
-    /** Moves the staged F32 array into the long-lived manager, cast/moved as the setup wants. */
+    /**
+     * Moves the staged F32 array into the long-lived manager, moved and cast as the setup wants,
+     * closing intermediates at once (so a 7B load never holds a second full copy).
+     */
     private NDArray place(NDArray staged, DataType type) {
-      if (type == DataType.FLOAT32 && !setup.device().isGpu()) {
-        staged.attach(target);
-        return staged;
+      NDArray onDevice = staged.toDevice(setup.device(), false);
+      NDArray cast = onDevice.toType(type, false);
+      cast.attach(target);
+      if (onDevice != staged && onDevice != cast) {
+        onDevice.close();
       }
-      NDArray placed = staged.toType(type, false).toDevice(setup.device(), false);
-      placed.attach(target);
-      if (placed != staged) {
+      if (staged != cast) {
         staged.close();
       }
-      return placed;
+      return cast;
     }
   }
 }

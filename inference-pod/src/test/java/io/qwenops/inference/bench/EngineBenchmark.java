@@ -56,11 +56,13 @@ public final class EngineBenchmark {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of("target/bench-0.5b-f32");
     double cap = 60;
+    double engineCap = 240;
     int[] levels = {1, 4, 16, 64};
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--dir" -> dir = Path.of(args[i + 1]);
         case "--cap" -> cap = Double.parseDouble(args[i + 1]);
+        case "--engine-cap" -> engineCap = Double.parseDouble(args[i + 1]);
         case "--concurrency" ->
             levels =
                 java.util.Arrays.stream(args[i + 1].split(","))
@@ -91,7 +93,7 @@ public final class EngineBenchmark {
       bandwidth = measureBandwidth(model);
       warmUp(model);
       for (int c : levels) {
-        results.add(runEngine("engine (continuous batching)", model, c, Double.MAX_VALUE));
+        results.add(runEngine("engine (continuous batching)", model, c, engineCap));
         print(results.get(results.size() - 1));
       }
     }
@@ -204,10 +206,10 @@ public final class EngineBenchmark {
   }
 
   static Result runJlama(Path dir, int concurrency, double capSeconds) throws Exception {
-    // Jlama is not thread-safe and does not batch across requests: one instance per worker. Each
-    // forward already uses every core, so more than 2 workers only contend; the c clients share
-    // them.
-    int workers = Math.min(concurrency, 2);
+    // Jlama is not thread-safe and does not batch across requests (one instance per thread). Each
+    // forward already uses every core; a second instance only contended (measured: 1.2-2.1 tok/s
+    // with 2 instances vs 3.4 with one), so the c clients queue for one instance.
+    int workers = 1;
     List<JlamaRunner> runners = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
       runners.add(new JlamaRunner(dir));
