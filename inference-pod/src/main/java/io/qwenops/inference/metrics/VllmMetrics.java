@@ -190,11 +190,7 @@ public final class VllmMetrics implements RequestMetrics {
         .name(name)
         .help(help)
         .labelNames(MODEL)
-        .callback(
-            cb -> {
-              EngineStats s = stats.get();
-              cb.call(s == null ? 0 : value.applyAsDouble(s), modelName);
-            })
+        .callback(cb -> cb.call(read(stats, value), modelName))
         .register(registry);
   }
 
@@ -208,12 +204,14 @@ public final class VllmMetrics implements RequestMetrics {
         .name(name)
         .help(help)
         .labelNames(MODEL)
-        .callback(
-            cb -> {
-              EngineStats s = stats.get();
-              cb.call(s == null ? 0 : value.applyAsDouble(s), modelName);
-            })
+        .callback(cb -> cb.call(read(stats, value), modelName))
         .register(registry);
+  }
+
+  /** The engine's current value, or 0 while no model is loaded. */
+  private static double read(Supplier<EngineStats> stats, ToDoubleFunction<EngineStats> value) {
+    EngineStats s = stats.get();
+    return s == null ? 0 : value.applyAsDouble(s);
   }
 
   private Histogram histogram(

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.qwenops.operator.crd.ModelCacheType;
-import io.qwenops.operator.crd.ModelSpec;
 import io.qwenops.operator.crd.QwenDeployment;
-import io.qwenops.operator.crd.QwenDeploymentSpec;
+import io.qwenops.operator.it.Fixtures;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,14 +20,7 @@ import org.junit.jupiter.api.Test;
 class DesiredStateTest {
 
   static QwenDeployment qwen(String source) {
-    QwenDeployment qd = new QwenDeployment();
-    qd.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace("ml").build());
-    QwenDeploymentSpec spec = new QwenDeploymentSpec();
-    ModelSpec model = new ModelSpec();
-    model.setSource(source);
-    spec.setModel(model);
-    qd.setSpec(spec);
-    return qd;
+    return Fixtures.qwen("ml", "chat", source, 1);
   }
 
   static Container container(Deployment d, String name) {

@@ -12,11 +12,14 @@ import java.util.Base64;
 import java.util.Map;
 
 /** QwenDeployments and Secrets as a user would write them. */
-final class Fixtures {
+/**
+ * QwenDeployments, Secrets and references the operator's tests build; shared by every test package.
+ */
+public final class Fixtures {
 
   private Fixtures() {}
 
-  static QwenDeployment qwen(String namespace, String name, String source, int replicas) {
+  public static QwenDeployment qwen(String namespace, String name, String source, int replicas) {
     QwenDeployment qd = new QwenDeployment();
     qd.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     QwenDeploymentSpec spec = new QwenDeploymentSpec();
@@ -28,7 +31,7 @@ final class Fixtures {
     return qd;
   }
 
-  static SecretKeyRef ref(String name, String key) {
+  public static SecretKeyRef ref(String name, String key) {
     SecretKeyRef ref = new SecretKeyRef();
     ref.setName(name);
     ref.setKey(key);

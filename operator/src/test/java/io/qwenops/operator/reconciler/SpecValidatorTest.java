@@ -1,5 +1,6 @@
 package io.qwenops.operator.reconciler;
 
+import static io.qwenops.operator.it.Fixtures.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -7,10 +8,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.qwenops.operator.crd.ModelCacheType;
-import io.qwenops.operator.crd.ModelSpec;
 import io.qwenops.operator.crd.QwenDeployment;
-import io.qwenops.operator.crd.QwenDeploymentSpec;
-import io.qwenops.operator.crd.SecretKeyRef;
+import io.qwenops.operator.it.Fixtures;
 import io.qwenops.operator.status.SpecProblem;
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,21 +38,7 @@ class SpecValidatorTest {
           });
 
   static QwenDeployment qwen(String source) {
-    QwenDeployment qd = new QwenDeployment();
-    qd.setMetadata(new ObjectMetaBuilder().withName("chat").withNamespace("ml").build());
-    QwenDeploymentSpec spec = new QwenDeploymentSpec();
-    ModelSpec model = new ModelSpec();
-    model.setSource(source);
-    spec.setModel(model);
-    qd.setSpec(spec);
-    return qd;
-  }
-
-  static SecretKeyRef ref(String name, String key) {
-    SecretKeyRef ref = new SecretKeyRef();
-    ref.setName(name);
-    ref.setKey(key);
-    return ref;
+    return Fixtures.qwen("ml", "chat", source, 1);
   }
 
   String reason(QwenDeployment qd) {
