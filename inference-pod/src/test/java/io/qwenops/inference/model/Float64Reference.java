@@ -10,12 +10,36 @@ import java.util.Map;
 /**
  * A deliberately naive float64 Qwen2 forward pass written from transformers' modeling_qwen2.py,
  * with no caching, batching or fusion: the independent implementation our logits are checked
- * against. Reads the safetensors bytes itself (BF16/F16/F32 to double).
+ * against. Reads the safetensors bytes itself (BF16/F16/F32 to double), row by row from the mapped
+ * files, so a 7B-wide checkpoint needs no heap for its weights.
  */
 public final class Float64Reference {
 
   private final ModelConfig c;
-  private final Map<String, float[]> w = new HashMap<>();
+  private final Map<String, Tensor> w = new HashMap<>();
+
+  /** One mapped tensor, decoded to floats a row at a time. */
+  private record Tensor(ByteBuffer bytes, String dtype) {
+    float[] row(int r, int cols) {
+      float[] v = new float[cols];
+      int width = dtype.equals("F32") ? 4 : 2;
+      long base = (long) r * cols * width;
+      for (int i = 0; i < cols; i++) {
+        int at = Math.toIntExact(base + (long) i * width);
+        v[i] =
+            switch (dtype) {
+              case "F32" -> bytes.getFloat(at);
+              case "F16" -> Float.float16ToFloat(bytes.getShort(at));
+              default -> Float.intBitsToFloat((bytes.getShort(at) & 0xFFFF) << 16);
+            };
+      }
+      return v;
+    }
+
+    float[] all() {
+      return row(0, Math.toIntExact(bytes.capacity() / (dtype.equals("F32") ? 4 : 2)));
+    }
+  }
 
   public Float64Reference(Path dir) throws IOException {
     this.c = ModelConfig.load(dir);
@@ -34,19 +58,9 @@ public final class Float64Reference {
   private void read(Path file) throws IOException {
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
       for (SafetensorsFile.TensorInfo t : f.tensors().values()) {
-        int n = Math.toIntExact(t.elementCount());
+        // A mapping stays valid after its channel closes.
         ByteBuffer b = f.map(t, 0, Math.toIntExact(t.end() - t.start()));
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-          v[i] =
-              (float)
-                  switch (t.dtype()) {
-                    case "F32" -> b.getFloat(i * 4);
-                    case "F16" -> Float.float16ToFloat(b.getShort(i * 2));
-                    default -> Float.intBitsToFloat((b.getShort(i * 2) & 0xFFFF) << 16);
-                  };
-        }
-        w.put(t.name(), v);
+        w.put(t.name(), new Tensor(b.order(java.nio.ByteOrder.LITTLE_ENDIAN), t.dtype()));
       }
     }
   }
@@ -133,7 +147,7 @@ public final class Float64Reference {
         x[t] = add(x[t], matVec(w.get(p + "mlp.down_proj.weight"), act, h));
       }
     }
-    float[] head =
+    Tensor head =
         c.tieWordEmbeddings() ? w.get("model.embed_tokens.weight") : w.get("lm_head.weight");
     double[][] logits = new double[n][];
     for (int t = firstWanted; t < n; t++) {
@@ -156,7 +170,8 @@ public final class Float64Reference {
     return out;
   }
 
-  private double[] rmsNorm(double[] x, float[] weight) {
+  private double[] rmsNorm(double[] x, Tensor tensor) {
+    float[] weight = tensor.all();
     double ms = 0;
     for (double v : x) {
       ms += v * v;
@@ -170,21 +185,22 @@ public final class Float64Reference {
     return out;
   }
 
-  private static double[] matVec(float[] m, double[] x, int rows) {
+  private static double[] matVec(Tensor m, double[] x, int rows) {
     int cols = x.length;
     double[] out = new double[rows];
     for (int r = 0; r < rows; r++) {
       double s = 0;
-      int base = r * cols;
+      float[] row = m.row(r, cols);
       for (int i = 0; i < cols; i++) {
-        s += m[base + i] * x[i];
+        s += row[i] * x[i];
       }
       out[r] = s;
     }
     return out;
   }
 
-  private static double[] add(double[] a, float[] b) {
+  private static double[] add(double[] a, Tensor tensor) {
+    float[] b = tensor.all();
     double[] out = new double[a.length];
     for (int i = 0; i < a.length; i++) {
       out[i] = a[i] + b[i];
@@ -200,10 +216,11 @@ public final class Float64Reference {
     return out;
   }
 
-  private static double[] row(float[] m, int r, int cols) {
+  private static double[] row(Tensor m, int r, int cols) {
+    float[] v = m.row(r, cols);
     double[] out = new double[cols];
     for (int i = 0; i < cols; i++) {
-      out[i] = m[r * cols + i];
+      out[i] = v[i];
     }
     return out;
   }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Our batched, paged forward pass against the naive float64 reference, logit by logit. */
 class Qwen2ModelTest {
@@ -27,10 +29,25 @@ class Qwen2ModelTest {
             CheckpointWriter.Spec.of(ModelShape.QWEN25_0_5B.withLayers(2)).withDtype("f32")));
   }
 
+  /**
+   * Every Qwen2.5 Instruct width, as published (BF16; 1.5B/3B tied, 7B untied with its 152,064-row
+   * lm_head and 4 KV heads), one layer deep so the checkpoints stay at 0.4–2.6 GB.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"1.5b", "3b", "7b"})
+  void everyQwen25WidthLoadsFromBf16AndMatchesReference(String size) throws Exception {
+    ModelShape shape = ModelShape.preset(size);
+    Path dir = TestCheckpoints.get(CheckpointWriter.Spec.of(shape.withLayers(1)));
+    ModelConfig config = ModelConfig.load(dir);
+    assertThat(config.headDim()).isEqualTo(128);
+    assertThat(config.tieWordEmbeddings()).isEqualTo(shape.tieWordEmbeddings());
+    checkAgainstReference(dir);
+  }
+
   private static void checkAgainstReference(Path dir) throws Exception {
     ModelConfig config = ModelConfig.load(dir);
     int[] tokens = {9707, 11, 1879, 0, 108386, 151644, 872, 198, 3838, 374, 220};
-    double[][] expected = new Float64Reference(dir).logits(tokens);
+    double[][] expected = new Float64Reference(dir).logits(tokens, 5);
     ComputeSetup setup = ComputeSetup.resolve("cpu", "float32");
     try (Qwen2Weights weights = WeightLoader.load(dir, config, setup);
         PagedKvCache cache = new PagedKvCache(config, setup, 16, BLOCK);
