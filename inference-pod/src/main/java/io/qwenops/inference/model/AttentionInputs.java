@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Per-step gather indices and additive masks, built once and shared by all layers. Decodes are
- * padded to the longest context (padding reads slot 0 and is masked out); each prefill chunk gets
- * its own causal mask, offset by the tokens already in its context.
+ * Per-step gather indices (into the pool's slot axis) and additive masks, built once and shared by
+ * all layers. Decodes are padded to the longest context (padding reads slot 0 and is masked out);
+ * each prefill chunk gets its own causal mask, offset by the tokens already in its context.
  */
 final class AttentionInputs {
 
@@ -43,8 +43,8 @@ final class AttentionInputs {
         java.util.Arrays.fill(
             masks, i * longest + context.length, (i + 1) * longest, maskedValue());
       }
-      gather = new NDIndex("{}", step.create(slots, new Shape(decodes, longest)));
-      mask = step.create(masks, new Shape(decodes, 1, 1, longest));
+      gather = new NDIndex(":, {}", step.create(slots, new Shape(decodes, longest)));
+      mask = step.create(masks, new Shape(1, decodes, 1, longest));
     }
     AttentionInputs inputs = new AttentionInputs(decodes, gather, mask);
     for (int i = decodes; i < batch.chunks().size(); i++) {
@@ -57,7 +57,7 @@ final class AttentionInputs {
         java.util.Arrays.fill(
             causal, row * context + past + row + 1, (row + 1) * context, maskedValue());
       }
-      inputs.prefillGathers.add(new NDIndex("{}", step.create(chunk.contextSlots())));
+      inputs.prefillGathers.add(new NDIndex(":, {}", step.create(chunk.contextSlots())));
       inputs.prefillMasks.add(step.create(causal, new Shape(n, context)));
     }
     return inputs;

@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The KV pool: per layer, one key and one value tensor of [numBlocks * blockSize, kvHeads,
+ * The KV pool: per layer, one key and one value tensor of [kvHeads, numBlocks * blockSize,
  * headDim]. A token's K/V live at slot {@code block * blockSize + offset}; which blocks a sequence
- * owns is the engine's business (block tables), this class only holds the memory.
+ * owns is the engine's business (block tables), this class only holds the memory. Heads come first
+ * so that gathering a batch's contexts yields [kvHeads, batch, context, headDim], which attention
+ * multiplies without another copy.
  */
 public final class PagedKvCache implements AutoCloseable {
 
@@ -24,7 +26,7 @@ public final class PagedKvCache implements AutoCloseable {
     this.blockSize = blockSize;
     this.manager = NDManager.newBaseManager(setup.device(), "PyTorch");
     Shape shape =
-        new Shape((long) numBlocks * blockSize, config.numKeyValueHeads(), config.headDim());
+        new Shape(config.numKeyValueHeads(), (long) numBlocks * blockSize, config.headDim());
     // Zeros, not empty memory: padded attention reads unused slots with weight 0, and 0 * NaN
     // would poison the output.
     for (int i = 0; i < config.numHiddenLayers(); i++) {

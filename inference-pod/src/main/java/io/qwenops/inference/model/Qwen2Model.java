@@ -105,7 +105,7 @@ public final class Qwen2Model {
     NDArray sin =
         compute(
             step.create(columnsOf(rope.sin(batch.positions()), rows), new Shape(headDim, rows)));
-    NDIndex writeSlots = new NDIndex("{}", step.create(batch.writeSlots()));
+    NDIndex writeSlots = new NDIndex(":, {}", step.create(batch.writeSlots()));
     AttentionInputs attention = AttentionInputs.build(batch, step);
 
     for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
@@ -115,11 +115,11 @@ public final class Qwen2Model {
       NDArray qkv = project(w.qkvWeight(), h, step).add(c.qkvBias()); // [q + 2kv, rows]
       NDArray qk = qkv.get(qkRows).reshape(heads + kvHeads, headDim, rows);
       NDArray roped = qk.mul(cos).add(project(rotateHalf, qk, step).mul(sin));
-      // The pool is [slots, kvHeads, headDim]: rows go to the front for the write.
-      cache.keys(layer).set(writeSlots, roped.get(kHeads).transpose(2, 0, 1));
+      // The pool is [kvHeads, slots, headDim]: each row's [kvHeads, headDim] goes to its slot.
+      cache.keys(layer).set(writeSlots, roped.get(kHeads).transpose(0, 2, 1));
       cache
           .values(layer)
-          .set(writeSlots, qkv.get(vRows).reshape(kvHeads, headDim, rows).transpose(2, 0, 1));
+          .set(writeSlots, qkv.get(vRows).reshape(kvHeads, headDim, rows).transpose(0, 2, 1));
       NDArray attended =
           attend(roped.get(qHeads), cache.keys(layer), cache.values(layer), batch, attention, step);
       x = x.add(toF32(project(w.oWeight(), attended, step)));
@@ -156,12 +156,13 @@ public final class Qwen2Model {
     if (decodes > 0) {
       NDArray qd =
           (decodes == rows ? grouped : grouped.get("..., 0:" + decodes))
-              .transpose(3, 0, 1, 2); // [B, kvh, rep, hd]
+              .transpose(0, 3, 1, 2); // [kvh, B, rep, hd]
+      // Gathered K/V are [kvh, B, L, hd] and contiguous: BLAS reads K transposed in place.
       NDIndex gather = inputs.decodeGather();
-      NDArray k = keys.get(step, gather).transpose(0, 2, 3, 1); // [B, kvh, hd, L]
-      NDArray v = values.get(step, gather).transpose(0, 2, 1, 3); // [B, kvh, L, hd]
-      NDArray probs = softmax(qd.matMul(k), inputs.decodeMask());
-      parts.add(columnsFirst(probs.matMul(v).transpose(1, 2, 3, 0), decodes));
+      NDArray k = keys.get(step, gather).transpose(0, 1, 3, 2); // [kvh, B, hd, L]
+      NDArray v = values.get(step, gather);
+      NDArray probs = softmax(qd.matMul(k), inputs.decodeMask()); // [kvh, B, rep, L]
+      parts.add(columnsFirst(probs.matMul(v).transpose(0, 2, 3, 1), decodes));
     }
     for (int i = decodes; i < batch.chunks().size(); i++) {
       ForwardBatch.Chunk chunk = batch.chunks().get(i);
@@ -171,8 +172,8 @@ public final class Qwen2Model {
               .get("..., " + chunk.firstRow() + ":" + (chunk.firstRow() + n))
               .transpose(0, 1, 3, 2); // [kvh, rep, n, hd]
       NDIndex gather = inputs.prefillGather(i - decodes);
-      NDArray k = keys.get(step, gather).transpose(1, 2, 0).expandDims(1); // [kvh, 1, hd, L]
-      NDArray v = values.get(step, gather).transpose(1, 0, 2).expandDims(1); // [kvh, 1, L, hd]
+      NDArray k = keys.get(step, gather).expandDims(1).transpose(0, 1, 3, 2); // [kvh, 1, hd, L]
+      NDArray v = values.get(step, gather).expandDims(1); // [kvh, 1, L, hd]
       NDArray probs = softmax(qp.matMul(k), inputs.prefillMask(i - decodes));
       parts.add(columnsFirst(probs.matMul(v).transpose(0, 1, 3, 2), n));
     }

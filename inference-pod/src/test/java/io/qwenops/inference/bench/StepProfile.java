@@ -1,0 +1,87 @@
+package io.qwenops.inference.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import io.qwenops.inference.model.ComputeSetup;
+import io.qwenops.inference.model.ForwardBatch;
+import io.qwenops.inference.model.LayerWeights;
+import io.qwenops.inference.model.ModelConfig;
+import io.qwenops.inference.model.PagedKvCache;
+import io.qwenops.inference.model.Qwen2Model;
+import io.qwenops.inference.model.Qwen2Weights;
+import io.qwenops.inference.model.WeightLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Times one decode step at several batch sizes, and the bare projections it contains. */
+public final class StepProfile {
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    int context = 192;
+    ModelConfig config = ModelConfig.load(dir);
+    ComputeSetup setup = ComputeSetup.resolve("cpu", "float32");
+    try (Qwen2Weights w = WeightLoader.load(dir, config, setup);
+        PagedKvCache cache = new PagedKvCache(config, setup, 64 * 16 + 16, 16)) {
+      Qwen2Model model = new Qwen2Model(w, 4096);
+      for (int batch : new int[] {1, 4, 16, 64}) {
+        ForwardBatch fb = decodeBatch(batch, context);
+        long best = Long.MAX_VALUE;
+        for (int rep = 0; rep < 7; rep++) {
+          try (NDManager step = NDManager.newBaseManager(setup.device(), "PyTorch")) {
+            long t0 = System.nanoTime();
+            model.forward(fb, cache, step).argMax(1).toLongArray();
+            best = Math.min(best, System.nanoTime() - t0);
+          }
+        }
+        // bare projections of all layers + lm_head at M = batch
+        long bare = Long.MAX_VALUE;
+        for (int rep = 0; rep < 5; rep++) {
+          try (NDManager step = NDManager.newBaseManager(setup.device(), "PyTorch")) {
+            NDArray x = step.randomUniform(0, 1, new Shape(config.hiddenSize(), batch));
+            NDArray xi = step.randomUniform(0, 1, new Shape(config.intermediateSize(), batch));
+            long t0 = System.nanoTime();
+            for (LayerWeights l : w.layers()) {
+              l.qkvWeight().matMul(x).close();
+              l.oWeight().matMul(x).close();
+              l.gateUpWeight().matMul(x).close();
+              l.downWeight().matMul(xi).close();
+            }
+            w.lmHead().matMul(x).argMax(0).toLongArray();
+            bare = Math.min(bare, System.nanoTime() - t0);
+          }
+        }
+        System.out.printf(
+            "batch %2d ctx %d: step %.1f ms, bare projections %.1f ms (%.0f%%)%n",
+            batch, context, best / 1e6, bare / 1e6, 100.0 * bare / best);
+      }
+    }
+  }
+
+  private static NDArray lin(NDArray x, NDArray weight) {
+    return Linear.linear(x, weight, null).singletonOrThrow();
+  }
+
+  public static ForwardBatch decodeBatch(int batch, int context) {
+    int[] ids = new int[batch];
+    int[] pos = new int[batch];
+    long[] write = new long[batch];
+    int[] logit = new int[batch];
+    List<ForwardBatch.Chunk> chunks = new ArrayList<>();
+    for (int b = 0; b < batch; b++) {
+      ids[b] = 100 + b;
+      pos[b] = context - 1;
+      long base = (long) b * 16 * 16;
+      write[b] = base + context - 1;
+      long[] slots = new long[context];
+      for (int i = 0; i < context; i++) {
+        slots[i] = base + i;
+      }
+      chunks.add(new ForwardBatch.Chunk(b, 1, slots));
+      logit[b] = b;
+    }
+    return new ForwardBatch(ids, pos, write, chunks, logit);
+  }
+}
