@@ -8,8 +8,10 @@ import io.qwenops.inference.api.chat.ChatMessages;
 import io.qwenops.inference.api.chat.ChatTemplateException;
 import io.qwenops.inference.api.chat.ToolCallParser;
 import io.qwenops.inference.api.generate.ChatStream;
+import io.qwenops.inference.api.generate.ClientGoneException;
+import io.qwenops.inference.api.generate.CollectedChoice;
 import io.qwenops.inference.api.generate.Generation;
-import io.qwenops.inference.api.generate.GenerationEvent;
+import io.qwenops.inference.api.generate.JsonReply;
 import io.qwenops.inference.api.generate.RequestMetrics;
 import io.qwenops.inference.api.generate.TokenTexts;
 import io.qwenops.inference.api.wire.ChatRequest;
@@ -60,6 +62,8 @@ public final class ChatCompletionsService implements HttpService {
       } else {
         respond(model, chat, id, created, prompt.length, generation, res);
       }
+    } catch (ClientGoneException e) {
+      // Closing the generation aborted its engine requests; nobody is left to answer.
     }
   }
 
@@ -85,53 +89,44 @@ public final class ChatCompletionsService implements HttpService {
       Generation generation,
       ServerResponse res)
       throws InterruptedException {
-    int n = chat.sampling().n();
-    StringBuilder[] texts = new StringBuilder[n];
-    List<List<ChatWire.TokenLogprob>> logprobs = new ArrayList<>();
-    String[] reasons = new String[n];
-    for (int i = 0; i < n; i++) {
-      texts[i] = new StringBuilder();
-      logprobs.add(new ArrayList<>());
+    JsonReply reply = new JsonReply(res);
+    List<CollectedChoice> collected;
+    try {
+      collected = CollectedChoice.collect(generation, chat.sampling().n(), reply);
+    } catch (ApiException e) {
+      reply.fail(e);
+      return;
     }
     TokenTexts tokens = new TokenTexts(model.tokenizer(), false);
-    int generated = 0;
-    for (GenerationEvent e = generation.next(); e != null; e = generation.next()) {
-      switch (e) {
-        case GenerationEvent.Token t -> {
-          generated++;
-          texts[t.index()].append(t.token().text());
-          if (chat.topLogprobs() != null) {
-            logprobs.get(t.index()).add(tokens.chatEntry(t.token()));
-          }
-        }
-        case GenerationEvent.Finished f -> reasons[f.index()] = f.reason().openAiName();
-        case GenerationEvent.Failed f -> throw ApiException.engineFailure(f.error());
-      }
-    }
     List<ChatWire.Choice> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      String text = texts[i].toString();
-      String content = text;
+    for (int i = 0; i < collected.size(); i++) {
+      CollectedChoice c = collected.get(i);
+      String content = c.text();
       List<ChatWire.ToolCall> calls = List.of();
-      String reason = reasons[i];
+      String reason = c.reason().openAiName();
       if (chat.parseToolCalls()) {
-        ToolCallParser.Parsed parsed = ToolCallParser.parse(text);
+        ToolCallParser.Parsed parsed = ToolCallParser.parse(content);
         if (!parsed.calls().isEmpty()) {
           content = parsed.content();
           calls = ChatWire.toolCalls(parsed.calls(), false);
           reason = "tool_calls";
         }
       }
-      ChatWire.Logprobs lp =
-          chat.topLogprobs() == null ? null : new ChatWire.Logprobs(logprobs.get(i));
+      ChatWire.Logprobs lp = null;
+      if (chat.topLogprobs() != null) {
+        lp = new ChatWire.Logprobs(c.tokens().stream().map(tokens::chatEntry).toList());
+      }
       out.add(
           new ChatWire.Choice(
               i, new ChatWire.Message("assistant", content, null, calls), lp, reason));
     }
-    ChatWire.Completion body =
+    reply.send(
         new ChatWire.Completion(
-            id, "chat.completion", created, model.name(), out, Usage.of(promptTokens, generated));
-    res.header("Content-Type", "application/json");
-    res.send(Json.bytes(body));
+            id,
+            "chat.completion",
+            created,
+            model.name(),
+            out,
+            Usage.of(promptTokens, CollectedChoice.generatedTokens(collected))));
   }
 }

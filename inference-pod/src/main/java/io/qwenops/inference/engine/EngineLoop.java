@@ -2,7 +2,7 @@ package io.qwenops.inference.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.qwenops.inference.model.ForwardBatch;
+import ai.djl.ndarray.index.NDIndex;
 import io.qwenops.inference.model.GenerationConfig;
 import io.qwenops.inference.model.PagedKvCache;
 import io.qwenops.inference.model.Qwen2Model;
@@ -114,6 +114,9 @@ public final class EngineLoop implements InferenceEngine {
         throw new IllegalArgumentException("Token id " + id + " is outside the vocabulary");
       }
     }
+    if (request.promptLogprobs() != null && request.promptLogprobs() < 0) {
+      throw new IllegalArgumentException("prompt logprobs must be at least 0");
+    }
     if (queued.incrementAndGet() + waitingInScheduler > options.maxWaiting()) {
       int waiting = queued.decrementAndGet() + waitingInScheduler;
       throw new QueueFullException(waiting);
@@ -132,7 +135,9 @@ public final class EngineLoop implements InferenceEngine {
             listener,
             random,
             new IncrementalDetokenizer(tokenizer::tokenBytes, tokenizer::isSpecial),
-            System.nanoTime());
+            System.nanoTime(),
+            request.promptLogprobs(),
+            request.constraint());
     commands.add(new Submit(s));
   }
 
@@ -236,7 +241,7 @@ public final class EngineLoop implements InferenceEngine {
       }
     }
     long now = System.nanoTime();
-    ForwardBatch batch = BatchBuilder.build(ordered, cache.blockSize());
+    BatchBuilder.Built built = BatchBuilder.build(ordered, cache.blockSize());
     List<Sequence> sampled = new ArrayList<>();
     for (ContinuousBatchScheduler.Work w : ordered) {
       Sequence s = w.sequence();
@@ -248,14 +253,17 @@ public final class EngineLoop implements InferenceEngine {
         sampled.add(s);
       }
     }
-    int[] chosen;
     List<Sampler.Choice> choices;
     try (NDManager step = manager.newSubManager()) {
-      NDArray logits = model.forward(batch, cache, step);
+      NDArray logits = model.forward(built.batch(), cache, step);
       for (ContinuousBatchScheduler.Work w : ordered) {
         scheduler.computed(w.sequence(), w.tokens());
       }
-      choices = sample(logits, sampled);
+      if (!built.promptRows().isEmpty()) {
+        PromptScorer.score(logits, built.promptRows());
+        logits = logits.get(new NDIndex("{}", step.create(built.sampleRows())));
+      }
+      choices = sampled.isEmpty() ? List.of() : sample(logits, sampled);
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "Engine step failed; failing its requests", e);
       for (ContinuousBatchScheduler.Work w : ordered) {
@@ -271,7 +279,8 @@ public final class EngineLoop implements InferenceEngine {
 
   /** Greedy rows without penalties take the argmax on the device; the rest copy their row. */
   private List<Sampler.Choice> sample(NDArray logits, List<Sequence> sampled) {
-    boolean allArgmax = sampled.stream().allMatch(s -> s.sampling.argmaxOnly());
+    boolean allArgmax =
+        sampled.stream().allMatch(s -> s.sampling.argmaxOnly() && s.constraint == null);
     List<Sampler.Choice> out = new ArrayList<>(sampled.size());
     if (allArgmax) {
       long[] ids = logits.argMax(1).toLongArray();
@@ -285,12 +294,17 @@ public final class EngineLoop implements InferenceEngine {
     for (int i = 0; i < sampled.size(); i++) {
       Sequence s = sampled.get(i);
       float[] row = java.util.Arrays.copyOfRange(all, i * vocab, (i + 1) * vocab);
-      out.add(Sampler.sample(row, s.sampling, s.prompt, s.output, s.outputLength, s.random));
+      out.add(
+          Sampler.sample(
+              row, s.sampling, s.prompt, s.output, s.outputLength, s.random, s.constraint));
     }
     return out;
   }
 
   private void emit(Sequence s, Sampler.Choice choice, long now) {
+    if (s.scoresPrompt() && !deliverPromptScores(s)) {
+      return;
+    }
     int token = choice.tokenId();
     s.append(token);
     generationTokens++;
@@ -302,6 +316,9 @@ public final class EngineLoop implements InferenceEngine {
     if (!s.sampling.ignoreEos() && eos.contains(token)) {
       reason = FinishReason.STOP;
     } else if (s.sampling.stopTokenIds().contains(token)) {
+      reason = FinishReason.STOP;
+    }
+    if (s.constraint != null && s.constraint.accept(token)) {
       reason = FinishReason.STOP;
     }
     String text = s.detokenizer.next(token);
@@ -326,6 +343,22 @@ public final class EngineLoop implements InferenceEngine {
     }
     if (reason != null) {
       finish(s, reason);
+    }
+  }
+
+  /**
+   * Hands the listener the prompt's scores, once: a recompute after preemption skips them. False
+   * when the listener threw (the request is then aborted).
+   */
+  private boolean deliverPromptScores(Sequence s) {
+    s.promptScoresDelivered = true;
+    try {
+      s.listener.onPromptLogprobs(List.of(s.promptScores));
+      return true;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Listener of " + s.id + " threw; aborting the request", e);
+      finish(s, FinishReason.ABORT);
+      return false;
     }
   }
 

@@ -50,8 +50,9 @@ public final class ChatStream {
         filters[i] = chat.parseToolCalls() ? new ToolCallStreamFilter() : null;
       }
       int generated = 0;
-      for (GenerationEvent e = generation.next(); e != null; e = generation.next()) {
+      for (GenerationEvent e = generation.next(sse); e != null; e = generation.next(sse)) {
         switch (e) {
+          case GenerationEvent.PromptScores p -> {}
           case GenerationEvent.Token t -> {
             generated++;
             token(sse, t, filters[t.index()]);
@@ -76,7 +77,7 @@ public final class ChatStream {
                 Usage.of(promptTokens, generated)));
       }
       sse.done();
-    } catch (SseWriter.ClientGoneException e) {
+    } catch (ClientGoneException e) {
       generation.abort();
       LOG.log(Logger.Level.DEBUG, "client left {0}; aborted its generation", id);
     } catch (java.io.IOException e) {
