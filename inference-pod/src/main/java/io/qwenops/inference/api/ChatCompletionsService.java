@@ -6,7 +6,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.qwenops.inference.api.chat.ChatMessages;
 import io.qwenops.inference.api.chat.ChatTemplateException;
+import io.qwenops.inference.api.chat.ForcedToolCall;
 import io.qwenops.inference.api.chat.ToolCallParser;
+import io.qwenops.inference.api.chat.ToolCalling;
+import io.qwenops.inference.api.chat.ToolChoice;
 import io.qwenops.inference.api.generate.ChatStream;
 import io.qwenops.inference.api.generate.ClientGoneException;
 import io.qwenops.inference.api.generate.CollectedChoice;
@@ -17,6 +20,7 @@ import io.qwenops.inference.api.generate.TokenTexts;
 import io.qwenops.inference.api.wire.ChatRequest;
 import io.qwenops.inference.api.wire.ChatWire;
 import io.qwenops.inference.api.wire.Usage;
+import io.qwenops.inference.engine.SamplingParams;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,24 +47,33 @@ public final class ChatCompletionsService implements HttpService {
     ServingModel model = slot.require();
     ChatRequest chat = ChatRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize());
     model.checkRequested(chat.model());
-    int[] prompt = model.tokenizer().encode(render(model, chat));
+    ToolCalling tools =
+        new ToolCalling(
+            chat.parseToolCalls(),
+            chat.tools() == null
+                ? null
+                : ForcedToolCall.of(chat.toolChoice(), ToolChoice.names(chat.tools())));
+    int[] prompt = model.tokenizer().encode(render(model, chat) + tools.promptSuffix());
     List<Generation.Choice> choices = new ArrayList<>();
     for (int i = 0; i < chat.sampling().n(); i++) {
+      SamplingParams sampling =
+          chat.sampling()
+              .toEngine(prompt.length, model.maxModelLen(), chat.topLogprobs(), i, "messages");
       choices.add(
           new Generation.Choice(
               i,
               prompt,
-              chat.sampling()
-                  .toEngine(
-                      prompt.length, model.maxModelLen(), chat.topLogprobs(), i, "messages")));
+              sampling,
+              null,
+              tools.constraint(model.tokenizer(), model.vocabSize(), sampling.maxTokens())));
     }
     String id = "chatcmpl-" + RequestIds.of(req);
     long created = Instant.now().getEpochSecond();
     try (Generation generation = Generation.start(model.engine(), id, choices, metrics)) {
       if (chat.stream()) {
-        new ChatStream(model, chat, id, created, prompt.length).run(generation, res);
+        new ChatStream(model, chat, tools, id, created, prompt.length).run(generation, res);
       } else {
-        respond(model, chat, id, created, prompt.length, generation, res);
+        respond(model, chat, tools, id, created, prompt.length, generation, res);
       }
     } catch (ClientGoneException e) {
       // Closing the generation aborted its engine requests; nobody is left to answer.
@@ -83,6 +96,7 @@ public final class ChatCompletionsService implements HttpService {
   private static void respond(
       ServingModel model,
       ChatRequest chat,
+      ToolCalling tools,
       String id,
       long created,
       int promptTokens,
@@ -101,16 +115,16 @@ public final class ChatCompletionsService implements HttpService {
     List<ChatWire.Choice> out = new ArrayList<>();
     for (int i = 0; i < collected.size(); i++) {
       CollectedChoice c = collected.get(i);
-      String content = c.text();
+      String content = tools.replyText(c.text());
       List<ChatWire.ToolCall> calls = List.of();
       String reason = c.reason().openAiName();
-      if (chat.parseToolCalls()) {
+      if (tools.parses()) {
         ToolCallParser.Parsed parsed = ToolCallParser.parse(content);
         if (!parsed.calls().isEmpty()) {
           content = parsed.content();
           calls = ChatWire.toolCalls(parsed.calls(), false);
-          reason = "tool_calls";
         }
+        reason = tools.finishReason(i, reason, !calls.isEmpty());
       }
       ChatWire.Logprobs lp = null;
       if (chat.topLogprobs() != null) {

@@ -1,0 +1,88 @@
+package io.qwenops.inference.api.chat;
+
+import io.qwenops.inference.api.PromptTokenizer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Every token's raw bytes, read once per tokenizer, for grammars that check tokens byte by byte.
+ * Ids without bytes (the model's padding beyond the tokenizer) and added tokens ({@code
+ * <|im_end|>}, {@code <tool_call>}, ...) are never ordinary text.
+ */
+final class TokenTable {
+
+  private static final Map<PromptTokenizer, TokenTable> CACHE = new WeakHashMap<>();
+
+  private final PromptTokenizer tokenizer;
+  private final byte[][] bytes;
+  private final boolean[] text;
+  private final int[] singleByte = new int[256];
+
+  private TokenTable(PromptTokenizer tokenizer, int vocabSize) {
+    this.tokenizer = tokenizer;
+    this.bytes = new byte[vocabSize][];
+    this.text = new boolean[vocabSize];
+    Arrays.fill(singleByte, -1);
+    for (int id = 0; id < vocabSize; id++) {
+      byte[] b;
+      try {
+        b = tokenizer.tokenBytes(id);
+      } catch (RuntimeException e) {
+        b = null; // an id the tokenizer does not know
+      }
+      bytes[id] = b;
+      text[id] = b != null && b.length > 0 && !tokenizer.isAddedToken(id);
+      if (text[id] && b.length == 1 && singleByte[b[0] & 0xFF] < 0) {
+        singleByte[b[0] & 0xFF] = id;
+      }
+    }
+  }
+
+  static TokenTable of(PromptTokenizer tokenizer, int vocabSize) {
+    synchronized (CACHE) {
+      TokenTable t = CACHE.get(tokenizer);
+      if (t == null || t.bytes.length != vocabSize) {
+        t = new TokenTable(tokenizer, vocabSize);
+        CACHE.put(tokenizer, t);
+      }
+      return t;
+    }
+  }
+
+  int size() {
+    return bytes.length;
+  }
+
+  /** The token's bytes (null when it has none). */
+  byte[] bytes(int id) {
+    return id >= 0 && id < bytes.length ? bytes[id] : null;
+  }
+
+  /** Whether the token is ordinary text (not markup, not empty). */
+  boolean isText(int id) {
+    return id >= 0 && id < text.length && text[id];
+  }
+
+  /**
+   * Token ids spelling exactly {@code b}: a leading run of UTF-8 continuation bytes (the rest of a
+   * character begun earlier) as single-byte tokens, the rest as the tokenizer encodes it.
+   */
+  int[] encode(byte[] b) {
+    int lead = 0;
+    while (lead < b.length && (b[lead] & 0xC0) == 0x80) {
+      lead++;
+    }
+    int[] rest = tokenizer.encode(new String(b, lead, b.length - lead, StandardCharsets.UTF_8));
+    int[] out = new int[lead + rest.length];
+    for (int i = 0; i < lead; i++) {
+      out[i] = singleByte[b[i] & 0xFF];
+      if (out[i] < 0) {
+        throw new IllegalStateException("no token for byte " + (b[i] & 0xFF));
+      }
+    }
+    System.arraycopy(rest, 0, out, lead, rest.length);
+    return out;
+  }
+}
