@@ -76,6 +76,14 @@ final class JsonObjectPrefix {
     return new JsonObjectPrefix(this);
   }
 
+  /**
+   * Inside a string with no escape or character pending: any run of complete, unescaped characters
+   * (see {@link TokenTable#isPlainStringText}) leaves the state exactly as it is.
+   */
+  boolean inPlainString() {
+    return mode == Mode.STRING && !escape && hexLeft == 0 && utf8Left == 0;
+  }
+
   /** The object is closed: nothing more may follow. */
   boolean done() {
     return mode == Mode.DONE;

@@ -18,12 +18,14 @@ final class TokenTable {
   private final PromptTokenizer tokenizer;
   private final byte[][] bytes;
   private final boolean[] text;
+  private final boolean[] plainStringText;
   private final int[] singleByte = new int[256];
 
   private TokenTable(PromptTokenizer tokenizer, int vocabSize) {
     this.tokenizer = tokenizer;
     this.bytes = new byte[vocabSize][];
     this.text = new boolean[vocabSize];
+    this.plainStringText = new boolean[vocabSize];
     Arrays.fill(singleByte, -1);
     for (int id = 0; id < vocabSize; id++) {
       byte[] b;
@@ -34,6 +36,7 @@ final class TokenTable {
       }
       bytes[id] = b;
       text[id] = b != null && b.length > 0 && !tokenizer.isAddedToken(id);
+      plainStringText[id] = text[id] && isPlainStringText(b);
       if (text[id] && b.length == 1 && singleByte[b[0] & 0xFF] < 0) {
         singleByte[b[0] & 0xFF] = id;
       }
@@ -63,6 +66,28 @@ final class TokenTable {
   /** Whether the token is ordinary text (not markup, not empty). */
   boolean isText(int id) {
     return id >= 0 && id < text.length && text[id];
+  }
+
+  /**
+   * Whether the token is whole characters that a JSON string holds as they are (no quote, backslash
+   * or control character, no partial UTF-8): inside a string it changes nothing but the string's
+   * length, so a grammar can allow it without replaying its bytes.
+   */
+  boolean isPlainStringText(int id) {
+    return id >= 0 && id < plainStringText.length && plainStringText[id];
+  }
+
+  private static boolean isPlainStringText(byte[] b) {
+    JsonObjectPrefix probe = new JsonObjectPrefix();
+    for (byte x : new byte[] {'{', '"'}) {
+      probe.feed(x);
+    }
+    for (byte x : b) {
+      if (!probe.feed(x)) {
+        return false;
+      }
+    }
+    return probe.inPlainString();
   }
 
   /**

@@ -83,6 +83,12 @@ public final class ToolCallGrammar implements TokenConstraint {
     if (!table.isText(tokenId)) {
       return false;
     }
+    int left = maxTokens - generated - 1;
+    if (state.phase == Phase.ARGUMENTS
+        && state.arguments.inPlainString()
+        && table.isPlainStringText(tokenId)) {
+      return left >= cost; // the string just grows: nothing else changes
+    }
     byte[] b = table.bytes(tokenId);
     State next = state.copy();
     for (byte x : b) {
@@ -90,7 +96,6 @@ public final class ToolCallGrammar implements TokenConstraint {
         return false;
       }
     }
-    int left = maxTokens - generated - 1;
     return left >= cost + MAX_GROWTH_PER_BYTE * b.length || left >= cost(next);
   }
 
