@@ -99,8 +99,10 @@ class DisconnectTest {
     try (Socket blocker = send(server, "/v1/completions", longCompletion(4000, true))) {
       readUntil(blocker, 1);
       await(engine, s -> s.running() == 1, "the blocker runs");
+      // A streamed completion without echo writes nothing before its first token; a chat answer
+      // without streaming nothing before its end: only keep-alives can notice the hang-up.
       Socket waiting =
-          send(server, path(stream), stream ? longChat(100, true) : longCompletion(100, false));
+          send(server, path(!stream), stream ? longCompletion(100, true) : longChat(100, false));
       await(engine, s -> s.waiting() == 1, "the second request waits");
       waiting.close();
       long closed = System.nanoTime();
