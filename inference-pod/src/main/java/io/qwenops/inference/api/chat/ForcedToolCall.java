@@ -54,7 +54,7 @@ public final class ForcedToolCall {
 
   /** A fresh grammar for one choice (each choice generates its own call). */
   public ToolCallGrammar grammar(PromptTokenizer tokenizer, int vocabSize, int maxTokens) {
-    return new ToolCallGrammar(TokenTable.of(tokenizer, vocabSize), names, maxTokens);
+    return new ToolCallGrammar(TokenTable.of(tokenizer, vocabSize), tokenizer, names, maxTokens);
   }
 
   /** The text between the quotes of the name as Python's json.dumps writes it. */

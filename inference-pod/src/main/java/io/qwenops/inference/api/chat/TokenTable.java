@@ -13,16 +13,15 @@ import java.util.WeakHashMap;
  */
 final class TokenTable {
 
+  /** Weak keys: a table holds no reference to its tokenizer, so an unloaded model's goes too. */
   private static final Map<PromptTokenizer, TokenTable> CACHE = new WeakHashMap<>();
 
-  private final PromptTokenizer tokenizer;
   private final byte[][] bytes;
   private final boolean[] text;
   private final boolean[] plainStringText;
   private final int[] singleByte = new int[256];
 
   private TokenTable(PromptTokenizer tokenizer, int vocabSize) {
-    this.tokenizer = tokenizer;
     this.bytes = new byte[vocabSize][];
     this.text = new boolean[vocabSize];
     this.plainStringText = new boolean[vocabSize];
@@ -94,7 +93,7 @@ final class TokenTable {
    * Token ids spelling exactly {@code b}: a leading run of UTF-8 continuation bytes (the rest of a
    * character begun earlier) as single-byte tokens, the rest as the tokenizer encodes it.
    */
-  int[] encode(byte[] b) {
+  int[] encode(byte[] b, PromptTokenizer tokenizer) {
     int lead = 0;
     while (lead < b.length && (b[lead] & 0xC0) == 0x80) {
       lead++;

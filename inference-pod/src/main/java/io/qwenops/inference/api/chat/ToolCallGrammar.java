@@ -1,5 +1,6 @@
 package io.qwenops.inference.api.chat;
 
+import io.qwenops.inference.api.PromptTokenizer;
 import io.qwenops.inference.engine.TokenConstraint;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ public final class ToolCallGrammar implements TokenConstraint {
   }
 
   private final TokenTable table;
+  private final PromptTokenizer tokenizer;
   private final List<byte[]> names;
   private final int maxTokens;
   private final int tailTokens;
@@ -53,14 +55,15 @@ public final class ToolCallGrammar implements TokenConstraint {
    *     the prompt already holds the name and the arguments come next
    * @param maxTokens the request's token budget
    */
-  ToolCallGrammar(TokenTable table, List<String> names, int maxTokens) {
+  ToolCallGrammar(TokenTable table, PromptTokenizer tokenizer, List<String> names, int maxTokens) {
     this.table = table;
+    this.tokenizer = tokenizer;
     this.names = new ArrayList<>();
     for (String n : names) {
       this.names.add(n.getBytes(StandardCharsets.UTF_8));
     }
     this.maxTokens = maxTokens;
-    this.tailTokens = table.encode(TAIL.getBytes(StandardCharsets.UTF_8)).length;
+    this.tailTokens = table.encode(TAIL.getBytes(StandardCharsets.UTF_8), tokenizer).length;
     this.state = new State(names.isEmpty() ? Phase.ARGUMENTS : Phase.NAME);
     this.cost = cost(state);
   }
@@ -129,7 +132,7 @@ public final class ToolCallGrammar implements TokenConstraint {
           default -> null;
         };
     if (forced != null) {
-      plan(forced, state.phase == Phase.TAIL);
+      plan(forced, false);
       return;
     }
     if (state.phase != Phase.DONE && maxTokens - generated <= cost) {
@@ -138,12 +141,13 @@ public final class ToolCallGrammar implements TokenConstraint {
     }
   }
 
-  private void plan(byte[] text, boolean endsInTail) {
-    for (int id : table.encode(text)) {
+  /** Forces {@code text}, then the tail when {@code thenTail} (the tail is encoded on its own). */
+  private void plan(byte[] text, boolean thenTail) {
+    for (int id : table.encode(text, tokenizer)) {
       plan.addLast(id);
     }
-    if (endsInTail && state.phase != Phase.TAIL) {
-      for (int id : table.encode(TAIL.getBytes(StandardCharsets.UTF_8))) {
+    if (thenTail) {
+      for (int id : table.encode(TAIL.getBytes(StandardCharsets.UTF_8), tokenizer)) {
         plan.addLast(id);
       }
     }
