@@ -2,6 +2,11 @@ package io.qwenops.inference.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.qwenops.inference.engine.EngineStats;
 import io.qwenops.inference.engine.InferenceEngine;
 import java.io.IOException;
@@ -10,7 +15,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -136,16 +147,75 @@ class DisconnectTest {
   }
 
   @Test
-  void aSlowNonStreamingAnswerIsStillOneJsonDocument() throws Exception {
+  void clientsThatStayParseAnswersThatWaitedBehindKeepAlives() throws Exception {
     Main.RunningServer server = oneSeat();
-    awaitIdle(server.slot().current().orElseThrow().engine());
+    InferenceEngine engine = server.slot().current().orElseThrow().engine();
+    awaitIdle(engine);
+    OpenAIClient sdk =
+        OpenAIOkHttpClient.builder()
+            .baseUrl("http://127.0.0.1:" + server.port() + "/v1")
+            .apiKey("unused")
+            .responseValidation(true)
+            .maxRetries(0)
+            .timeout(Duration.ofSeconds(120))
+            .build();
+    ChatCompletionCreateParams chat =
+        ChatCompletionCreateParams.builder()
+            .model(TinyModel.NAME)
+            .addUserMessage("Hi")
+            .maxCompletionTokens(3)
+            .temperature(0.0)
+            .build();
     Http http = new Http(server.port());
-    HttpResponse<String> res = http.post("/v1/completions", longCompletion(120, false));
-    assertThat(res.statusCode()).isEqualTo(200);
-    assertThat(res.headers().firstValue("Content-Type")).hasValue("application/json");
-    // Long enough to have sent keep-alive whitespace, which JSON parsers skip.
-    assertThat(res.body()).startsWith(" ");
-    assertThat(Http.json(res).get("usage").get("completion_tokens").asInt()).isEqualTo(120);
+    try {
+      // Each answer waits in the queue behind a blocker, so its connection carries keep-alives
+      // before the answer: pings in a stream, spaces before JSON.
+      HttpResponse<String> plain =
+          behindABlocker(server, () -> http.post("/v1/completions", longCompletion(5, false)));
+      assertThat(plain.statusCode()).isEqualTo(200);
+      assertThat(plain.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(plain.body()).startsWith(" ");
+      assertThat(Http.json(plain).get("usage").get("completion_tokens").asInt()).isEqualTo(5);
+      HttpResponse<String> stream =
+          behindABlocker(server, () -> http.post("/v1/completions", longCompletion(2, true)));
+      assertThat(stream.body()).startsWith(": ping\n\n");
+      assertThat(Http.events(stream.body()).getLast()).isEqualTo("[DONE]");
+      assertThat(behindABlocker(server, () -> sdk.chat().completions().create(chat)).choices())
+          .hasSize(1);
+      long chunks =
+          behindABlocker(
+              server,
+              () -> {
+                try (StreamResponse<ChatCompletionChunk> s =
+                    sdk.chat().completions().createStreaming(chat)) {
+                  return s.stream().count();
+                }
+              });
+      assertThat(chunks).isGreaterThanOrEqualTo(2);
+    } finally {
+      sdk.close();
+    }
+  }
+
+  /**
+   * Runs {@code call} while a long request occupies the server's one seat: once the call's request
+   * waits in the queue, it stays there for 700 ms (two keep-alive intervals), then the blocker's
+   * client leaves and the call's request runs.
+   */
+  private static <T> T behindABlocker(Main.RunningServer server, Callable<T> call)
+      throws Exception {
+    InferenceEngine engine = server.slot().current().orElseThrow().engine();
+    awaitIdle(engine);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<T> result;
+      try (Socket blocker = send(server, "/v1/completions", longCompletion(4000, true))) {
+        readUntil(blocker, 1);
+        result = pool.submit(call);
+        await(engine, s -> s.waiting() == 1, "the call's request waits");
+        Thread.sleep(700);
+      }
+      return result.get(60, TimeUnit.SECONDS);
+    }
   }
 
   private static void assertServes(Main.RunningServer server) {
