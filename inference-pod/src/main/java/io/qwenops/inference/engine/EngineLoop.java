@@ -54,6 +54,10 @@ public final class EngineLoop implements InferenceEngine {
   /** The scheduler's queue length as of the last publish (read by submitting threads). */
   private volatile int waitingInScheduler;
 
+  /** Requests whose sampling failed this step (their constraint threw), failed alone. */
+  private final java.util.Map<Sequence, RuntimeException> samplingFailures =
+      new java.util.HashMap<>();
+
   private long promptTokens;
   private long generationTokens;
 
@@ -273,7 +277,13 @@ public final class EngineLoop implements InferenceEngine {
     }
     long tokenTime = System.nanoTime();
     for (int i = 0; i < sampled.size(); i++) {
-      emit(sampled.get(i), choices.get(i), tokenTime);
+      Sequence s = sampled.get(i);
+      RuntimeException failure = samplingFailures.remove(s);
+      if (failure != null) {
+        fail(s, failure);
+      } else {
+        emit(s, choices.get(i), tokenTime);
+      }
     }
   }
 
@@ -294,9 +304,15 @@ public final class EngineLoop implements InferenceEngine {
     for (int i = 0; i < sampled.size(); i++) {
       Sequence s = sampled.get(i);
       float[] row = java.util.Arrays.copyOfRange(all, i * vocab, (i + 1) * vocab);
-      out.add(
-          Sampler.sample(
-              row, s.sampling, s.prompt, s.output, s.outputLength, s.random, s.constraint));
+      try {
+        out.add(
+            Sampler.sample(
+                row, s.sampling, s.prompt, s.output, s.outputLength, s.random, s.constraint));
+      } catch (RuntimeException e) {
+        // A request's own constraint failed: only that request fails.
+        out.add(null);
+        samplingFailures.put(s, e);
+      }
     }
     return out;
   }
@@ -318,8 +334,14 @@ public final class EngineLoop implements InferenceEngine {
     } else if (s.sampling.stopTokenIds().contains(token)) {
       reason = FinishReason.STOP;
     }
-    if (s.constraint != null && s.constraint.accept(token)) {
-      reason = FinishReason.STOP;
+    try {
+      if (s.constraint != null && s.constraint.accept(token)) {
+        reason = FinishReason.STOP;
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Output constraint of " + s.id + " failed", e);
+      fail(s, e);
+      return;
     }
     String text = s.detokenizer.next(token);
     StopStringMatcher.Result matched = s.stopMatcher.accept(text);
