@@ -6,15 +6,21 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.qwenops.inference.api.chat.ChatMessages;
 import io.qwenops.inference.api.chat.ChatTemplateException;
+import io.qwenops.inference.api.chat.ForcedToolCall;
 import io.qwenops.inference.api.chat.ToolCallParser;
+import io.qwenops.inference.api.chat.ToolCalling;
+import io.qwenops.inference.api.chat.ToolChoice;
 import io.qwenops.inference.api.generate.ChatStream;
+import io.qwenops.inference.api.generate.ClientGoneException;
+import io.qwenops.inference.api.generate.CollectedChoice;
 import io.qwenops.inference.api.generate.Generation;
-import io.qwenops.inference.api.generate.GenerationEvent;
+import io.qwenops.inference.api.generate.JsonReply;
 import io.qwenops.inference.api.generate.RequestMetrics;
 import io.qwenops.inference.api.generate.TokenTexts;
 import io.qwenops.inference.api.wire.ChatRequest;
 import io.qwenops.inference.api.wire.ChatWire;
 import io.qwenops.inference.api.wire.Usage;
+import io.qwenops.inference.engine.SamplingParams;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,25 +47,36 @@ public final class ChatCompletionsService implements HttpService {
     ServingModel model = slot.require();
     ChatRequest chat = ChatRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize());
     model.checkRequested(chat.model());
-    int[] prompt = model.tokenizer().encode(render(model, chat));
+    ToolCalling tools =
+        new ToolCalling(
+            chat.parseToolCalls(),
+            chat.tools() == null
+                ? null
+                : ForcedToolCall.of(chat.toolChoice(), ToolChoice.names(chat.tools())));
+    int[] prompt = model.tokenizer().encode(render(model, chat) + tools.promptSuffix());
     List<Generation.Choice> choices = new ArrayList<>();
     for (int i = 0; i < chat.sampling().n(); i++) {
+      SamplingParams sampling =
+          chat.sampling()
+              .toEngine(prompt.length, model.maxModelLen(), chat.topLogprobs(), i, "messages");
       choices.add(
           new Generation.Choice(
               i,
               prompt,
-              chat.sampling()
-                  .toEngine(
-                      prompt.length, model.maxModelLen(), chat.topLogprobs(), i, "messages")));
+              sampling,
+              null,
+              tools.constraint(model.tokenizer(), model.vocabSize(), sampling.maxTokens())));
     }
     String id = "chatcmpl-" + RequestIds.of(req);
     long created = Instant.now().getEpochSecond();
     try (Generation generation = Generation.start(model.engine(), id, choices, metrics)) {
       if (chat.stream()) {
-        new ChatStream(model, chat, id, created, prompt.length).run(generation, res);
+        new ChatStream(model, chat, tools, id, created, prompt.length).run(generation, res);
       } else {
-        respond(model, chat, id, created, prompt.length, generation, res);
+        respond(model, chat, tools, id, created, prompt.length, generation, res);
       }
+    } catch (ClientGoneException e) {
+      // Closing the generation aborted its engine requests; nobody is left to answer.
     }
   }
 
@@ -79,59 +96,51 @@ public final class ChatCompletionsService implements HttpService {
   private static void respond(
       ServingModel model,
       ChatRequest chat,
+      ToolCalling tools,
       String id,
       long created,
       int promptTokens,
       Generation generation,
       ServerResponse res)
       throws InterruptedException {
-    int n = chat.sampling().n();
-    StringBuilder[] texts = new StringBuilder[n];
-    List<List<ChatWire.TokenLogprob>> logprobs = new ArrayList<>();
-    String[] reasons = new String[n];
-    for (int i = 0; i < n; i++) {
-      texts[i] = new StringBuilder();
-      logprobs.add(new ArrayList<>());
+    JsonReply reply = new JsonReply(res);
+    List<CollectedChoice> collected;
+    try {
+      collected = CollectedChoice.collect(generation, chat.sampling().n(), reply);
+    } catch (ApiException e) {
+      reply.fail(e);
+      return;
     }
     TokenTexts tokens = new TokenTexts(model.tokenizer(), false);
-    int generated = 0;
-    for (GenerationEvent e = generation.next(); e != null; e = generation.next()) {
-      switch (e) {
-        case GenerationEvent.Token t -> {
-          generated++;
-          texts[t.index()].append(t.token().text());
-          if (chat.topLogprobs() != null) {
-            logprobs.get(t.index()).add(tokens.chatEntry(t.token()));
-          }
-        }
-        case GenerationEvent.Finished f -> reasons[f.index()] = f.reason().openAiName();
-        case GenerationEvent.Failed f -> throw ApiException.engineFailure(f.error());
-      }
-    }
     List<ChatWire.Choice> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      String text = texts[i].toString();
-      String content = text;
+    for (int i = 0; i < collected.size(); i++) {
+      CollectedChoice c = collected.get(i);
+      String content = tools.replyText(c.text());
       List<ChatWire.ToolCall> calls = List.of();
-      String reason = reasons[i];
-      if (chat.parseToolCalls()) {
-        ToolCallParser.Parsed parsed = ToolCallParser.parse(text);
+      String reason = c.reason().openAiName();
+      if (tools.parses()) {
+        ToolCallParser.Parsed parsed = ToolCallParser.parse(content);
         if (!parsed.calls().isEmpty()) {
           content = parsed.content();
           calls = ChatWire.toolCalls(parsed.calls(), false);
-          reason = "tool_calls";
         }
+        reason = tools.finishReason(i, reason, !calls.isEmpty());
       }
-      ChatWire.Logprobs lp =
-          chat.topLogprobs() == null ? null : new ChatWire.Logprobs(logprobs.get(i));
+      ChatWire.Logprobs lp = null;
+      if (chat.topLogprobs() != null) {
+        lp = new ChatWire.Logprobs(c.tokens().stream().map(tokens::chatEntry).toList());
+      }
       out.add(
           new ChatWire.Choice(
               i, new ChatWire.Message("assistant", content, null, calls), lp, reason));
     }
-    ChatWire.Completion body =
+    reply.send(
         new ChatWire.Completion(
-            id, "chat.completion", created, model.name(), out, Usage.of(promptTokens, generated));
-    res.header("Content-Type", "application/json");
-    res.send(Json.bytes(body));
+            id,
+            "chat.completion",
+            created,
+            model.name(),
+            out,
+            Usage.of(promptTokens, CollectedChoice.generatedTokens(collected))));
   }
 }

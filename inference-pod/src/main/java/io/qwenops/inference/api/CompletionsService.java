@@ -4,9 +4,11 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.qwenops.inference.api.generate.ClientGoneException;
+import io.qwenops.inference.api.generate.CollectedChoice;
 import io.qwenops.inference.api.generate.CompletionStream;
 import io.qwenops.inference.api.generate.Generation;
-import io.qwenops.inference.api.generate.GenerationEvent;
+import io.qwenops.inference.api.generate.JsonReply;
 import io.qwenops.inference.api.generate.LegacyLogprobs;
 import io.qwenops.inference.api.generate.RequestMetrics;
 import io.qwenops.inference.api.generate.TokenTexts;
@@ -66,7 +68,10 @@ public final class CompletionsService implements HttpService {
                 ids,
                 request
                     .sampling()
-                    .toEngine(ids.length, model.maxModelLen(), request.logprobs(), j, "prompt")));
+                    .toEngine(ids.length, model.maxModelLen(), request.logprobs(), j, "prompt"),
+                // Echoed prompt tokens are scored like generated ones (vLLM's prompt_logprobs).
+                request.echo() ? request.logprobs() : null,
+                null));
       }
     }
     String id = "cmpl-" + RequestIds.of(req);
@@ -78,6 +83,8 @@ public final class CompletionsService implements HttpService {
       } else {
         respond(model, request, prompts, id, created, promptTokens, generation, res);
       }
+    } catch (ClientGoneException e) {
+      // Closing the generation aborted its engine requests; nobody is left to answer.
     }
   }
 
@@ -92,55 +99,38 @@ public final class CompletionsService implements HttpService {
       ServerResponse res)
       throws InterruptedException {
     int n = request.sampling().n();
-    int total = prompts.size() * n;
-    StringBuilder[] texts = new StringBuilder[total];
-    LegacyLogprobs[] logprobs = new LegacyLogprobs[total];
-    String[] reasons = new String[total];
+    JsonReply reply = new JsonReply(res);
+    List<CollectedChoice> collected;
+    try {
+      collected = CollectedChoice.collect(generation, prompts.size() * n, reply);
+    } catch (ApiException e) {
+      reply.fail(e);
+      return;
+    }
     TokenTexts tokenTexts = new TokenTexts(model.tokenizer(), request.tokensAsIds());
-    for (int i = 0; i < total; i++) {
-      Prompt prompt = prompts.get(i / n);
-      texts[i] = new StringBuilder(request.echo() ? prompt.text() : "");
-      if (request.logprobs() != null) {
-        logprobs[i] = new LegacyLogprobs(tokenTexts, 0);
-        if (request.echo()) {
-          for (int tokenId : prompt.ids()) {
-            logprobs[i].promptToken(tokenId, model.tokenizer().tokenText(tokenId));
-          }
-        }
-      }
-    }
-    int generated = 0;
-    for (GenerationEvent e = generation.next(); e != null; e = generation.next()) {
-      switch (e) {
-        case GenerationEvent.Token t -> {
-          generated++;
-          texts[t.index()].append(t.token().text());
-          if (logprobs[t.index()] != null) {
-            logprobs[t.index()].generated(t.token());
-          }
-        }
-        case GenerationEvent.Finished f -> reasons[f.index()] = f.reason().openAiName();
-        case GenerationEvent.Failed f -> throw ApiException.engineFailure(f.error());
-      }
-    }
     List<CompletionWire.Choice> out = new ArrayList<>();
-    for (int i = 0; i < total; i++) {
-      out.add(
-          new CompletionWire.Choice(
-              i,
-              texts[i].toString(),
-              logprobs[i] == null ? null : logprobs[i].build(),
-              reasons[i]));
+    for (int i = 0; i < collected.size(); i++) {
+      CollectedChoice c = collected.get(i);
+      Prompt prompt = prompts.get(i / n);
+      CompletionWire.Logprobs logprobs = null;
+      if (request.logprobs() != null) {
+        LegacyLogprobs lp = new LegacyLogprobs(tokenTexts, 0);
+        if (request.echo()) {
+          lp.prompt(c.promptScores(), model.tokenizer()::tokenBytes);
+        }
+        c.tokens().forEach(lp::generated);
+        logprobs = lp.build();
+      }
+      String text = request.echo() ? prompt.text() + c.text() : c.text();
+      out.add(new CompletionWire.Choice(i, text, logprobs, c.reason().openAiName()));
     }
-    res.header("Content-Type", "application/json");
-    res.send(
-        Json.bytes(
-            new CompletionWire.Completion(
-                id,
-                "text_completion",
-                created,
-                model.name(),
-                out,
-                Usage.of(promptTokens, generated))));
+    reply.send(
+        new CompletionWire.Completion(
+            id,
+            "text_completion",
+            created,
+            model.name(),
+            out,
+            Usage.of(promptTokens, CollectedChoice.generatedTokens(collected))));
   }
 }

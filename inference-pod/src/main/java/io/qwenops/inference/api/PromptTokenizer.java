@@ -14,4 +14,17 @@ public interface PromptTokenizer {
   default String tokenText(int id) {
     return decode(new int[] {id}, false);
   }
+
+  /** The raw bytes one token stands for (byte-level BPE: possibly part of a character). */
+  default byte[] tokenBytes(int id) {
+    return tokenText(id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Whether the id is an added token ({@code <|im_end|>}, {@code <tool_call>}, ...): markup, never
+   * part of ordinary text.
+   */
+  default boolean isAddedToken(int id) {
+    return false;
+  }
 }

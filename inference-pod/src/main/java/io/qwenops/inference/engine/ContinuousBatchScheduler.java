@@ -92,7 +92,7 @@ final class ContinuousBatchScheduler {
         s.prefixLookedUp = false;
         break;
       }
-      if (prefixCaching) {
+      if (prefixCaching && s.prefixLookedUp) {
         prefixQueries += s.length();
         prefixHits += s.computed;
       }
@@ -149,7 +149,9 @@ final class ContinuousBatchScheduler {
   }
 
   private void reuseCachedPrefix(Sequence s) {
-    if (!prefixCaching || s.prefixLookedUp) {
+    if (!prefixCaching || s.prefixLookedUp || s.scoresPrompt()) {
+      // A request that scores its prompt needs logits at every prompt position: computed, not
+      // taken from the cache (as vLLM does).
       return;
     }
     s.prefixLookedUp = true;

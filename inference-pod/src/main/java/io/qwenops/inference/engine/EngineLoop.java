@@ -2,7 +2,7 @@ package io.qwenops.inference.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.qwenops.inference.model.ForwardBatch;
+import ai.djl.ndarray.index.NDIndex;
 import io.qwenops.inference.model.GenerationConfig;
 import io.qwenops.inference.model.PagedKvCache;
 import io.qwenops.inference.model.Qwen2Model;
@@ -53,6 +53,10 @@ public final class EngineLoop implements InferenceEngine {
 
   /** The scheduler's queue length as of the last publish (read by submitting threads). */
   private volatile int waitingInScheduler;
+
+  /** Requests whose sampling failed this step (their constraint threw), failed alone. */
+  private final java.util.Map<Sequence, RuntimeException> samplingFailures =
+      new java.util.HashMap<>();
 
   private long promptTokens;
   private long generationTokens;
@@ -114,6 +118,9 @@ public final class EngineLoop implements InferenceEngine {
         throw new IllegalArgumentException("Token id " + id + " is outside the vocabulary");
       }
     }
+    if (request.promptLogprobs() != null && request.promptLogprobs() < 0) {
+      throw new IllegalArgumentException("prompt logprobs must be at least 0");
+    }
     if (queued.incrementAndGet() + waitingInScheduler > options.maxWaiting()) {
       int waiting = queued.decrementAndGet() + waitingInScheduler;
       throw new QueueFullException(waiting);
@@ -132,7 +139,9 @@ public final class EngineLoop implements InferenceEngine {
             listener,
             random,
             new IncrementalDetokenizer(tokenizer::tokenBytes, tokenizer::isSpecial),
-            System.nanoTime());
+            System.nanoTime(),
+            request.promptLogprobs(),
+            request.constraint());
     commands.add(new Submit(s));
   }
 
@@ -236,7 +245,7 @@ public final class EngineLoop implements InferenceEngine {
       }
     }
     long now = System.nanoTime();
-    ForwardBatch batch = BatchBuilder.build(ordered, cache.blockSize());
+    BatchBuilder.Built built = BatchBuilder.build(ordered, cache.blockSize());
     List<Sequence> sampled = new ArrayList<>();
     for (ContinuousBatchScheduler.Work w : ordered) {
       Sequence s = w.sequence();
@@ -248,14 +257,17 @@ public final class EngineLoop implements InferenceEngine {
         sampled.add(s);
       }
     }
-    int[] chosen;
     List<Sampler.Choice> choices;
     try (NDManager step = manager.newSubManager()) {
-      NDArray logits = model.forward(batch, cache, step);
+      NDArray logits = model.forward(built.batch(), cache, step);
       for (ContinuousBatchScheduler.Work w : ordered) {
         scheduler.computed(w.sequence(), w.tokens());
       }
-      choices = sample(logits, sampled);
+      if (!built.promptRows().isEmpty()) {
+        PromptScorer.score(logits, built.promptRows());
+        logits = logits.get(new NDIndex("{}", step.create(built.sampleRows())));
+      }
+      choices = sampled.isEmpty() ? List.of() : sample(logits, sampled);
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "Engine step failed; failing its requests", e);
       for (ContinuousBatchScheduler.Work w : ordered) {
@@ -265,13 +277,20 @@ public final class EngineLoop implements InferenceEngine {
     }
     long tokenTime = System.nanoTime();
     for (int i = 0; i < sampled.size(); i++) {
-      emit(sampled.get(i), choices.get(i), tokenTime);
+      Sequence s = sampled.get(i);
+      RuntimeException failure = samplingFailures.remove(s);
+      if (failure != null) {
+        fail(s, failure);
+      } else {
+        emit(s, choices.get(i), tokenTime);
+      }
     }
   }
 
   /** Greedy rows without penalties take the argmax on the device; the rest copy their row. */
   private List<Sampler.Choice> sample(NDArray logits, List<Sequence> sampled) {
-    boolean allArgmax = sampled.stream().allMatch(s -> s.sampling.argmaxOnly());
+    boolean allArgmax =
+        sampled.stream().allMatch(s -> s.sampling.argmaxOnly() && s.constraint == null);
     List<Sampler.Choice> out = new ArrayList<>(sampled.size());
     if (allArgmax) {
       long[] ids = logits.argMax(1).toLongArray();
@@ -285,12 +304,23 @@ public final class EngineLoop implements InferenceEngine {
     for (int i = 0; i < sampled.size(); i++) {
       Sequence s = sampled.get(i);
       float[] row = java.util.Arrays.copyOfRange(all, i * vocab, (i + 1) * vocab);
-      out.add(Sampler.sample(row, s.sampling, s.prompt, s.output, s.outputLength, s.random));
+      try {
+        out.add(
+            Sampler.sample(
+                row, s.sampling, s.prompt, s.output, s.outputLength, s.random, s.constraint));
+      } catch (RuntimeException e) {
+        // A request's own constraint failed: only that request fails.
+        out.add(null);
+        samplingFailures.put(s, e);
+      }
     }
     return out;
   }
 
   private void emit(Sequence s, Sampler.Choice choice, long now) {
+    if (s.scoresPrompt() && !deliverPromptScores(s)) {
+      return;
+    }
     int token = choice.tokenId();
     s.append(token);
     generationTokens++;
@@ -303,6 +333,15 @@ public final class EngineLoop implements InferenceEngine {
       reason = FinishReason.STOP;
     } else if (s.sampling.stopTokenIds().contains(token)) {
       reason = FinishReason.STOP;
+    }
+    try {
+      if (s.constraint != null && s.constraint.accept(token)) {
+        reason = FinishReason.STOP;
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Output constraint of " + s.id + " failed", e);
+      fail(s, e);
+      return;
     }
     String text = s.detokenizer.next(token);
     StopStringMatcher.Result matched = s.stopMatcher.accept(text);
@@ -326,6 +365,22 @@ public final class EngineLoop implements InferenceEngine {
     }
     if (reason != null) {
       finish(s, reason);
+    }
+  }
+
+  /**
+   * Hands the listener the prompt's scores, once: a recompute after preemption skips them. False
+   * when the listener threw (the request is then aborted).
+   */
+  private boolean deliverPromptScores(Sequence s) {
+    s.promptScoresDelivered = true;
+    try {
+      s.listener.onPromptLogprobs(List.of(s.promptScores));
+      return true;
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Listener of " + s.id + " threw; aborting the request", e);
+      finish(s, FinishReason.ABORT);
+      return false;
     }
   }
 

@@ -7,6 +7,12 @@ package io.qwenops.inference.engine;
 public interface GenerationListener {
 
   /**
+   * The prompt's logprobs, one entry per prompt token, once and before the first {@link #onToken};
+   * only for requests that asked for them ({@link GenerationRequest#promptLogprobs}).
+   */
+  default void onPromptLogprobs(java.util.List<PromptLogprob> prompt) {}
+
+  /**
    * One generated token, with the text it completes (possibly empty while UTF-8 or a stop string is
    * pending).
    */

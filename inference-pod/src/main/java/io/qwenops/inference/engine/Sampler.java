@@ -23,7 +23,22 @@ final class Sampler {
       int[] output,
       int outputLength,
       SplittableRandom random) {
+    return sample(logits, s, prompt, output, outputLength, random, null);
+  }
+
+  /** As above; with a constraint, only tokens it allows can be chosen (see ConstrainedSampling). */
+  static Choice sample(
+      float[] logits,
+      ResolvedSampling s,
+      int[] prompt,
+      int[] output,
+      int outputLength,
+      SplittableRandom random,
+      TokenConstraint constraint) {
     LogitsProcessors.applyPenalties(logits, prompt, output, outputLength, s);
+    if (constraint != null) {
+      return ConstrainedSampling.sample(logits, s, random, constraint);
+    }
     int chosen;
     double[] logprobs = null;
     if (s.greedy()) {

@@ -22,6 +22,17 @@ final class Sequence {
   final StopStringMatcher stopMatcher;
   final long arrivedNanos;
 
+  /** Alternatives per scored prompt token, or null when the prompt is not scored. */
+  final Integer promptLogprobs;
+
+  /** Null, or the grammar the output must follow. */
+  final TokenConstraint constraint;
+
+  /** Prompt scores filled as chunks compute (entry p scores prompt[p]); null when not asked. */
+  final PromptLogprob[] promptScores;
+
+  boolean promptScoresDelivered;
+
   int[] output = new int[16];
   int outputLength;
 
@@ -49,7 +60,9 @@ final class Sequence {
       GenerationListener listener,
       SplittableRandom random,
       IncrementalDetokenizer detokenizer,
-      long arrivedNanos) {
+      long arrivedNanos,
+      Integer promptLogprobs,
+      TokenConstraint constraint) {
     this.id = id;
     this.order = order;
     this.prompt = prompt;
@@ -59,6 +72,22 @@ final class Sequence {
     this.detokenizer = detokenizer;
     this.stopMatcher = new StopStringMatcher(sampling.stop());
     this.arrivedNanos = arrivedNanos;
+    this.promptLogprobs = promptLogprobs;
+    this.constraint = constraint;
+    this.promptScores = promptLogprobs == null ? null : new PromptLogprob[prompt.length];
+    if (promptScores != null) {
+      promptScores[0] = new PromptLogprob(prompt[0], Double.NaN, List.of());
+    }
+  }
+
+  /** Still owes its listener the prompt's logprobs (so it must compute every prompt position). */
+  boolean scoresPrompt() {
+    return promptScores != null && !promptScoresDelivered;
+  }
+
+  /** Whether the logits at {@code position} are still needed to score the next prompt token. */
+  boolean needsPromptRow(int position) {
+    return scoresPrompt() && position + 1 < prompt.length && promptScores[position + 1] == null;
   }
 
   int length() {

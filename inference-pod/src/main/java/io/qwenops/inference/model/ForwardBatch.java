@@ -11,8 +11,9 @@ import java.util.List;
  * @param positions absolute position of each row's token in its sequence
  * @param writeSlots KV-pool slot each row's key/value is written to
  * @param chunks the sequences, in row order
- * @param logitRows rows whose next-token logits are wanted (last row of a chunk that completes its
- *     sequence's known tokens)
+ * @param logitRows rows whose next-token logits are wanted, ascending: the last row of a chunk that
+ *     completes its sequence's known tokens, and the prompt rows of a request that scores its
+ *     prompt
  */
 public record ForwardBatch(
     int[] tokenIds, int[] positions, long[] writeSlots, List<Chunk> chunks, int[] logitRows) {

@@ -23,6 +23,7 @@ public final class QwenTokenizer implements AutoCloseable {
   private final byte[][] tokenBytes;
   private final boolean[] special;
   private final Map<String, Integer> addedTokens;
+  private final boolean[] added;
 
   private QwenTokenizer(
       HuggingFaceTokenizer tokenizer,
@@ -33,6 +34,10 @@ public final class QwenTokenizer implements AutoCloseable {
     this.tokenBytes = tokenBytes;
     this.special = special;
     this.addedTokens = addedTokens;
+    this.added = new boolean[tokenBytes.length];
+    for (int id : addedTokens.values()) {
+      added[id] = true;
+    }
   }
 
   public static QwenTokenizer load(Path modelDir) throws IOException {
@@ -118,6 +123,11 @@ public final class QwenTokenizer implements AutoCloseable {
   /** Number of token ids the tokenizer knows (smaller than the model's padded vocabulary). */
   public int vocabSize() {
     return tokenBytes.length;
+  }
+
+  /** Whether the id is an added token ({@code <|im_end|>}, {@code <tool_call>}, ...). */
+  public boolean isAdded(int id) {
+    return id >= 0 && id < added.length && added[id];
   }
 
   /** The id of an added token such as {@code <|im_end|>}, or null when there is none. */

@@ -109,6 +109,16 @@ public final class QwenModelLoader implements ModelLoader {
       public String tokenText(int id) {
         return qwen.tokenText(id);
       }
+
+      @Override
+      public byte[] tokenBytes(int id) {
+        return qwen.tokenBytes(id);
+      }
+
+      @Override
+      public boolean isAddedToken(int id) {
+        return qwen.isAdded(id);
+      }
     };
   }
 }

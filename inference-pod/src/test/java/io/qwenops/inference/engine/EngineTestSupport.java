@@ -22,6 +22,14 @@ final class EngineTestSupport {
     final StringBuilder text = new StringBuilder();
     final CompletableFuture<FinishReason> done = new CompletableFuture<>();
     volatile RequestTimings timings;
+    final List<List<PromptLogprob>> promptDeliveries = new ArrayList<>();
+    volatile int tokensBeforePromptScores = -1;
+
+    @Override
+    public synchronized void onPromptLogprobs(List<PromptLogprob> prompt) {
+      promptDeliveries.add(prompt);
+      tokensBeforePromptScores = tokens.size();
+    }
 
     @Override
     public synchronized void onToken(TokenOutput token) {

@@ -59,11 +59,14 @@ final class Http {
     }
   }
 
-  /** The JSON payloads of an SSE body, in order; "[DONE]" stays a string. */
+  /**
+   * The JSON payloads of an SSE body, in order; "[DONE]" stays a string. Comment frames ({@code :
+   * ping} keep-alives) are skipped, as SSE clients skip them.
+   */
   static List<String> events(String body) {
     List<String> out = new ArrayList<>();
     for (String frame : body.split("\n\n")) {
-      if (frame.isBlank()) {
+      if (frame.isBlank() || frame.startsWith(":")) {
         continue;
       }
       if (!frame.startsWith("data: ")) {

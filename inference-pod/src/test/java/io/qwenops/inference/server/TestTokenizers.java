@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.Map;
 
 /** The real Qwen tokenizer (fetched by the build) through DJL, for tests that need no engine. */
-final class TestTokenizers {
+public final class TestTokenizers {
 
-  static final PromptTokenizer QWEN = load();
+  public static final PromptTokenizer QWEN = load();
 
   private TestTokenizers() {}
 

@@ -6,6 +6,7 @@ import io.qwenops.inference.api.ErrorResponses;
 import io.qwenops.inference.api.ServingModel;
 import io.qwenops.inference.api.chat.ToolCallParser;
 import io.qwenops.inference.api.chat.ToolCallStreamFilter;
+import io.qwenops.inference.api.chat.ToolCalling;
 import io.qwenops.inference.api.wire.ChatRequest;
 import io.qwenops.inference.api.wire.ChatWire;
 import io.qwenops.inference.api.wire.Usage;
@@ -24,15 +25,22 @@ public final class ChatStream {
 
   private final ServingModel model;
   private final ChatRequest chat;
+  private final ToolCalling tools;
   private final String id;
   private final long created;
   private final int promptTokens;
   private final TokenTexts tokens;
 
   public ChatStream(
-      ServingModel model, ChatRequest chat, String id, long created, int promptTokens) {
+      ServingModel model,
+      ChatRequest chat,
+      ToolCalling tools,
+      String id,
+      long created,
+      int promptTokens) {
     this.model = model;
     this.chat = chat;
+    this.tools = tools;
     this.id = id;
     this.created = created;
     this.promptTokens = promptTokens;
@@ -47,11 +55,12 @@ public final class ChatStream {
       ToolCallStreamFilter[] filters = new ToolCallStreamFilter[n];
       for (int i = 0; i < n; i++) {
         sse.data(chunk(i, new ChatWire.Delta("assistant", "", null), null, null));
-        filters[i] = chat.parseToolCalls() ? new ToolCallStreamFilter() : null;
+        filters[i] = tools.streamFilter();
       }
       int generated = 0;
-      for (GenerationEvent e = generation.next(); e != null; e = generation.next()) {
+      for (GenerationEvent e = generation.next(sse); e != null; e = generation.next(sse)) {
         switch (e) {
+          case GenerationEvent.PromptScores p -> {}
           case GenerationEvent.Token t -> {
             generated++;
             token(sse, t, filters[t.index()]);
@@ -76,7 +85,7 @@ public final class ChatStream {
                 Usage.of(promptTokens, generated)));
       }
       sse.done();
-    } catch (SseWriter.ClientGoneException e) {
+    } catch (ClientGoneException e) {
       generation.abort();
       LOG.log(Logger.Level.DEBUG, "client left {0}; aborted its generation", id);
     } catch (java.io.IOException e) {
@@ -109,8 +118,8 @@ public final class ChatStream {
                 new ChatWire.Delta(null, null, ChatWire.toolCalls(parsed.calls(), true)),
                 null,
                 null));
-        reason = "tool_calls";
       }
+      reason = tools.finishReason(f.index(), reason, !parsed.calls().isEmpty());
     }
     sse.data(chunk(f.index(), new ChatWire.Delta(null, null, null), null, reason));
   }

@@ -47,20 +47,19 @@ public final class CompletionStream {
       int total = prompts.size() * n;
       LegacyLogprobs[] logprobs = new LegacyLogprobs[total];
       for (int i = 0; i < total; i++) {
-        Prompt prompt = prompts.get(i / n);
         logprobs[i] = request.logprobs() == null ? null : new LegacyLogprobs(texts, 0);
-        if (request.echo()) {
-          if (logprobs[i] != null) {
-            for (int tokenId : prompt.ids()) {
-              logprobs[i].promptToken(tokenId, model.tokenizer().tokenText(tokenId));
-            }
-          }
-          sse.data(chunk(i, prompt.text(), logprobs[i] == null ? null : logprobs[i].drain(), null));
-        }
+        if (request.echo() && logprobs[i] == null) {
+          sse.data(chunk(i, prompts.get(i / n).text(), null, null));
+        } // with logprobs the echo waits for the prompt's scores
       }
       int generated = 0;
-      for (GenerationEvent e = generation.next(); e != null; e = generation.next()) {
+      for (GenerationEvent e = generation.next(sse); e != null; e = generation.next(sse)) {
         switch (e) {
+          case GenerationEvent.PromptScores p -> {
+            LegacyLogprobs lp = logprobs[p.index()];
+            lp.prompt(p.scores(), model.tokenizer()::tokenBytes);
+            sse.data(chunk(p.index(), prompts.get(p.index() / n).text(), lp.drain(), null));
+          }
           case GenerationEvent.Token t -> {
             generated++;
             LegacyLogprobs lp = logprobs[t.index()];
@@ -92,7 +91,7 @@ public final class CompletionStream {
                 Usage.of(promptTokens, generated)));
       }
       sse.done();
-    } catch (SseWriter.ClientGoneException | IOException e) {
+    } catch (ClientGoneException | IOException e) {
       generation.abort();
     }
   }

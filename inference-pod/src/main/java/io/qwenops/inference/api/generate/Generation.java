@@ -5,15 +5,18 @@ import io.qwenops.inference.engine.FinishReason;
 import io.qwenops.inference.engine.GenerationListener;
 import io.qwenops.inference.engine.GenerationRequest;
 import io.qwenops.inference.engine.InferenceEngine;
+import io.qwenops.inference.engine.PromptLogprob;
 import io.qwenops.inference.engine.QueueFullException;
 import io.qwenops.inference.engine.RequestTimings;
 import io.qwenops.inference.engine.SamplingParams;
+import io.qwenops.inference.engine.TokenConstraint;
 import io.qwenops.inference.engine.TokenOutput;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,8 +26,35 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Generation implements AutoCloseable {
 
-  /** One sequence to generate: the choice index it fills, its prompt, its sampling. */
-  public record Choice(int index, int[] promptTokenIds, SamplingParams sampling) {}
+  /**
+   * One sequence to generate: the choice index it fills, its prompt, its sampling, whether its
+   * prompt is scored (k alternatives, or null) and the grammar its output follows (or null).
+   */
+  public record Choice(
+      int index,
+      int[] promptTokenIds,
+      SamplingParams sampling,
+      Integer promptLogprobs,
+      TokenConstraint constraint) {
+
+    public Choice(int index, int[] promptTokenIds, SamplingParams sampling) {
+      this(index, promptTokenIds, sampling, null, null);
+    }
+  }
+
+  /**
+   * Writes something harmless when nothing was written for {@link #KEEP_ALIVE_NANOS}, so that a
+   * client that left is noticed (by a failed write, {@link ClientGoneException}) while its request
+   * waits or runs.
+   */
+  public interface KeepAlive {
+    void keepAlive();
+  }
+
+  /** How long the response may stay silent; a client that left is noticed within about two. */
+  public static final long KEEP_ALIVE_NANOS = 300_000_000L;
+
+  private static final long POLL_MILLIS = 100;
 
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -51,7 +81,8 @@ public final class Generation implements AutoCloseable {
       String id = choices.size() == 1 ? base : base + "-" + c.index();
       try {
         engine.submit(
-            new GenerationRequest(id, c.promptTokenIds(), c.sampling()),
+            new GenerationRequest(
+                id, c.promptTokenIds(), c.sampling(), c.promptLogprobs(), c.constraint()),
             g.listener(c.index(), metrics));
       } catch (QueueFullException e) {
         g.abort();
@@ -71,10 +102,24 @@ public final class Generation implements AutoCloseable {
    * for it (an engine that reports an error and then a finish) is skipped.
    */
   public GenerationEvent next() throws InterruptedException {
+    return next(() -> {});
+  }
+
+  /**
+   * As {@link #next()}, calling {@code keepAlive} at least every {@value #POLL_MILLIS} ms while it
+   * waits (and once per event).
+   *
+   * @throws ClientGoneException from {@code keepAlive} when the client left
+   */
+  public GenerationEvent next(KeepAlive keepAlive) throws InterruptedException {
     while (unfinished > 0) {
-      GenerationEvent e = events.take();
-      if (e instanceof GenerationEvent.Token t) {
-        if (!ended.contains(t.index())) {
+      keepAlive.keepAlive();
+      GenerationEvent e = events.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+      if (e == null) {
+        continue;
+      }
+      if (e instanceof GenerationEvent.Token || e instanceof GenerationEvent.PromptScores) {
+        if (!ended.contains(e.index())) {
           return e;
         }
       } else if (ended.add(e.index())) {
@@ -102,6 +147,11 @@ public final class Generation implements AutoCloseable {
   private GenerationListener listener(int index, RequestMetrics metrics) {
     return new GenerationListener() {
       private long lastTokenNanos;
+
+      @Override
+      public void onPromptLogprobs(List<PromptLogprob> scores) {
+        events.add(new GenerationEvent.PromptScores(index, scores));
+      }
 
       @Override
       public void onToken(TokenOutput token) {

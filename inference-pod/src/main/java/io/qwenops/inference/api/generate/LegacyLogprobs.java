@@ -1,6 +1,7 @@
 package io.qwenops.inference.api.generate;
 
 import io.qwenops.inference.api.wire.CompletionWire;
+import io.qwenops.inference.engine.PromptLogprob;
 import io.qwenops.inference.engine.TokenOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,13 +23,37 @@ public final class LegacyLogprobs {
     this.offset = startOffset;
   }
 
-  /** An echoed prompt token: it has text but no score (the engine does not score prompts). */
-  public void promptToken(int tokenId, String text) {
-    tokens.add(texts.text(tokenId));
-    logprobs.add(null);
-    top.add(null);
-    offsets.add(offset);
-    offset += text.length();
+  /**
+   * The echoed prompt's tokens with their scores (the first token has none: null logprob and null
+   * alternatives, as OpenAI and vLLM send it). A token's text_offset counts the characters that
+   * start in the tokens before it, so offsets index the echoed text even when a character spans two
+   * tokens.
+   */
+  public void prompt(List<PromptLogprob> scores, java.util.function.IntFunction<byte[]> bytes) {
+    for (PromptLogprob p : scores) {
+      String token = texts.text(p.tokenId());
+      tokens.add(token);
+      if (Double.isNaN(p.logprob())) {
+        logprobs.add(null);
+        top.add(null);
+      } else {
+        logprobs.add(TokenTexts.logprob(p.logprob()));
+        top.add(alternatives(token, p.logprob(), p.top()));
+      }
+      offsets.add(offset);
+      offset += utf16Starts(bytes.apply(p.tokenId()));
+    }
+  }
+
+  /** UTF-16 units of the characters whose first byte is in {@code b} (Java string length). */
+  static int utf16Starts(byte[] b) {
+    int n = 0;
+    for (byte x : b) {
+      if ((x & 0xC0) != 0x80) {
+        n += (x & 0xF8) == 0xF0 ? 2 : 1;
+      }
+    }
+    return n;
   }
 
   /** A generated token; its alternatives as {text: logprob}, the chosen one always included. */
@@ -36,14 +61,21 @@ public final class LegacyLogprobs {
     String token = texts.text(t.tokenId());
     tokens.add(token);
     logprobs.add(TokenTexts.logprob(t.logprob()));
-    Map<String, Double> alternatives = new LinkedHashMap<>();
-    for (TokenOutput.TokenLogprob alt : t.topLogprobs()) {
-      alternatives.put(texts.text(alt.tokenId()), TokenTexts.logprob(alt.logprob()));
-    }
-    alternatives.putIfAbsent(token, TokenTexts.logprob(t.logprob()));
+    Map<String, Double> alternatives = alternatives(token, t.logprob(), t.topLogprobs());
     top.add(alternatives);
     offsets.add(offset);
     offset += t.text().length();
+  }
+
+  /** The alternatives as {text: logprob}, best first, the chosen token always included. */
+  private Map<String, Double> alternatives(
+      String token, double logprob, List<TokenOutput.TokenLogprob> top) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (TokenOutput.TokenLogprob alt : top) {
+      out.put(texts.text(alt.tokenId()), TokenTexts.logprob(alt.logprob()));
+    }
+    out.putIfAbsent(token, TokenTexts.logprob(logprob));
+    return out;
   }
 
   public CompletionWire.Logprobs build() {

@@ -7,22 +7,19 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Server-sent events framed as OpenAI frames them: {@code data: <json>\n\n} per chunk and {@code
- * data: [DONE]\n\n} at the end, flushed at once so tokens reach the client as they are made.
+ * data: [DONE]\n\n} at the end, flushed at once so tokens reach the client as they are made. While
+ * nothing else is written (a queued request, a slow step) it sends {@code : ping} comment frames,
+ * which SSE clients ignore, so that a client that left is noticed by a failed write.
  */
-public final class SseWriter {
-
-  /** The client closed the connection; the caller aborts the generation. */
-  public static final class ClientGoneException extends RuntimeException {
-    ClientGoneException(Throwable cause) {
-      super("client disconnected", cause);
-    }
-  }
+public final class SseWriter implements Generation.KeepAlive {
 
   private static final byte[] PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
 
   private final OutputStream out;
+  private long lastWriteNanos = System.nanoTime();
 
   public SseWriter(OutputStream out) {
     this.out = out;
@@ -36,12 +33,20 @@ public final class SseWriter {
     write(DONE);
   }
 
+  @Override
+  public void keepAlive() {
+    if (System.nanoTime() - lastWriteNanos >= Generation.KEEP_ALIVE_NANOS) {
+      write(PING);
+    }
+  }
+
   private void write(byte[]... parts) {
     try {
       for (byte[] p : parts) {
         out.write(p);
       }
       out.flush();
+      lastWriteNanos = System.nanoTime();
     } catch (IOException | RuntimeException e) {
       // Helidon reports a closed socket as IOException or as one of its unchecked exceptions.
       throw new ClientGoneException(e);

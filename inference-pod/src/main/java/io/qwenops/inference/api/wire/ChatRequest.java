@@ -2,6 +2,7 @@ package io.qwenops.inference.api.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qwenops.inference.api.ApiException;
+import io.qwenops.inference.api.chat.ToolChoice;
 import java.util.Set;
 
 /**
@@ -9,15 +10,14 @@ import java.util.Set;
  *
  * @param messages the raw {@code messages} array (each an object with a known role)
  * @param tools the raw {@code tools} array, or null
- * @param parseToolCalls whether the reply is scanned for {@code <tool_call>} blocks (tools given
- *     and {@code tool_choice} is not "none")
+ * @param toolChoice how tools may be called (checked against {@code tools})
  * @param topLogprobs null unless {@code logprobs} is true
  */
 public record ChatRequest(
     String model,
     JsonNode messages,
     JsonNode tools,
-    boolean parseToolCalls,
+    ToolChoice toolChoice,
     boolean stream,
     boolean includeUsage,
     boolean addGenerationPrompt,
@@ -60,8 +60,7 @@ public record ChatRequest(
         }
       }
     }
-    JsonNode toolChoice = Fields.field(body, "tool_choice");
-    boolean toolsOff = toolChoice != null && "none".equals(toolChoice.asText());
+    ToolChoice toolChoice = ToolChoice.read(Fields.field(body, "tool_choice"), tools);
     boolean stream = Fields.bool(body, "stream");
     JsonNode streamOptions = Fields.field(body, "stream_options");
     boolean includeUsage =
@@ -78,12 +77,20 @@ public record ChatRequest(
         model,
         messages,
         tools == null || tools.isEmpty() ? null : tools,
-        tools != null && !tools.isEmpty() && !toolsOff,
+        toolChoice,
         stream,
         includeUsage,
         addGenerationPrompt,
         logprobs ? (top == null ? 0 : top) : null,
         SamplingOptions.read(body, "max_completion_tokens", vocabSize));
+  }
+
+  /**
+   * Whether the reply is scanned for {@code <tool_call>} blocks: tools given and {@code
+   * tool_choice} is not "none".
+   */
+  public boolean parseToolCalls() {
+    return tools != null && toolChoice.mode() != ToolChoice.Mode.NONE;
   }
 
   static void rejectUnsupportedFormat(JsonNode body) {

@@ -1,0 +1,310 @@
+package io.qwenops.inference.api.chat;
+
+import io.qwenops.inference.api.PromptTokenizer;
+import io.qwenops.inference.engine.TokenConstraint;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Guided decoding of one Qwen2.5 tool call after the prompt has been made to end with the call's
+ * opening ({@link ForcedToolCall}): the function name (one of the declared ones, unless the prompt
+ * already names it), then {@code , "arguments": }, a syntactically valid JSON object, and {@code
+ * }\n</tool_call>}, after which generation stops. Fixed text is forced token by token (as the
+ * tokenizer spells it); the model chooses within the name and the arguments.
+ *
+ * <p>The call always fits {@code max_tokens} when it can: a token is allowed only if what would
+ * still be needed to close the call fits the tokens left, and once it only just fits the shortest
+ * closing is forced ({@link #closedEarly()}: the arguments were cut short). Every byte of closing
+ * is counted as a token, which is never fewer tokens than it takes.
+ */
+public final class ToolCallGrammar implements TokenConstraint {
+
+  static final String ARGUMENTS_KEY = ", \"arguments\": ";
+  static final String TAIL = "}\n" + ToolCallParser.CLOSE;
+
+  /**
+   * A byte fed can lengthen the shortest closing by at most this much (a key's {@code "":null}).
+   */
+  private static final int MAX_GROWTH_PER_BYTE = 8;
+
+  private enum Phase {
+    NAME,
+    ARGUMENTS_KEY,
+    ARGUMENTS,
+    TAIL,
+    DONE
+  }
+
+  private final TokenTable table;
+  private final PromptTokenizer tokenizer;
+  private final List<byte[]> names;
+  private final int maxTokens;
+  private final int tailTokens;
+  private final ArrayDeque<Integer> plan = new ArrayDeque<>();
+  private State state;
+  private int generated;
+  private int cost;
+  private boolean closedEarly;
+
+  /**
+   * @param names JSON-escaped names the call may use (their text between the quotes); empty when
+   *     the prompt already holds the name and the arguments come next
+   * @param maxTokens the request's token budget
+   */
+  ToolCallGrammar(TokenTable table, PromptTokenizer tokenizer, List<String> names, int maxTokens) {
+    this.table = table;
+    this.tokenizer = tokenizer;
+    this.names = new ArrayList<>();
+    for (String n : names) {
+      this.names.add(n.getBytes(StandardCharsets.UTF_8));
+    }
+    this.maxTokens = maxTokens;
+    this.tailTokens = table.encode(TAIL.getBytes(StandardCharsets.UTF_8), tokenizer).length;
+    this.state = new State(names.isEmpty() ? Phase.ARGUMENTS : Phase.NAME);
+    this.cost = cost(state);
+  }
+
+  /** The budget ran out before the model closed the arguments: they were closed for it. */
+  public boolean closedEarly() {
+    return closedEarly;
+  }
+
+  @Override
+  public int forcedToken() {
+    if (plan.isEmpty()) {
+      planForcedText();
+    }
+    return plan.isEmpty() ? -1 : plan.peekFirst();
+  }
+
+  @Override
+  public boolean allows(int tokenId) {
+    if (!table.isText(tokenId)) {
+      return false;
+    }
+    int left = maxTokens - generated - 1;
+    if (state.phase == Phase.ARGUMENTS
+        && state.arguments.inPlainString()
+        && table.isPlainStringText(tokenId)) {
+      return left >= cost; // the string just grows: nothing else changes
+    }
+    byte[] b = table.bytes(tokenId);
+    State next = state.copy();
+    for (byte x : b) {
+      if (!next.feed(x)) {
+        return false;
+      }
+    }
+    return left >= cost + MAX_GROWTH_PER_BYTE * b.length || left >= cost(next);
+  }
+
+  @Override
+  public boolean accept(int tokenId) {
+    byte[] b = table.bytes(tokenId);
+    if (b == null) {
+      throw new IllegalStateException("token " + tokenId + " has no text");
+    }
+    for (byte x : b) {
+      if (!state.feed(x)) {
+        throw new IllegalStateException("token " + tokenId + " breaks the tool call");
+      }
+    }
+    generated++;
+    if (!plan.isEmpty() && plan.peekFirst() == tokenId) {
+      plan.removeFirst();
+    } else {
+      plan.clear();
+    }
+    cost = cost(state);
+    return state.phase == Phase.DONE;
+  }
+
+  /** Plans the tokens of fixed text: a literal, the rest of the only possible name, a closing. */
+  private void planForcedText() {
+    byte[] forced =
+        switch (state.phase) {
+          case ARGUMENTS_KEY, TAIL -> state.literalRest();
+          case NAME -> state.onlyNameRest();
+          default -> null;
+        };
+    if (forced != null) {
+      plan(forced, false);
+      return;
+    }
+    if (state.phase != Phase.DONE && maxTokens - generated <= cost) {
+      closedEarly = state.phase == Phase.ARGUMENTS || state.phase == Phase.NAME;
+      plan(state.closingBeforeTail(), true);
+    }
+  }
+
+  /** Forces {@code text}, then the tail when {@code thenTail} (the tail is encoded on its own). */
+  private void plan(byte[] text, boolean thenTail) {
+    for (int id : table.encode(text, tokenizer)) {
+      plan.addLast(id);
+    }
+    if (thenTail) {
+      for (int id : table.encode(TAIL.getBytes(StandardCharsets.UTF_8), tokenizer)) {
+        plan.addLast(id);
+      }
+    }
+  }
+
+  /** Tokens still needed at most to finish the call from {@code s}. */
+  private int cost(State s) {
+    return switch (s.phase) {
+      case DONE -> 0;
+      case TAIL -> s.literalRest().length;
+      default -> s.closingBeforeTail().length + tailTokens;
+    };
+  }
+
+  /** Where the call stands, byte by byte. */
+  private final class State {
+    Phase phase;
+    byte[] name = new byte[0];
+    int literalAt;
+    JsonObjectPrefix arguments = new JsonObjectPrefix();
+
+    State(Phase phase) {
+      this.phase = phase;
+    }
+
+    State copy() {
+      State s = new State(phase);
+      s.name = name;
+      s.literalAt = literalAt;
+      s.arguments = phase == Phase.ARGUMENTS ? arguments.copy() : arguments;
+      return s;
+    }
+
+    boolean feed(byte b) {
+      switch (phase) {
+        case NAME:
+          if (b == '"') {
+            if (!isName(name)) {
+              return false;
+            }
+            phase = Phase.ARGUMENTS_KEY;
+            literalAt = 0;
+            return true;
+          }
+          byte[] longer = Arrays.copyOf(name, name.length + 1);
+          longer[name.length] = b;
+          if (!startsAName(longer)) {
+            return false;
+          }
+          name = longer;
+          return true;
+        case ARGUMENTS_KEY:
+          if (b != ARGUMENTS_KEY.charAt(literalAt)) {
+            return false;
+          }
+          if (++literalAt == ARGUMENTS_KEY.length()) {
+            phase = Phase.ARGUMENTS;
+            arguments = new JsonObjectPrefix();
+          }
+          return true;
+        case ARGUMENTS:
+          if (!arguments.feed(b)) {
+            return false;
+          }
+          if (arguments.done()) {
+            phase = Phase.TAIL;
+            literalAt = 0;
+          }
+          return true;
+        case TAIL:
+          byte[] tail = TAIL.getBytes(StandardCharsets.UTF_8);
+          if (b != tail[literalAt]) {
+            return false;
+          }
+          if (++literalAt == tail.length) {
+            phase = Phase.DONE;
+          }
+          return true;
+        default:
+          return false;
+      }
+    }
+
+    byte[] literalRest() {
+      byte[] all = (phase == Phase.TAIL ? TAIL : ARGUMENTS_KEY).getBytes(StandardCharsets.UTF_8);
+      return Arrays.copyOfRange(all, literalAt, all.length);
+    }
+
+    /** When one declared name alone fits what was chosen so far: its rest, the quote, the key. */
+    byte[] onlyNameRest() {
+      byte[] only = null;
+      for (byte[] n : names) {
+        if (startsWith(n, name)) {
+          if (only != null) {
+            return null;
+          }
+          only = n;
+        }
+      }
+      return only == null ? null : closeName(only);
+    }
+
+    /** The shortest bytes that finish the call up to (not including) the tail. */
+    byte[] closingBeforeTail() {
+      return switch (phase) {
+        case NAME -> {
+          byte[] shortest = null;
+          for (byte[] n : names) {
+            if (startsWith(n, name) && (shortest == null || n.length < shortest.length)) {
+              shortest = n;
+            }
+          }
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          out.writeBytes(closeName(shortest));
+          out.writeBytes("{}".getBytes(StandardCharsets.UTF_8));
+          yield out.toByteArray();
+        }
+        case ARGUMENTS_KEY -> {
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          out.writeBytes(literalRest());
+          out.writeBytes("{}".getBytes(StandardCharsets.UTF_8));
+          yield out.toByteArray();
+        }
+        case ARGUMENTS -> arguments.completion();
+        default -> new byte[0];
+      };
+    }
+
+    private byte[] closeName(byte[] full) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      out.write(full, name.length, full.length - name.length);
+      out.write('"');
+      out.writeBytes(ARGUMENTS_KEY.getBytes(StandardCharsets.UTF_8));
+      return out.toByteArray();
+    }
+  }
+
+  private boolean isName(byte[] candidate) {
+    for (byte[] n : names) {
+      if (Arrays.equals(n, candidate)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean startsAName(byte[] prefix) {
+    for (byte[] n : names) {
+      if (startsWith(n, prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsWith(byte[] full, byte[] prefix) {
+    return full.length >= prefix.length
+        && Arrays.equals(full, 0, prefix.length, prefix, 0, prefix.length);
+  }
+}

@@ -1,0 +1,70 @@
+package io.qwenops.inference.api.chat;
+
+import io.qwenops.inference.api.PromptTokenizer;
+import io.qwenops.inference.engine.TokenConstraint;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How one chat request treats tool calls: whether replies are read for {@code <tool_call>} blocks,
+ * and, for {@code tool_choice} "required" or a named function, the forced call's prompt suffix and
+ * one grammar per choice. Both the streaming and the plain answer ask it for the reply text and the
+ * finish reason.
+ */
+public final class ToolCalling {
+
+  private final boolean parse;
+  private final ForcedToolCall forced;
+  private final List<ToolCallGrammar> grammars = new ArrayList<>();
+
+  public ToolCalling(boolean parse, ForcedToolCall forced) {
+    this.parse = parse;
+    this.forced = forced;
+  }
+
+  /** Appended to the rendered prompt: the forced call's opening, or nothing. */
+  public String promptSuffix() {
+    return forced == null ? "" : forced.prefix();
+  }
+
+  /** The next choice's constraint (choices ask in index order), or null when the model is free. */
+  public TokenConstraint constraint(PromptTokenizer tokenizer, int vocabSize, int maxTokens) {
+    if (forced == null) {
+      return null;
+    }
+    ToolCallGrammar g = forced.grammar(tokenizer, vocabSize, maxTokens);
+    grammars.add(g);
+    return g;
+  }
+
+  public boolean parses() {
+    return parse;
+  }
+
+  /** The whole reply of a choice: the forced opening (part of the prompt) and what followed. */
+  public String replyText(String generated) {
+    return promptSuffix() + generated;
+  }
+
+  /** A stream filter for one choice, already past the forced opening; null when not parsing. */
+  public ToolCallStreamFilter streamFilter() {
+    if (!parse) {
+      return null;
+    }
+    ToolCallStreamFilter filter = new ToolCallStreamFilter();
+    filter.accept(promptSuffix());
+    return filter;
+  }
+
+  /**
+   * OpenAI's finish_reason: "tool_calls" when calls were read, except "length" when the budget ran
+   * out and the grammar closed the arguments early; otherwise the engine's reason.
+   */
+  public String finishReason(int choice, String engineReason, boolean calls) {
+    if (!calls) {
+      return engineReason;
+    }
+    boolean cut = choice < grammars.size() && grammars.get(choice).closedEarly();
+    return cut ? "length" : "tool_calls";
+  }
+}

@@ -1,0 +1,101 @@
+package io.qwenops.inference.engine;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Sampling under a {@link TokenConstraint} (guided decoding). A forced token is taken as is. Greedy
+ * requests probe candidates best first and take the first one the constraint allows, so a likely
+ * token costs one check; only when the best {@value #PROBES} are all refused is the whole
+ * vocabulary checked. Sampled requests mask every refused token (as vLLM's guided decoding does,
+ * before temperature and truncation), which checks the whole vocabulary each step. Logprobs, when
+ * asked, are those of the unconstrained distribution: what the model itself preferred.
+ */
+final class ConstrainedSampling {
+
+  static final int PROBES = 32;
+
+  private ConstrainedSampling() {}
+
+  static Sampler.Choice sample(
+      float[] logits, ResolvedSampling s, SplittableRandom random, TokenConstraint constraint) {
+    double[] logprobs = null;
+    if (s.logprobs() != null) {
+      float[] scaled = logits.clone();
+      if (!s.greedy()) {
+        LogitsProcessors.applyTemperature(scaled, s.temperature());
+      }
+      logprobs = LogitsProcessors.logSoftmax(scaled);
+    }
+    int chosen = constraint.forcedToken();
+    if (chosen < 0) {
+      chosen = s.greedy() ? argmax(logits, constraint) : draw(logits, s, random, constraint);
+    }
+    if (logprobs == null) {
+      return new Sampler.Choice(chosen, Double.NaN, List.of());
+    }
+    return new Sampler.Choice(chosen, logprobs[chosen], Sampler.top(logprobs, s.logprobs()));
+  }
+
+  /** The most likely allowed token. */
+  static int argmax(float[] logits, TokenConstraint constraint) {
+    for (int id : best(logits, Math.min(PROBES, logits.length))) {
+      if (constraint.allows(id)) {
+        return id;
+      }
+    }
+    float[] work = logits.clone();
+    mask(work, constraint);
+    int best = LogitsProcessors.argmax(work);
+    if (work[best] == Float.NEGATIVE_INFINITY) {
+      throw new IllegalStateException("The output constraint allows no token");
+    }
+    return best;
+  }
+
+  /** The k most likely ids (more on ties), best first, lower id first among equals. */
+  static int[] best(float[] logits, int k) {
+    float threshold = LogitsProcessors.kthLargest(logits, k);
+    long[] keyed = new long[logits.length];
+    int n = 0;
+    for (int id = 0; id < logits.length; id++) {
+      if (logits[id] >= threshold && logits[id] != Float.NEGATIVE_INFINITY) {
+        // Order-preserving int image of the float, inverted for descending; id in the low bits.
+        int bits = Float.floatToIntBits(logits[id]);
+        long sortable = bits >= 0 ? bits : bits ^ 0x7FFFFFFF;
+        keyed[n++] = ((0x7FFFFFFFL - sortable) << 31) | id;
+      }
+    }
+    long[] sorted = Arrays.copyOf(keyed, n);
+    Arrays.sort(sorted);
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = (int) (sorted[i] & 0x7FFFFFFFL);
+    }
+    return ids;
+  }
+
+  private static int draw(
+      float[] logits, ResolvedSampling s, SplittableRandom random, TokenConstraint constraint) {
+    float[] work = logits.clone();
+    mask(work, constraint);
+    if (LogitsProcessors.max(work) == Float.NEGATIVE_INFINITY) {
+      throw new IllegalStateException("The output constraint allows no token");
+    }
+    LogitsProcessors.applyTemperature(work, s.temperature());
+    LogitsProcessors.applyTopK(work, s.topK());
+    LogitsProcessors.applyTopP(work, s.topP());
+    LogitsProcessors.applyMinP(work, s.minP());
+    return Sampler.draw(LogitsProcessors.softmax(work), random.nextDouble());
+  }
+
+  /** Sets every refused token to -inf. */
+  static void mask(float[] logits, TokenConstraint constraint) {
+    for (int id = 0; id < logits.length; id++) {
+      if (logits[id] != Float.NEGATIVE_INFINITY && !constraint.allows(id)) {
+        logits[id] = Float.NEGATIVE_INFINITY;
+      }
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package io.qwenops.inference.engine;
+
+import java.util.List;
+
+/**
+ * A prompt token's log-probability given the prompt tokens before it (raw model distribution, no
+ * temperature or penalties), as vLLM's {@code prompt_logprobs}.
+ *
+ * @param logprob NaN for the first prompt token, which has nothing before it
+ * @param top the k most likely tokens at this position, best first; empty for the first token
+ */
+public record PromptLogprob(int tokenId, double logprob, List<TokenOutput.TokenLogprob> top) {}

@@ -1,0 +1,82 @@
+package io.qwenops.inference.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.qwenops.inference.model.ComputeSetup;
+import io.qwenops.inference.model.ForwardBatch;
+import io.qwenops.inference.model.ModelConfig;
+import io.qwenops.inference.model.PagedKvCache;
+import io.qwenops.inference.model.Qwen2Model;
+import io.qwenops.inference.model.Qwen2Weights;
+import io.qwenops.inference.model.WeightLoader;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reference prompt scores by teacher forcing: the model decodes the prompt one token at a time, and
+ * prompt token i is scored by the log-softmax (in double) of the logits at position i-1. No engine,
+ * scheduler, chunking or prefix cache is involved.
+ */
+final class TeacherForcing implements AutoCloseable {
+
+  private static final int BLOCK = 16;
+
+  private final Qwen2Weights weights;
+  private final PagedKvCache cache;
+  private final NDManager manager;
+  private final Qwen2Model model;
+
+  TeacherForcing(Path checkpoint, int maxLength) throws Exception {
+    ModelConfig config = ModelConfig.load(checkpoint);
+    ComputeSetup setup = ComputeSetup.resolve("cpu", "float32");
+    weights = WeightLoader.load(checkpoint, config, setup);
+    cache = new PagedKvCache(config, setup, (maxLength + BLOCK - 1) / BLOCK, BLOCK);
+    manager = NDManager.newBaseManager(setup.device(), "PyTorch");
+    model = new Qwen2Model(weights, maxLength);
+  }
+
+  /** Log-softmax rows: row p is the distribution of the token after position p. */
+  double[][] logprobs(int[] tokens) {
+    double[][] out = new double[tokens.length][];
+    long[] context = new long[tokens.length];
+    for (int p = 0; p < tokens.length; p++) {
+      context[p] = p; // blocks 0, 1, ... in order: slot = position
+      ForwardBatch one =
+          new ForwardBatch(
+              new int[] {tokens[p]},
+              new int[] {p},
+              new long[] {p},
+              List.of(new ForwardBatch.Chunk(0, 1, java.util.Arrays.copyOf(context, p + 1))),
+              new int[] {0});
+      try (NDManager step = manager.newSubManager()) {
+        NDArray logits = model.forward(one, cache, step);
+        out[p] = logSoftmax(logits.toFloatArray());
+      }
+    }
+    return out;
+  }
+
+  static double[] logSoftmax(float[] row) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : row) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (float v : row) {
+      sum += Math.exp(v - max);
+    }
+    double log = max + Math.log(sum);
+    double[] out = new double[row.length];
+    for (int i = 0; i < row.length; i++) {
+      out[i] = row[i] - log;
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+    cache.close();
+    weights.close();
+  }
+}
