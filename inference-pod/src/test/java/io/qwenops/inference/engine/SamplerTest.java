@@ -23,6 +23,29 @@ class SamplerTest {
   }
 
   @Test
+  void kthLargestAgreesWithSortingWithTiesAndMaskedEntries() {
+    SplittableRandom random = new SplittableRandom(5);
+    for (int trial = 0; trial < 20; trial++) {
+      float[] values = new float[1 + random.nextInt(20000)];
+      for (int i = 0; i < values.length; i++) {
+        values[i] =
+            random.nextInt(10) == 0
+                ? Float.NEGATIVE_INFINITY
+                : (float) Math.floor(random.nextGaussian() * 50) / 10;
+      }
+      float[] sorted = values.clone();
+      java.util.Arrays.sort(sorted);
+      for (int k : new int[] {1, 2, 20, 4097, values.length}) {
+        if (k <= values.length) {
+          assertThat(LogitsProcessors.kthLargest(values, k))
+              .as("k=%d of %d", k, values.length)
+              .isEqualTo(sorted[sorted.length - k]);
+        }
+      }
+    }
+  }
+
+  @Test
   void unsetFieldsComeFromGenerationConfigLikeVllm() {
     ResolvedSampling s =
         resolve(
