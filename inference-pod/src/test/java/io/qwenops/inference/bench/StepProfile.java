@@ -3,7 +3,6 @@ package io.qwenops.inference.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import io.qwenops.inference.model.ComputeSetup;
 import io.qwenops.inference.model.ForwardBatch;
 import io.qwenops.inference.model.LayerWeights;
@@ -16,7 +15,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Times one decode step at several batch sizes, and the bare projections it contains. */
+/**
+ * Times one decode step (context 192) at several batch sizes against the bare projections it
+ * contains, on a checkpoint directory: how much of a step is GEMM and how much is everything else.
+ */
 public final class StepProfile {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
@@ -58,10 +60,6 @@ public final class StepProfile {
             batch, context, best / 1e6, bare / 1e6, 100.0 * bare / best);
       }
     }
-  }
-
-  private static NDArray lin(NDArray x, NDArray weight) {
-    return Linear.linear(x, weight, null).singletonOrThrow();
   }
 
   public static ForwardBatch decodeBatch(int batch, int context) {
