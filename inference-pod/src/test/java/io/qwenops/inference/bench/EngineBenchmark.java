@@ -88,8 +88,7 @@ public final class EngineBenchmark {
             .withKvCacheBytes(1L << 30);
     double bandwidth;
     long weightBytes;
-    // The baseline loads first: a model loaded later in the same process has decoded up to ~20 %
-    // slower per token here, so this order can only understate our engine.
+    // The baseline loads first, so any advantage of running first in a fresh process is its own.
     try (LoadedModel model = QwenEngines.load(dir, batched.withMaxNumSeqs(1))) {
       weightBytes = weightBytesPerToken(model);
       bandwidth = measureBandwidth(model);
