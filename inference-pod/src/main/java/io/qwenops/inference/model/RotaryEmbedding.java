@@ -34,19 +34,22 @@ public final class RotaryEmbedding {
     return cos.length / headDim;
   }
 
-  /** Cos rows for the given positions, [positions.length * headDim]. */
+  /** Cos of the given positions, feature-major: [headDim, positions.length]. */
   public float[] cos(int[] positions) {
-    return rows(cos, positions);
+    return columns(cos, positions);
   }
 
   public float[] sin(int[] positions) {
-    return rows(sin, positions);
+    return columns(sin, positions);
   }
 
-  private float[] rows(float[] table, int[] positions) {
-    float[] out = new float[positions.length * headDim];
-    for (int t = 0; t < positions.length; t++) {
-      System.arraycopy(table, positions[t] * headDim, out, t * headDim, headDim);
+  private float[] columns(float[] table, int[] positions) {
+    int n = positions.length;
+    float[] out = new float[headDim * n];
+    for (int t = 0; t < n; t++) {
+      for (int d = 0; d < headDim; d++) {
+        out[d * n + t] = table[positions[t] * headDim + d];
+      }
     }
     return out;
   }

@@ -50,25 +50,8 @@ final class TeacherForcing implements AutoCloseable {
               new int[] {0});
       try (NDManager step = manager.newSubManager()) {
         NDArray logits = model.forward(one, cache, step);
-        out[p] = logSoftmax(logits.toFloatArray());
+        out[p] = LogitsProcessors.logSoftmax(logits.toFloatArray());
       }
-    }
-    return out;
-  }
-
-  static double[] logSoftmax(float[] row) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : row) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (float v : row) {
-      sum += Math.exp(v - max);
-    }
-    double log = max + Math.log(sum);
-    double[] out = new double[row.length];
-    for (int i = 0; i < row.length; i++) {
-      out[i] = row[i] - log;
     }
     return out;
   }
