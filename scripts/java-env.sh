@@ -1,5 +1,5 @@
-# Sourced by the other scripts: points JAVA_HOME at a JDK 21+ (Helidon 4 needs 21).
-# Order: an existing JAVA_HOME that is 21+, then the JDKs under /usr/lib/jvm (newest first), then `java` on PATH.
+# Sourced by the other scripts: points JAVA_HOME at a JDK 22+ (Helidon 4 needs 21; the inference pod's CPU
+# decode kernel uses java.lang.foreign, final in 22). Order: an existing JAVA_HOME that is 22+, then the JDKs under /usr/lib/jvm (newest first), then `java` on PATH.
 
 java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p'; }
 
@@ -10,7 +10,7 @@ qwenops_find_jdk() {
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
     local major
     major=$(java_major "$candidate")
-    if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ]; then
+    if [ -n "$major" ] && [ "${major%%.*}" -ge 22 ]; then
       echo "$candidate"
       return 0
     fi
@@ -19,8 +19,8 @@ qwenops_find_jdk() {
 }
 
 if ! JAVA_HOME=$(qwenops_find_jdk); then
-  echo "QwenOps needs a JDK 21 or newer (Helidon 4 requires it); none was found." >&2
-  echo "Install one (e.g. Temurin 21/25, or 'apt-get install openjdk-21-jdk' where your distribution has it)" >&2
+  echo "QwenOps needs a JDK 22 or newer (the inference pod uses java.lang.foreign); none was found." >&2
+  echo "Install one (e.g. Temurin 25, or 'apt-get install openjdk-25-jdk' where your distribution has it)" >&2
   echo "and set JAVA_HOME to it." >&2
   exit 1
 fi

@@ -3,6 +3,7 @@ package io.qwenops.inference.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import io.qwenops.inference.model.ComputeSetup;
 import io.qwenops.inference.model.ForwardBatch;
 import io.qwenops.inference.model.LayerWeights;
@@ -11,13 +12,16 @@ import io.qwenops.inference.model.PagedKvCache;
 import io.qwenops.inference.model.Qwen2Model;
 import io.qwenops.inference.model.Qwen2Weights;
 import io.qwenops.inference.model.WeightLoader;
+import io.qwenops.inference.model.matvec.DecodeMatVec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Times one decode step (context 192) at several batch sizes against the bare projections it
- * contains, on a checkpoint directory: how much of a step is GEMM and how much is everything else.
+ * Times one decode step (context 192) at several batch sizes, with PyTorch's matmul for every
+ * projection and with the CPU decode kernel, against the bare BLAS projections it contains, on a
+ * checkpoint directory: how much of a step is GEMM and how much is everything else.
  */
 public final class StepProfile {
   public static void main(String[] args) throws Exception {
@@ -27,17 +31,13 @@ public final class StepProfile {
     ComputeSetup setup = ComputeSetup.resolve("cpu", "float32");
     try (Qwen2Weights w = WeightLoader.load(dir, config, setup);
         PagedKvCache cache = new PagedKvCache(config, setup, 64 * 16 + 16, 16)) {
-      Qwen2Model model = new Qwen2Model(w, 4096);
-      for (int batch : new int[] {1, 4, 16, 64}) {
+      int torchThreads = JniUtils.getNumThreads();
+      Qwen2Model blas = new Qwen2Model(w, 4096, Optional.empty());
+      Qwen2Model kernel = new Qwen2Model(w, 4096);
+      for (int batch : new int[] {1, 2, 4, 8, 16, 64}) {
         ForwardBatch fb = decodeBatch(batch, context);
-        long best = Long.MAX_VALUE;
-        for (int rep = 0; rep < 7; rep++) {
-          try (NDManager step = NDManager.newBaseManager(setup.device(), "PyTorch")) {
-            long t0 = System.nanoTime();
-            model.forward(fb, cache, step).argMax(1).toLongArray();
-            best = Math.min(best, System.nanoTime() - t0);
-          }
-        }
+        JniUtils.setNumThreads(torchThreads); // the kernel model may have left PyTorch on one
+        long best = bestStep(blas, fb, cache, setup);
         // bare projections of all layers + lm_head at M = batch
         long bare = Long.MAX_VALUE;
         for (int rep = 0; rep < 5; rep++) {
@@ -55,11 +55,64 @@ public final class StepProfile {
             bare = Math.min(bare, System.nanoTime() - t0);
           }
         }
+        long bestKernel = kernel.usesDecodeKernel() ? bestStep(kernel, fb, cache, setup) : best;
+        long bareKernel = 0;
+        if (batch <= DecodeMatVec.MAX_COLUMNS) {
+          JniUtils.setNumThreads(1); // as in a kernel step
+          bareKernel = bareKernel(w, config, batch);
+        }
         System.out.printf(
-            "batch %2d ctx %d: step %.1f ms, bare projections %.1f ms (%.0f%%)%n",
-            batch, context, best / 1e6, bare / 1e6, 100.0 * bare / best);
+            "batch %2d ctx %d: step %.1f ms (%.1f ms with the decode kernel), bare projections"
+                + " %.1f ms BLAS (%.0f%% of its step) / %.1f ms kernel (%.0f%% of its step)%n",
+            batch,
+            context,
+            best / 1e6,
+            bestKernel / 1e6,
+            bare / 1e6,
+            100.0 * bare / best,
+            bareKernel / 1e6,
+            100.0 * bareKernel / bestKernel);
       }
     }
+  }
+
+  /** The same projections on the decode kernel: its share of a kernel step. */
+  private static long bareKernel(Qwen2Weights w, ModelConfig config, int batch) {
+    DecodeMatVec kernel = DecodeMatVec.forSetup(w.setup()).orElseThrow();
+    List<DecodeMatVec.Matrix> hidden = new ArrayList<>();
+    List<DecodeMatVec.Matrix> inter = new ArrayList<>();
+    for (LayerWeights l : w.layers()) {
+      hidden.add(kernel.wrap(l.qkvWeight()).orElseThrow());
+      hidden.add(kernel.wrap(l.oWeight()).orElseThrow());
+      hidden.add(kernel.wrap(l.gateUpWeight()).orElseThrow());
+      inter.add(kernel.wrap(l.downWeight()).orElseThrow());
+    }
+    hidden.add(kernel.wrap(w.lmHead()).orElseThrow());
+    long bare = Long.MAX_VALUE;
+    for (int rep = 0; rep < 7; rep++) {
+      try (NDManager step = NDManager.newBaseManager(w.setup().device(), "PyTorch")) {
+        NDArray x = step.randomUniform(0, 1, new Shape(config.hiddenSize(), batch));
+        NDArray xi = step.randomUniform(0, 1, new Shape(config.intermediateSize(), batch));
+        long t0 = System.nanoTime();
+        hidden.forEach(m -> kernel.multiply(m, x, step));
+        inter.forEach(m -> kernel.multiply(m, xi, step));
+        bare = Math.min(bare, System.nanoTime() - t0);
+      }
+    }
+    return bare;
+  }
+
+  private static long bestStep(
+      Qwen2Model model, ForwardBatch fb, PagedKvCache cache, ComputeSetup setup) {
+    long best = Long.MAX_VALUE;
+    for (int rep = 0; rep < 7; rep++) {
+      try (NDManager step = NDManager.newBaseManager(setup.device(), "PyTorch")) {
+        long t0 = System.nanoTime();
+        model.forward(fb, cache, step).argMax(1).toLongArray();
+        best = Math.min(best, System.nanoTime() - t0);
+      }
+    }
+    return best;
   }
 
   public static ForwardBatch decodeBatch(int batch, int context) {

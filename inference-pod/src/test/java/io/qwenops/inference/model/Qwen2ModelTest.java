@@ -53,6 +53,8 @@ class Qwen2ModelTest {
         PagedKvCache cache = new PagedKvCache(config, setup, 16, BLOCK);
         NDManager manager = NDManager.newBaseManager(setup.device(), "PyTorch")) {
       Qwen2Model model = new Qwen2Model(weights, 64);
+      // Chunks of 4 and 2 rows and single-row decodes: all on the Vector API decode kernel.
+      assertThat(model.usesDecodeKernel()).isTrue();
       // Blocks deliberately out of order, as a block table would have them.
       long[] blockOf = {7, 2, 11, 5};
       // Prefill 6 tokens in two chunks (4 + 2), then decode the remaining ones one by one.
