@@ -31,7 +31,7 @@ echo "==> Starting the gpu-exporter on :$exporter_port"
 java -XX:+UseSerialGC -Xmx128m -jar gpu-exporter/target/gpu-exporter.jar --port "$exporter_port" --gpu-filter off &
 pids+=($!)
 echo "==> Starting the inference pod on :$port with $model"
-java -jar "$pod_jar" --model "$model" --port "$port" &
+java --add-modules jdk.incubator.vector -jar "$pod_jar" --model "$model" --port "$port" &
 pids+=($!)
 
 for _ in $(seq 1 300); do

@@ -22,8 +22,10 @@ import java.util.Optional;
  * {@code W · X} with the [out, in] weight as the left operand. On CPU, BLAS runs that layout faster
  * than {@code X · Wᵀ} for decode batches (a batch-16 step 244–257 ms against 339–345 ms, batch 1
  * unchanged; docs/benchmarks.md); only attention, which works per sequence, turns rows back to the
- * front. On CPU in F32, decode batches of a few rows run their projections on {@link DecodeMatVec},
- * which streams the weights about three times faster than BLAS does for so few columns.
+ * front.
+ *
+ * <p>On CPU in F32, steps of one to four rows (single-stream decode) take {@link CpuDecodeForward}
+ * instead: the same math in Java on the Vector API kernel, about twice as fast at batch 1.
  */
 public final class Qwen2Model {
 
@@ -43,30 +45,19 @@ public final class Qwen2Model {
   private final NDIndex kHeads;
   private final NDIndex gateRows;
   private final NDIndex upRows;
-  private final List<Layer> layers = new ArrayList<>();
+  private final List<ColumnWeights> columns = new ArrayList<>();
   private final NDArray finalNorm;
-  private final Projection lmHead;
-  private final Optional<DecodeMatVec> decodeKernel;
+  private final CpuDecodeForward cpuDecode; // null: every step through PyTorch
 
-  /**
-   * One decoder layer as the forward pass uses it: norm weights and bias as [n, 1] columns, to
-   * broadcast over [n, rows], and the four projections.
-   */
-  private record Layer(
-      NDArray inputNorm,
-      NDArray qkvBias,
-      NDArray postAttentionNorm,
-      Projection qkv,
-      Projection o,
-      Projection gateUp,
-      Projection down) {}
+  /** Per-layer norm weights and bias as [n, 1] columns, to broadcast over [n, rows]. */
+  private record ColumnWeights(NDArray inputNorm, NDArray qkvBias, NDArray postAttentionNorm) {}
 
-  /** A model that uses the CPU decode kernel where it can ({@link DecodeMatVec#forSetup}). */
+  /** A model that takes the Java path for narrow steps where it can ({@link DecodeMatVec}). */
   public Qwen2Model(Qwen2Weights weights, int maxPositions) {
     this(weights, maxPositions, DecodeMatVec.forSetup(weights.setup()));
   }
 
-  /** A model with the given decode kernel, or PyTorch's matmul for every projection when empty. */
+  /** A model with the given decode kernel, or every step through PyTorch when empty. */
   public Qwen2Model(Qwen2Weights weights, int maxPositions, Optional<DecodeMatVec> decodeKernel) {
     this.weights = weights;
     this.config = weights.config();
@@ -94,19 +85,12 @@ public final class Qwen2Model {
     this.gateRows = new NDIndex("0:" + inter);
     this.upRows = new NDIndex(inter + ":");
     for (LayerWeights w : weights.layers()) {
-      layers.add(
-          new Layer(
-              column(w.inputNorm()),
-              column(w.qkvBias()),
-              column(w.postAttentionNorm()),
-              Projection.of(w.qkvWeight(), decodeKernel),
-              Projection.of(w.oWeight(), decodeKernel),
-              Projection.of(w.gateUpWeight(), decodeKernel),
-              Projection.of(w.downWeight(), decodeKernel)));
+      columns.add(
+          new ColumnWeights(
+              column(w.inputNorm()), column(w.qkvBias()), column(w.postAttentionNorm())));
     }
     this.finalNorm = column(weights.finalNorm());
-    this.lmHead = Projection.of(weights.lmHead(), decodeKernel);
-    this.decodeKernel = decodeKernel;
+    this.cpuDecode = CpuDecodeForward.create(weights, rope, decodeKernel).orElse(null);
   }
 
   public ModelConfig config() {
@@ -121,18 +105,9 @@ public final class Qwen2Model {
     return rope.maxPositions();
   }
 
-  /**
-   * Whether decode batches of a few rows run the decoder layers' projections on {@link
-   * DecodeMatVec}. (An lm_head over 2 GiB, 7B's in F32, stays on PyTorch's matmul.)
-   */
+  /** Whether steps of up to {@link DecodeMatVec#MAX_COLUMNS} rows take the Java path. */
   public boolean usesDecodeKernel() {
-    return layers.stream()
-        .allMatch(
-            l ->
-                l.qkv().usesDecodeKernel()
-                    && l.o().usesDecodeKernel()
-                    && l.gateUp().usesDecodeKernel()
-                    && l.down().usesDecodeKernel());
+    return cpuDecode != null;
   }
 
   /**
@@ -141,7 +116,12 @@ public final class Qwen2Model {
    */
   public NDArray forward(ForwardBatch batch, PagedKvCache cache, NDManager step) {
     int rows = batch.numRows();
-    decodeKernel.ifPresent(k -> k.beforeForward(rows));
+    if (cpuDecode != null) {
+      cpuDecode.beforeForward(rows);
+      if (cpuDecode.serves(batch, cache)) {
+        return cpuDecode.forward(batch, step);
+      }
+    }
     NDArray ids = step.create(batch.tokenIds());
     NDArray x = transposed(toF32(weights.embedding().get(step, new NDIndex("{}", ids))));
     NDArray cos = compute(step.create(rope.cos(batch.positions()), new Shape(headDim, rows)));
@@ -150,13 +130,12 @@ public final class Qwen2Model {
     AttentionInputs attention = AttentionInputs.build(batch, step);
 
     for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
-      Layer w = layers.get(layer);
-      NDArray h = compute(rmsNorm(x, w.inputNorm()));
-      NDArray qkv = w.qkv().apply(h, step).add(w.qkvBias()); // [q + 2kv, rows]
+      LayerWeights w = weights.layers().get(layer);
+      ColumnWeights c = columns.get(layer);
+      NDArray h = compute(rmsNorm(x, c.inputNorm()));
+      NDArray qkv = project(w.qkvWeight(), h, step).add(c.qkvBias()); // [q + 2kv, rows]
       NDArray qk = qkv.get(qkRows).reshape(heads + kvHeads, headDim, rows);
-      NDArray rotated = rotateHalf.matMul(qk);
-      rotated.attach(step); // DJL gives a result to its left operand's (the model's) manager
-      NDArray roped = qk.mul(cos).add(rotated.mul(sin));
+      NDArray roped = qk.mul(cos).add(project(rotateHalf, qk, step).mul(sin));
       // The pool is [kvHeads, slots, headDim]: each row's [kvHeads, headDim] goes to its slot.
       cache.keys(layer).set(writeSlots, roped.get(kHeads).transpose(0, 2, 1));
       cache
@@ -164,12 +143,12 @@ public final class Qwen2Model {
           .set(writeSlots, qkv.get(vRows).reshape(kvHeads, headDim, rows).transpose(0, 2, 1));
       NDArray attended =
           attend(roped.get(qHeads), cache.keys(layer), cache.values(layer), batch, attention, step);
-      x = x.add(toF32(w.o().apply(attended, step)));
+      x = x.add(toF32(project(w.oWeight(), attended, step)));
 
-      NDArray gateUp = w.gateUp().apply(compute(rmsNorm(x, w.postAttentionNorm())), step);
+      NDArray gateUp = project(w.gateUpWeight(), compute(rmsNorm(x, c.postAttentionNorm())), step);
       NDArray gate = gateUp.get(gateRows);
       NDArray activated = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(gateUp.get(upRows));
-      x = x.add(toF32(w.down().apply(activated, step)));
+      x = x.add(toF32(project(w.downWeight(), activated, step)));
     }
 
     NDArray last = x;
@@ -177,7 +156,7 @@ public final class Qwen2Model {
       last = x.get(step, new NDIndex(":, {}", step.create(batch.logitRows())));
     }
     NDArray normed = compute(rmsNorm(last, finalNorm));
-    return toF32(lmHead.apply(normed, step)).transpose();
+    return toF32(project(weights.lmHead(), normed, step)).transpose();
   }
 
   /**
@@ -220,6 +199,16 @@ public final class Qwen2Model {
       parts.add(columnsFirst(probs.matMul(v).transpose(0, 1, 3, 2), n));
     }
     return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 1);
+  }
+
+  /**
+   * {@code weight · x}, owned by the step: DJL gives a result to its left operand's manager, which
+   * here is the long-lived weights' one.
+   */
+  private static NDArray project(NDArray weight, NDArray x, NDManager step) {
+    NDArray y = weight.matMul(x);
+    y.attach(step);
+    return y;
   }
 
   /** [kvh, rep, hd, n] (any strides) to a contiguous [heads * headDim, n]. */

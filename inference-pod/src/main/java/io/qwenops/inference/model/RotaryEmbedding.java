@@ -55,6 +55,21 @@ public final class RotaryEmbedding {
   }
 
   /**
+   * Rotates one head vector {@code v[offset .. offset + headDim)} in place to {@code position}: x ·
+   * cos + rotate_half(x) · sin, with the same float operations as the PyTorch path.
+   */
+  public void rotate(float[] v, int offset, int position) {
+    int half = headDim / 2;
+    int base = position * headDim;
+    for (int i = 0; i < half; i++) {
+      float a = v[offset + i];
+      float b = v[offset + i + half];
+      v[offset + i] = a * cos[base + i] - b * sin[base + i];
+      v[offset + i + half] = b * cos[base + i + half] + a * sin[base + i + half];
+    }
+  }
+
+  /**
    * The [headDim, headDim] matrix R with x·R = rotate_half(x) = cat(-x2, x1): one matmul instead of
    * slicing, negating and concatenating (each entry is ±1 or 0, so the result is exact).
    */

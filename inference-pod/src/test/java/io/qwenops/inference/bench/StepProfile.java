@@ -91,11 +91,12 @@ public final class StepProfile {
     long bare = Long.MAX_VALUE;
     for (int rep = 0; rep < 7; rep++) {
       try (NDManager step = NDManager.newBaseManager(w.setup().device(), "PyTorch")) {
-        NDArray x = step.randomUniform(0, 1, new Shape(config.hiddenSize(), batch));
-        NDArray xi = step.randomUniform(0, 1, new Shape(config.intermediateSize(), batch));
+        float[] x = step.randomUniform(0, 1, new Shape(4, config.hiddenSize())).toFloatArray();
+        float[] xi =
+            step.randomUniform(0, 1, new Shape(4, config.intermediateSize())).toFloatArray();
         long t0 = System.nanoTime();
-        hidden.forEach(m -> kernel.multiply(m, x, step));
-        inter.forEach(m -> kernel.multiply(m, xi, step));
+        hidden.forEach(m -> kernel.multiply(m, x, batch, null));
+        inter.forEach(m -> kernel.multiply(m, xi, batch, null));
         bare = Math.min(bare, System.nanoTime() - t0);
       }
     }
@@ -105,7 +106,8 @@ public final class StepProfile {
   private static long bestStep(
       Qwen2Model model, ForwardBatch fb, PagedKvCache cache, ComputeSetup setup) {
     long best = Long.MAX_VALUE;
-    for (int rep = 0; rep < 7; rep++) {
+    // 15: the Java path needs its JIT warm-up
+    for (int rep = 0; rep < 15; rep++) {
       try (NDManager step = NDManager.newBaseManager(setup.device(), "PyTorch")) {
         long t0 = System.nanoTime();
         model.forward(fb, cache, step).argMax(1).toLongArray();

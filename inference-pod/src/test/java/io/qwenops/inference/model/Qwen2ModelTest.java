@@ -53,7 +53,7 @@ class Qwen2ModelTest {
         PagedKvCache cache = new PagedKvCache(config, setup, 16, BLOCK);
         NDManager manager = NDManager.newBaseManager(setup.device(), "PyTorch")) {
       Qwen2Model model = new Qwen2Model(weights, 64);
-      // Chunks of 4 and 2 rows and single-row decodes: all on the Vector API decode kernel.
+      // Chunks of 4 and 2 rows and single-row decodes: all on the Java path (CpuDecodeForward).
       assertThat(model.usesDecodeKernel()).isTrue();
       // Blocks deliberately out of order, as a block table would have them.
       long[] blockOf = {7, 2, 11, 5};

@@ -80,6 +80,7 @@ final class InferenceContainer {
     plain.put(PodContract.ENV_MODEL_CACHE_DIR, PodContract.MODEL_CACHE_DIR);
     plain.put(PodContract.ENV_HF_HOME, PodContract.MODEL_CACHE_DIR + "/huggingface");
     plain.put(PodContract.ENV_GPU_UUIDS_FILE, PodContract.GPU_UUIDS_FILE);
+    plain.put(PodContract.ENV_JDK_JAVA_OPTIONS, PodContract.INFERENCE_JAVA_OPTIONS);
 
     List<EnvVar> env = new ArrayList<>();
     plain.forEach((name, value) -> env.add(new EnvVar(name, value, null)));

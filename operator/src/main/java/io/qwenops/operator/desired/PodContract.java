@@ -44,6 +44,11 @@ public final class PodContract {
   public static final String ENV_HF_HOME = "HF_HOME";
   public static final String ENV_MODEL_CACHE_DIR = "QWENOPS_MODEL_CACHE_DIR";
   public static final String ENV_GPU_UUIDS_FILE = "QWENOPS_GPU_UUIDS_FILE";
+
+  /** Read by the {@code java} launcher: the inference pod's CPU decode kernel needs the Vector API. */
+  public static final String ENV_JDK_JAVA_OPTIONS = "JDK_JAVA_OPTIONS";
+
+  public static final String INFERENCE_JAVA_OPTIONS = "--add-modules jdk.incubator.vector";
   public static final String ENV_INTERVAL_MS = "QWENOPS_INTERVAL_MS";
   public static final String ENV_EXPORTER_INTERVAL_MS = "QWENOPS_EXPORTER_INTERVAL_MS";
   public static final String ENV_EXPORTER_CONTAINER_NAME = "QWENOPS_CONTAINER_NAME";

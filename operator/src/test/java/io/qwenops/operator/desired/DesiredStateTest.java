@@ -56,6 +56,7 @@ class DesiredStateTest {
         .containsEntry("QWENOPS_PORT", "8000")
         .containsEntry("QWENOPS_MODEL_CACHE_DIR", "/var/cache/qwenops/models")
         .containsEntry("QWENOPS_GPU_UUIDS_FILE", "/var/run/qwenops/gpu-uuids")
+        .containsEntry("JDK_JAVA_OPTIONS", "--add-modules jdk.incubator.vector")
         .doesNotContainKeys("QWENOPS_MAX_MODEL_LEN", "QWENOPS_MAX_NUM_BATCHED_TOKENS", "HF_TOKEN");
     assertThat(container(d, "inference").getResources().getLimits())
         .containsEntry("nvidia.com/gpu", new Quantity("1"));

@@ -2,30 +2,31 @@ package io.qwenops.inference.model.matvec;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.qwenops.inference.model.ComputeSetup;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import java.lang.foreign.ValueLayout;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * {@code W · X} for decode batches of one to {@link #MAX_COLUMNS} rows when the model runs on CPU
- * in F32. PyTorch's BLAS streams a weight at 15–19 GB/s on one core for so few columns; this kernel
- * reads the weight in place (the tensor's own memory, no copy) with the Vector API on every core
- * and reaches 45–50 GB/s on the benchmark box (docs/benchmarks.md). Wider batches are
- * compute-bound, where BLAS is the better tool, so they keep using it.
+ * Matrix-vector products for decode batches of one to {@link #MAX_COLUMNS} rows when the model runs
+ * on CPU in F32. PyTorch's BLAS streams a weight at 15–19 GB/s on one core for so few columns; this
+ * kernel reads the weight in place (the tensor's own memory, no copy) with the Vector API on every
+ * core and streams 45–50 GB/s on the benchmark box (docs/benchmarks.md). Wider batches are
+ * compute-bound, where BLAS is the better tool.
+ *
+ * <p>Activations are Java arrays of columns: column j of an array with columns of n entries starts
+ * at j·n, and inputs always hold {@link #MAX_COLUMNS} columns (unused ones zero).
  *
  * <p>Needs {@code --add-modules jdk.incubator.vector}; without it, or with {@code
  * QWENOPS_DECODE_MATVEC=off}, {@link #forSetup} says why and the model keeps PyTorch's matmul.
  */
 public final class DecodeMatVec {
 
-  /** Widest batch this kernel takes; beyond it BLAS's GEMM is faster (measured, see above). */
+  /** Widest batch this kernel takes; beyond it BLAS's GEMM is faster. */
   public static final int MAX_COLUMNS = 4;
 
   static final String SWITCH = "QWENOPS_DECODE_MATVEC";
@@ -35,36 +36,30 @@ public final class DecodeMatVec {
   private final RowSplitter splitter;
   private final int torchThreads = JniUtils.getNumThreads();
 
-  /** A weight [rows, cols] whose F32 values the kernel reads where PyTorch keeps them. */
-  public record Matrix(MemorySegment data, int rows, int cols) {}
+  /** A row-major F32 tensor [rows, cols] that the kernel reads where PyTorch keeps it. */
+  public record Matrix(MemorySegment data, int rows, int cols) {
+
+    /** Copies row {@code r} into {@code out} from {@code offset}. */
+    public void copyRow(int r, float[] out, int offset) {
+      MemorySegment.copy(
+          data, ValueLayout.JAVA_FLOAT, (long) r * cols * Float.BYTES, out, offset, cols);
+    }
+  }
 
   DecodeMatVec(RowSplitter splitter) {
     this.splitter = splitter;
-  }
-
-  /**
-   * Call before each forward pass of {@code rows} rows. A pass the kernel serves runs PyTorch's
-   * other ops on one thread: its OpenMP workers would otherwise spin on the cores the kernel's
-   * helpers need (a batch-1 step took 115 ms instead of 90). Wider passes get PyTorch's threads
-   * back for BLAS. The count changes only when the kind of pass does.
-   */
-  public void beforeForward(int rows) {
-    int wanted = rows <= MAX_COLUMNS ? 1 : torchThreads;
-    if (JniUtils.getNumThreads() != wanted) {
-      JniUtils.setNumThreads(wanted);
-    }
   }
 
   /** The kernel for a model on {@code setup}, or empty (and a log line why) when it cannot run. */
   public static Optional<DecodeMatVec> forSetup(ComputeSetup setup) {
     String reason = whyUnavailable(setup, System.getenv(SWITCH));
     if (reason != null) {
-      LOG.info("Decode projections use PyTorch's matmul: " + reason);
+      LOG.info("Decode steps use PyTorch's matmul: " + reason);
       return Optional.empty();
     }
     RowSplitter shared = RowSplitter.shared();
     LOG.info(
-        "Decode projections of up to "
+        "Decode steps of up to "
             + MAX_COLUMNS
             + " rows use the Vector API kernel ("
             + MatVecKernels.lanes()
@@ -92,68 +87,124 @@ public final class DecodeMatVec {
   }
 
   /**
-   * The weight as a {@link Matrix}, or empty when the kernel cannot read it in place: not a 2-D F32
-   * CPU tensor, larger than one direct buffer (2 GiB), or not contiguous (PyTorch would hand out a
-   * temporary copy, seen as a different address on each call).
+   * Call before each forward pass of {@code rows} rows. A pass the kernel serves runs PyTorch's few
+   * remaining ops on one thread: its OpenMP workers would otherwise spin on the cores the kernel's
+   * helpers need (a batch-1 step took 115 ms instead of 90). Wider passes get PyTorch's threads
+   * back for BLAS.
    */
-  public Optional<Matrix> wrap(NDArray weight) {
-    Shape shape = weight.getShape();
-    long bytes = weight.size() * Float.BYTES;
-    if (shape.dimension() != 2
-        || weight.getDataType() != DataType.FLOAT32
-        || !Device.Type.CPU.equals(weight.getDevice().getDeviceType())
-        || bytes > Integer.MAX_VALUE) {
-      return Optional.empty();
+  public void beforeForward(int rows) {
+    int wanted = rows <= MAX_COLUMNS ? 1 : torchThreads;
+    if (JniUtils.getNumThreads() != wanted) {
+      JniUtils.setNumThreads(wanted);
     }
-    MemorySegment data = MemorySegment.ofBuffer(weight.toByteBuffer(true));
-    if (MemorySegment.ofBuffer(weight.toByteBuffer(true)).address() != data.address()) {
-      return Optional.empty();
-    }
-    return Optional.of(new Matrix(data, (int) shape.get(0), (int) shape.get(1)));
   }
 
   /**
-   * {@code W · x} for an F32 {@code x} of [w.cols, 1..MAX_COLUMNS], as a new array on {@code step}.
+   * The tensor as a {@link Matrix}, or empty when the kernel cannot read it in place: not a 2-D (or
+   * 3-D, read as [d0·d1, d2]) F32 CPU tensor, or not contiguous (PyTorch would hand out a temporary
+   * copy, seen as a different address on each call).
    */
-  public NDArray multiply(Matrix w, NDArray x, NDManager step) {
-    Shape shape = x.getShape();
-    if (shape.dimension() != 2 || shape.get(0) != w.cols() || x.getDataType() != DataType.FLOAT32) {
-      throw new IllegalArgumentException(
-          "Expected a float32 [" + w.cols() + ", columns] input, got " + x.getDataType() + shape);
+  public Optional<Matrix> wrap(NDArray tensor) {
+    Shape shape = tensor.getShape();
+    if (shape.dimension() < 2
+        || shape.dimension() > 3
+        || tensor.getDataType() != DataType.FLOAT32
+        || !Device.Type.CPU.equals(tensor.getDevice().getDeviceType())) {
+      return Optional.empty();
     }
-    int cols = (int) shape.get(1);
+    int cols = (int) shape.get(shape.dimension() - 1);
+    long rows = tensor.size() / cols;
+    long bytes = tensor.size() * Float.BYTES;
+    if (rows > Integer.MAX_VALUE) {
+      return Optional.empty();
+    }
+    MemorySegment data;
+    if (bytes <= Integer.MAX_VALUE) {
+      data = MemorySegment.ofBuffer(tensor.toByteBuffer(true));
+      if (MemorySegment.ofBuffer(tensor.toByteBuffer(true)).address() != data.address()) {
+        return Optional.empty();
+      }
+    } else {
+      // Beyond one ByteBuffer (7B's lm_head in F32): find the memory through its first and last
+      // rows, which PyTorch hands out as views, and check they lie where a contiguous tensor's do.
+      NDArray flat = tensor.reshape(rows, cols);
+      long first = MemorySegment.ofBuffer(flat.get(0).toByteBuffer(true)).address();
+      long last = MemorySegment.ofBuffer(flat.get(rows - 1).toByteBuffer(true)).address();
+      if (last != first + (rows - 1) * cols * Float.BYTES) {
+        return Optional.empty();
+      }
+      data = MemorySegment.ofAddress(first).reinterpret(bytes);
+    }
+    return Optional.of(new Matrix(data, (int) rows, cols));
+  }
+
+  /** {@code W · x[j] (+ bias)} for columns j < cols: a new array of cols columns of w.rows. */
+  public float[] multiply(Matrix w, float[] x, int cols, float[] bias) {
+    float[] y = new float[cols * w.rows()];
+    if (bias != null) {
+      for (int j = 0; j < cols; j++) {
+        System.arraycopy(bias, 0, y, j * w.rows(), w.rows());
+      }
+    }
+    run(w, x, cols, y, bias != null);
+    return y;
+  }
+
+  /** {@code y[j] += W · x[j]} for columns j < cols: a projection added to the residual stream. */
+  public void multiplyAdd(Matrix w, float[] x, int cols, float[] y) {
+    run(w, x, cols, y, true);
+  }
+
+  private void run(Matrix w, float[] x, int cols, float[] y, boolean add) {
+    int in = w.cols();
+    int out = w.rows();
     if (cols < 1 || cols > MAX_COLUMNS) {
       throw new IllegalArgumentException(
           "The decode kernel takes 1 to " + MAX_COLUMNS + " columns, got " + cols);
     }
-    int in = w.cols();
-    FloatBuffer source = x.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    NDArray y = step.create(new Shape(w.rows(), cols), DataType.FLOAT32);
-    MemorySegment out = MemorySegment.ofBuffer(y.toByteBuffer(true));
-    if (cols == 1) {
-      float[] column = new float[in];
-      source.get(column);
-      splitter.run(
-          w.rows(), (from, to) -> MatVecKernels.oneColumn(w.data(), in, column, out, from, to));
-    } else {
-      float[] columns = columnsFirst(source, in, cols);
-      splitter.run(
-          w.rows(),
-          (from, to) -> MatVecKernels.fourColumns(w.data(), in, columns, cols, out, from, to));
+    if (x.length < (cols == 1 ? in : MAX_COLUMNS * in) || y.length < cols * out) {
+      throw new IllegalArgumentException(
+          "Arrays of "
+              + x.length
+              + " and "
+              + y.length
+              + " floats for a ["
+              + out
+              + ", "
+              + in
+              + "] matrix and "
+              + cols
+              + " columns");
     }
-    return y;
+    splitter.run(
+        out,
+        (from, to) -> {
+          if (cols == 1) {
+            MatVecKernels.oneColumn(w.data(), in, x, y, add, from, to);
+          } else {
+            MatVecKernels.fourColumns(w.data(), in, x, cols, y, out, add, from, to);
+          }
+        });
   }
 
-  /** [in, cols] row-major to [MAX_COLUMNS][in], zero-padded: each column contiguous. */
-  private static float[] columnsFirst(FloatBuffer source, int in, int cols) {
-    float[] rowMajor = new float[in * cols];
-    source.get(rowMajor);
-    float[] columns = new float[MAX_COLUMNS * in];
-    for (int k = 0; k < in; k++) {
-      for (int c = 0; c < cols; c++) {
-        columns[c * in + k] = rowMajor[k * cols + c];
-      }
-    }
-    return columns;
+  /** {@code Σ q[qOffset + d] · m[offset + d]} over {@code n} floats (offset in floats). */
+  public static float dot(float[] q, int qOffset, MemorySegment m, long offset, int n) {
+    return MatVecKernels.dot(q, qOffset, m, offset * Float.BYTES, n);
+  }
+
+  /** {@code out[outOffset + d] += p · m[offset + d]} over {@code n} floats (offset in floats). */
+  public static void addScaled(
+      float p, MemorySegment m, long offset, float[] out, int outOffset, int n) {
+    MatVecKernels.addScaled(p, m, offset * Float.BYTES, out, outOffset, n);
+  }
+
+  /** Softmax of {@code s[0..n)} in place (F32, maximum subtracted first). */
+  public static void softmax(float[] s, int n) {
+    MatVecKernels.softmax(s, n);
+  }
+
+  /** {@code g[gOffset + k] = silu(g[gOffset + k]) * u[uOffset + k]} for k < n. */
+  public static void swiGlu(float[] g, int gOffset, float[] u, int uOffset, int n) {
+    MatVecKernels.swiGlu(g, gOffset, u, uOffset, n);
   }
 }

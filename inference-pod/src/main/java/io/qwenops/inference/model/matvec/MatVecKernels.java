@@ -8,10 +8,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API inner loops of {@link DecodeMatVec}: dot products of weight rows, read straight
- * from the tensor's memory, with one to four activation columns held in Java arrays. Only this
- * class touches {@code jdk.incubator.vector}, so nothing else fails to load when the module is
- * absent.
+ * The Vector API inner loops of {@link DecodeMatVec}: dot products of weight rows read straight
+ * from a tensor's memory against one to four activation columns in Java arrays, and the small
+ * vector pieces of attention and SwiGLU. Only this class touches {@code jdk.incubator.vector}, so
+ * nothing else fails to load when the module is absent.
+ *
+ * <p>Columns are contiguous: column j of an array with columns of n entries starts at j·n.
  */
 final class MatVecKernels {
 
@@ -28,10 +30,11 @@ final class MatVecKernels {
   }
 
   /**
-   * {@code y[r] = W[r, :] · x} for rows {@code from..to-1}: four independent accumulators keep the
-   * FMA pipeline and the memory system busy on one stream.
+   * {@code y[r] (+)= W[r, :] · x} for rows {@code from..to-1} of one column: four independent
+   * accumulators keep the FMA pipeline and the memory system busy on one stream.
    */
-  static void oneColumn(MemorySegment w, int in, float[] x, MemorySegment y, int from, int to) {
+  static void oneColumn(
+      MemorySegment w, int in, float[] x, float[] y, boolean add, int from, int to) {
     int bound = SPECIES.loopBound(in);
     int unrolled = in - in % (4 * LANES);
     for (int r = from; r < to; r++) {
@@ -54,16 +57,24 @@ final class MatVecKernels {
       for (; k < in; k++) {
         sum += w.get(FLOAT, row + (long) k * Float.BYTES) * x[k];
       }
-      y.setAtIndex(FLOAT, r, sum);
+      y[r] = add ? y[r] + sum : sum;
     }
   }
 
   /**
-   * {@code y[r, c] = W[r, :] · x[c]} for up to four columns: {@code x} is [4][in] row-major (unused
-   * columns zero), {@code y} is [rows, cols]. Each weight vector is loaded once for all columns.
+   * {@code y[j·out + r] (+)= W[r, :] · x[j]} for {@code cols} (2–4) columns: each weight vector is
+   * loaded once for all of them. {@code x} holds four columns of {@code in} (unused ones zero).
    */
   static void fourColumns(
-      MemorySegment w, int in, float[] x, int cols, MemorySegment y, int from, int to) {
+      MemorySegment w,
+      int in,
+      float[] x,
+      int cols,
+      float[] y,
+      int out,
+      boolean add,
+      int from,
+      int to) {
     int bound = SPECIES.loopBound(in);
     for (int r = from; r < to; r++) {
       long row = (long) r * in * Float.BYTES;
@@ -90,21 +101,97 @@ final class MatVecKernels {
         s2 += wk * x[2 * in + k];
         s3 += wk * x[3 * in + k];
       }
-      long out = (long) r * cols;
-      y.setAtIndex(FLOAT, out, s0);
+      store(y, r, add, s0);
       if (cols > 1) {
-        y.setAtIndex(FLOAT, out + 1, s1);
+        store(y, out + r, add, s1);
       }
       if (cols > 2) {
-        y.setAtIndex(FLOAT, out + 2, s2);
+        store(y, 2 * out + r, add, s2);
       }
       if (cols > 3) {
-        y.setAtIndex(FLOAT, out + 3, s3);
+        store(y, 3 * out + r, add, s3);
       }
     }
   }
 
-  private static FloatVector load(MemorySegment w, long row, int k) {
-    return FloatVector.fromMemorySegment(SPECIES, w, row + (long) k * Float.BYTES, ORDER);
+  private static void store(float[] y, int i, boolean add, float sum) {
+    y[i] = add ? y[i] + sum : sum;
+  }
+
+  /** {@code Σ q[qOffset + d] · m[offset + d]} over {@code n} floats of a tensor's memory. */
+  static float dot(float[] q, int qOffset, MemorySegment m, long offset, int n) {
+    FloatVector acc = FloatVector.zero(SPECIES);
+    int bound = SPECIES.loopBound(n);
+    int d = 0;
+    for (; d < bound; d += LANES) {
+      acc = load(m, offset, d).fma(FloatVector.fromArray(SPECIES, q, qOffset + d), acc);
+    }
+    float sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; d < n; d++) {
+      sum += q[qOffset + d] * m.get(FLOAT, offset + (long) d * Float.BYTES);
+    }
+    return sum;
+  }
+
+  /** {@code out[outOffset + d] += p · m[offset + d]} over {@code n} floats of a tensor's memory. */
+  static void addScaled(float p, MemorySegment m, long offset, float[] out, int outOffset, int n) {
+    FloatVector weight = FloatVector.broadcast(SPECIES, p);
+    int bound = SPECIES.loopBound(n);
+    int d = 0;
+    for (; d < bound; d += LANES) {
+      FloatVector o = FloatVector.fromArray(SPECIES, out, outOffset + d);
+      load(m, offset, d).fma(weight, o).intoArray(out, outOffset + d);
+    }
+    for (; d < n; d++) {
+      out[outOffset + d] += p * m.get(FLOAT, offset + (long) d * Float.BYTES);
+    }
+  }
+
+  /**
+   * SwiGLU in place: {@code g[k] = silu(g[k]) * u[k]} over {@code n} entries, where silu(g) = g /
+   * (1 + e^-g), as PyTorch's {@code g * sigmoid(g) * u}.
+   */
+  static void swiGlu(float[] g, int gOffset, float[] u, int uOffset, int n) {
+    int bound = SPECIES.loopBound(n);
+    int k = 0;
+    for (; k < bound; k += LANES) {
+      FloatVector gate = FloatVector.fromArray(SPECIES, g, gOffset + k);
+      FloatVector up = FloatVector.fromArray(SPECIES, u, uOffset + k);
+      FloatVector denominator = gate.neg().lanewise(VectorOperators.EXP).add(1f);
+      gate.div(denominator).mul(up).intoArray(g, gOffset + k);
+    }
+    for (; k < n; k++) {
+      float gate = g[gOffset + k];
+      g[gOffset + k] = gate / (1f + (float) Math.exp(-gate)) * u[uOffset + k];
+    }
+  }
+
+  /** Softmax of {@code s[0..n)} in place, in F32 with the maximum subtracted first. */
+  static void softmax(float[] s, int n) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int t = 0; t < n; t++) {
+      max = Math.max(max, s[t]);
+    }
+    int bound = SPECIES.loopBound(n);
+    FloatVector sums = FloatVector.zero(SPECIES);
+    int t = 0;
+    for (; t < bound; t += LANES) {
+      FloatVector e = FloatVector.fromArray(SPECIES, s, t).sub(max).lanewise(VectorOperators.EXP);
+      e.intoArray(s, t);
+      sums = sums.add(e);
+    }
+    float sum = sums.reduceLanes(VectorOperators.ADD);
+    for (; t < n; t++) {
+      s[t] = (float) Math.exp(s[t] - max);
+      sum += s[t];
+    }
+    float inverse = 1f / sum;
+    for (int i = 0; i < n; i++) {
+      s[i] *= inverse;
+    }
+  }
+
+  private static FloatVector load(MemorySegment m, long base, int k) {
+    return FloatVector.fromMemorySegment(SPECIES, m, base + (long) k * Float.BYTES, ORDER);
   }
 }

@@ -10,7 +10,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.qwenops.inference.model.ComputeSetup;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +41,7 @@ class DecodeMatVecTest {
     manager.close();
   }
 
-  /** Shapes with vector tails (67, 1031 are not multiples of 8 or 16) and 0.5B's widest row. */
+  /** Shapes with vector tails (67, 1031 are not multiples of 8 or 16) and 0.5B's widest rows. */
   @ParameterizedTest
   @CsvSource({
     "1031, 67, 1",
@@ -51,18 +53,32 @@ class DecodeMatVecTest {
     "896, 4864, 1",
     "5, 16, 1",
   })
-  void matchesPyTorchMatmul(int out, int in, int cols) {
+  void matchesPyTorchMatmulWithBiasAndResidual(int out, int in, int cols) {
     try (NDManager step = manager.newSubManager()) {
       manager.getEngine().setRandomSeed(out * 31 + in * 7 + cols);
       NDArray w = step.randomNormal(new Shape(out, in));
-      NDArray x = step.randomNormal(new Shape(in, cols));
+      NDArray x = step.randomNormal(new Shape(cols, in)); // row j = column j
+      NDArray bias = step.randomNormal(new Shape(out));
       DecodeMatVec.Matrix m = kernel.wrap(w).orElseThrow();
-      float[] got = kernel.multiply(m, x, step).toFloatArray();
-      float[] want = w.matMul(x).toFloatArray();
+      float[] columns = Arrays.copyOf(x.toFloatArray(), DecodeMatVec.MAX_COLUMNS * in);
+      float[] want =
+          w.matMul(x.transpose()).add(bias.reshape(out, 1)).toFloatArray(); // [out, cols]
+
+      float[] got = kernel.multiply(m, columns, cols, bias.toFloatArray());
       assertThat(got).hasSize(out * cols);
-      for (int i = 0; i < want.length; i++) {
-        // F32 sums of ~in products of N(0,1): tolerance scales with sqrt(in).
-        assertThat(got[i]).as("element %d", i).isCloseTo(want[i], within(in));
+      float[] residual = step.randomNormal(new Shape(cols, out)).toFloatArray();
+      float[] summed = residual.clone();
+      kernel.multiplyAdd(m, columns, cols, summed);
+      float[] plain = kernel.multiply(m, columns, cols, null);
+      float[] biasValues = bias.toFloatArray();
+      for (int j = 0; j < cols; j++) {
+        for (int r = 0; r < out; r++) {
+          int i = j * out + r;
+          // F32 sums of `in` products of N(0,1) values: error grows with sqrt(in).
+          assertThat(got[i]).as("column %d row %d", j, r).isCloseTo(want[r * cols + j], within(in));
+          assertThat(plain[i] + biasValues[r]).isCloseTo(got[i], within(in));
+          assertThat(summed[i]).isCloseTo(residual[i] + plain[i], within(in));
+        }
       }
     }
   }
@@ -73,23 +89,69 @@ class DecodeMatVecTest {
       NDArray w = step.zeros(new Shape(64, 32));
       DecodeMatVec.Matrix m = kernel.wrap(w).orElseThrow();
       w.set(new NDIndex("3, :"), 1f); // changed after wrapping
-      float[] y = kernel.multiply(m, step.ones(new Shape(32, 1)), step).toFloatArray();
+      float[] ones = new float[32];
+      Arrays.fill(ones, 1f);
+      float[] y = kernel.multiply(m, ones, 1, null);
       assertThat(y[3]).isEqualTo(32f);
       assertThat(y[2]).isZero();
+      float[] row = new float[34];
+      m.copyRow(3, row, 2);
+      assertThat(row[2]).isEqualTo(1f);
+      assertThat(row[33]).isEqualTo(1f);
     }
   }
 
   @Test
-  void refusesWeightsItCannotReadInPlaceAndBadInputs() {
+  void refusesTensorsItCannotReadInPlaceAndBadShapes() {
     try (NDManager step = manager.newSubManager()) {
       assertThat(kernel.wrap(step.ones(new Shape(8, 16), DataType.FLOAT16))).isEmpty();
       assertThat(kernel.wrap(step.ones(new Shape(16, 8)).transpose())).isEmpty();
-      assertThat(kernel.wrap(step.ones(new Shape(2, 8, 16)))).isEmpty();
+      assertThat(kernel.wrap(step.ones(new Shape(16)))).isEmpty();
+      DecodeMatVec.Matrix pool = kernel.wrap(step.ones(new Shape(2, 8, 16))).orElseThrow();
+      assertThat(pool.rows()).isEqualTo(16);
+      assertThat(pool.cols()).isEqualTo(16);
       DecodeMatVec.Matrix m = kernel.wrap(step.ones(new Shape(8, 16))).orElseThrow();
-      assertThatThrownBy(() -> kernel.multiply(m, step.ones(new Shape(15, 1)), step))
-          .hasMessageContaining("[16, columns]");
-      assertThatThrownBy(() -> kernel.multiply(m, step.ones(new Shape(16, 5)), step))
+      assertThatThrownBy(() -> kernel.multiply(m, new float[15], 1, null))
+          .hasMessageContaining("[8, 16] matrix");
+      assertThatThrownBy(() -> kernel.multiply(m, new float[4 * 16], 5, null))
           .hasMessageContaining("1 to 4 columns");
+    }
+  }
+
+  @Test
+  void attentionPiecesMatchPyTorch() {
+    try (NDManager step = manager.newSubManager()) {
+      manager.getEngine().setRandomSeed(7);
+      int n = 67;
+      NDArray a = step.randomNormal(new Shape(n));
+      NDArray b = step.randomNormal(new Shape(3, n)); // read at an offset, as pool slots are
+      MemorySegment pool = kernel.wrap(b).orElseThrow().data();
+      float[] q = a.toFloatArray();
+      float want = a.dot(b.get(2)).getFloat();
+      assertThat(DecodeMatVec.dot(q, 0, pool, 2L * n, n)).isCloseTo(want, within(n));
+
+      float[] out = a.toFloatArray();
+      DecodeMatVec.addScaled(0.5f, pool, n, out, 0, n);
+      float[] expected = a.add(b.get(1).mul(0.5f)).toFloatArray();
+      for (int d = 0; d < n; d++) {
+        assertThat(out[d]).isCloseTo(expected[d], within(1));
+      }
+
+      float[] scores = step.randomNormal(new Shape(n)).mul(10).toFloatArray();
+      float[] softmax = step.create(scores).softmax(0).toFloatArray();
+      DecodeMatVec.softmax(scores, n);
+      for (int t = 0; t < n; t++) {
+        assertThat(scores[t]).isCloseTo(softmax[t], org.assertj.core.data.Offset.offset(1e-6f));
+      }
+
+      NDArray gate = step.randomNormal(new Shape(n)).mul(4);
+      NDArray up = step.randomNormal(new Shape(n));
+      float[] act = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up).toFloatArray();
+      float[] g = gate.toFloatArray();
+      DecodeMatVec.swiGlu(g, 0, up.toFloatArray(), 0, n);
+      for (int k = 0; k < n; k++) {
+        assertThat(g[k]).isCloseTo(act[k], org.assertj.core.data.Offset.offset(1e-5f));
+      }
     }
   }
 

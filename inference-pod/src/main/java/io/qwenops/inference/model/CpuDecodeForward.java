@@ -1,0 +1,274 @@
+package io.qwenops.inference.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.qwenops.inference.model.matvec.DecodeMatVec;
+import io.qwenops.inference.model.matvec.DecodeMatVec.Matrix;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The Qwen2 forward pass for steps of one to {@link DecodeMatVec#MAX_COLUMNS} rows on CPU in F32,
+ * in Java: the math of {@link Qwen2Model}'s PyTorch ops (transformers' semantics) with activations
+ * in Java arrays and every projection on {@link DecodeMatVec}. Through PyTorch, a batch-1 layer is
+ * some forty small ops, each costing more than its arithmetic, plus BLAS's slow GEMV; here it is
+ * four kernel calls and a few loops. K/V go into and come out of the same paged pool tensors the
+ * PyTorch path uses, so the two paths can take turns on one sequence.
+ *
+ * <p>Per row: embedding row → for each layer [RMSNorm → q/k/v + bias → RoPE → K/V to the pool →
+ * attention over the row's context slots (GQA, F32 softmax) → x += o·attn → RMSNorm → gate/up →
+ * SwiGLU → x += down·act] → final RMSNorm → lm_head, for the rows that want logits.
+ */
+final class CpuDecodeForward {
+
+  private static final Logger LOG = Logger.getLogger(CpuDecodeForward.class.getName());
+  private static final int COLUMNS = DecodeMatVec.MAX_COLUMNS;
+
+  private record Layer(
+      float[] inputNorm,
+      Matrix qkv,
+      float[] qkvBias,
+      Matrix o,
+      float[] postAttentionNorm,
+      Matrix gateUp,
+      Matrix down) {}
+
+  private final DecodeMatVec kernel;
+  private final RotaryEmbedding rope;
+  private final List<Layer> layers;
+  private final Matrix embedding;
+  private final float[] finalNorm;
+  private final Matrix lmHead;
+  private final float eps;
+  private final int hidden;
+  private final int heads;
+  private final int kvHeads;
+  private final int headDim;
+  private final int repeats;
+  private final int intermediate;
+  private final float scale;
+  private PagedKvCache pool; // the cache the segments below belong to
+  private MemorySegment[] keys;
+  private MemorySegment[] values;
+  private int poolSlots;
+
+  private CpuDecodeForward(
+      DecodeMatVec kernel,
+      ModelConfig config,
+      RotaryEmbedding rope,
+      List<Layer> layers,
+      Matrix embedding,
+      float[] finalNorm,
+      Matrix lmHead) {
+    this.kernel = kernel;
+    this.rope = rope;
+    this.layers = layers;
+    this.embedding = embedding;
+    this.finalNorm = finalNorm;
+    this.lmHead = lmHead;
+    this.eps = (float) config.rmsNormEps();
+    this.hidden = config.hiddenSize();
+    this.heads = config.numAttentionHeads();
+    this.kvHeads = config.numKeyValueHeads();
+    this.headDim = config.headDim();
+    this.repeats = config.queriesPerKvHead();
+    this.intermediate = config.intermediateSize();
+    this.scale = (float) (1.0 / Math.sqrt(headDim));
+  }
+
+  /**
+   * The Java path for {@code weights}, or empty when the kernel is absent or cannot read a weight
+   * in place (e.g. 7B's untied lm_head, over 2 GiB in F32).
+   */
+  static Optional<CpuDecodeForward> create(
+      Qwen2Weights weights, RotaryEmbedding rope, Optional<DecodeMatVec> kernel) {
+    if (kernel.isEmpty()) {
+      return Optional.empty();
+    }
+    DecodeMatVec k = kernel.get();
+    List<Layer> layers = new ArrayList<>();
+    try {
+      for (LayerWeights w : weights.layers()) {
+        layers.add(
+            new Layer(
+                w.inputNorm().toFloatArray(),
+                matrix(k, w.qkvWeight(), "q/k/v"),
+                w.qkvBias().toFloatArray(),
+                matrix(k, w.oWeight(), "o_proj"),
+                w.postAttentionNorm().toFloatArray(),
+                matrix(k, w.gateUpWeight(), "gate/up"),
+                matrix(k, w.downWeight(), "down_proj")));
+      }
+      return Optional.of(
+          new CpuDecodeForward(
+              k,
+              weights.config(),
+              rope,
+              layers,
+              matrix(k, weights.embedding(), "embed_tokens"),
+              weights.finalNorm().toFloatArray(),
+              matrix(k, weights.lmHead(), "lm_head")));
+    } catch (IllegalStateException e) {
+      LOG.info("Decode steps use PyTorch: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static Matrix matrix(DecodeMatVec kernel, NDArray weight, String name) {
+    return kernel
+        .wrap(weight)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "the decode kernel cannot read "
+                        + name
+                        + " "
+                        + weight.getShape()
+                        + " in place"));
+  }
+
+  /** Call before every forward pass: PyTorch's thread count suits the path the pass takes. */
+  void beforeForward(int rows) {
+    kernel.beforeForward(rows);
+  }
+
+  /** Whether this path computes {@code batch} against {@code cache}. */
+  boolean serves(ForwardBatch batch, PagedKvCache cache) {
+    int rows = batch.numRows();
+    return rows >= 1 && rows <= COLUMNS && attach(cache);
+  }
+
+  /** Reads the pool tensors in place; false when one cannot be (over 2 GiB). */
+  private boolean attach(PagedKvCache cache) {
+    if (cache == pool) {
+      return keys != null;
+    }
+    pool = cache;
+    keys = new MemorySegment[layers.size()];
+    values = new MemorySegment[layers.size()];
+    for (int l = 0; l < layers.size(); l++) {
+      Optional<Matrix> k = kernel.wrap(cache.keys(l));
+      Optional<Matrix> v = kernel.wrap(cache.values(l));
+      if (k.isEmpty() || v.isEmpty()) {
+        LOG.info("Decode steps use PyTorch: the KV pool's tensors are too large to read in place");
+        keys = null;
+        return false;
+      }
+      keys[l] = k.get().data();
+      values[l] = v.get().data();
+    }
+    poolSlots = (int) cache.keys(0).getShape().get(1);
+    return true;
+  }
+
+  /** F32 logits [logitRows, vocab] on {@code step}; K/V of every row written to the pool. */
+  NDArray forward(ForwardBatch batch, NDManager step) {
+    int n = batch.numRows();
+    int[] positions = batch.positions();
+    long[][] contexts = new long[n][];
+    for (ForwardBatch.Chunk chunk : batch.chunks()) {
+      for (int r = chunk.firstRow(); r < chunk.firstRow() + chunk.numTokens(); r++) {
+        contexts[r] = chunk.contextSlots();
+      }
+    }
+    float[] x = new float[COLUMNS * hidden];
+    for (int c = 0; c < n; c++) {
+      embedding.copyRow(batch.tokenIds()[c], x, c * hidden);
+    }
+    int qDim = heads * headDim;
+    int kvDim = kvHeads * headDim;
+    int qkvRows = qDim + 2 * kvDim;
+    for (int l = 0; l < layers.size(); l++) {
+      Layer layer = layers.get(l);
+      float[] qkv =
+          kernel.multiply(layer.qkv(), rmsNorm(x, n, layer.inputNorm()), n, layer.qkvBias());
+      for (int c = 0; c < n; c++) {
+        for (int head = 0; head < heads + kvHeads; head++) {
+          rope.rotate(qkv, c * qkvRows + head * headDim, positions[c]);
+        }
+        for (int j = 0; j < kvHeads; j++) {
+          long slot = ((long) j * poolSlots + batch.writeSlots()[c]) * headDim * Float.BYTES;
+          int k = c * qkvRows + qDim + j * headDim;
+          MemorySegment.copy(qkv, k, keys[l], ValueLayout.JAVA_FLOAT, slot, headDim);
+          MemorySegment.copy(qkv, k + kvDim, values[l], ValueLayout.JAVA_FLOAT, slot, headDim);
+        }
+      }
+      float[] attended = new float[COLUMNS * qDim];
+      for (int c = 0; c < n; c++) {
+        attend(l, qkv, c * qkvRows, contexts[c], positions[c] + 1, attended, c * qDim);
+      }
+      kernel.multiplyAdd(layer.o(), attended, n, x);
+      float[] gateUp =
+          kernel.multiply(layer.gateUp(), rmsNorm(x, n, layer.postAttentionNorm()), n, null);
+      float[] activated = new float[COLUMNS * intermediate];
+      for (int c = 0; c < n; c++) {
+        System.arraycopy(gateUp, 2 * c * intermediate, activated, c * intermediate, intermediate);
+        DecodeMatVec.swiGlu(
+            activated, c * intermediate, gateUp, (2 * c + 1) * intermediate, intermediate);
+      }
+      kernel.multiplyAdd(layer.down(), activated, n, x);
+    }
+    int[] logitRows = batch.logitRows();
+    int m = logitRows.length;
+    if (m == 0) {
+      return step.zeros(new Shape(0, lmHead.rows()));
+    }
+    float[] last = new float[COLUMNS * hidden];
+    for (int i = 0; i < m; i++) {
+      System.arraycopy(x, logitRows[i] * hidden, last, i * hidden, hidden);
+    }
+    float[] logits = kernel.multiply(lmHead, rmsNorm(last, m, finalNorm), m, null);
+    return step.create(logits, new Shape(m, lmHead.rows()));
+  }
+
+  /**
+   * One row's attention over the first {@code length} slots of its context: each query head against
+   * its KV head's keys (GQA), F32 softmax, weighted sum of values.
+   */
+  private void attend(
+      int layer, float[] qkv, int qOffset, long[] context, int length, float[] out, int outOffset) {
+    float[] scores = new float[length];
+    for (int j = 0; j < kvHeads; j++) {
+      long base = (long) j * poolSlots;
+      for (int r = 0; r < repeats; r++) {
+        int head = j * repeats + r;
+        int q = qOffset + head * headDim;
+        for (int t = 0; t < length; t++) {
+          long at = (base + context[t]) * headDim;
+          scores[t] = DecodeMatVec.dot(qkv, q, keys[layer], at, headDim) * scale;
+        }
+        DecodeMatVec.softmax(scores, length);
+        int o = outOffset + head * headDim;
+        for (int t = 0; t < length; t++) {
+          DecodeMatVec.addScaled(
+              scores[t], values[layer], (base + context[t]) * headDim, out, o, headDim);
+        }
+      }
+    }
+  }
+
+  /**
+   * transformers' Qwen2RMSNorm of the first {@code cols} columns: x * rsqrt(mean(x²) + eps), times
+   * the weight, into a new array of {@link #COLUMNS} columns (the kernel's input shape).
+   */
+  private float[] rmsNorm(float[] x, int cols, float[] weight) {
+    float[] out = new float[COLUMNS * hidden];
+    for (int c = 0; c < cols; c++) {
+      int base = c * hidden;
+      double squares = 0;
+      for (int k = 0; k < hidden; k++) {
+        squares += (double) x[base + k] * x[base + k];
+      }
+      float inverse = (float) (1.0 / Math.sqrt((float) (squares / hidden) + eps));
+      for (int k = 0; k < hidden; k++) {
+        out[base + k] = x[base + k] * inverse * weight[k];
+      }
+    }
+    return out;
+  }
+}
