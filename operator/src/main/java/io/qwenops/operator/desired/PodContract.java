@@ -45,7 +45,9 @@ public final class PodContract {
   public static final String ENV_MODEL_CACHE_DIR = "QWENOPS_MODEL_CACHE_DIR";
   public static final String ENV_GPU_UUIDS_FILE = "QWENOPS_GPU_UUIDS_FILE";
 
-  /** Read by the {@code java} launcher: the inference pod's CPU decode kernel needs the Vector API. */
+  /**
+   * Read by the {@code java} launcher: the inference pod's CPU decode kernel needs the Vector API.
+   */
   public static final String ENV_JDK_JAVA_OPTIONS = "JDK_JAVA_OPTIONS";
 
   public static final String INFERENCE_JAVA_OPTIONS = "--add-modules jdk.incubator.vector";
