@@ -199,9 +199,21 @@ final class CpuDecodeForward {
         }
       }
       float[] attended = new float[COLUMNS * qDim];
-      for (int c = 0; c < n; c++) {
-        attend(l, qkv, c * qkvRows, contexts[c], positions[c] + 1, attended, c * qDim);
-      }
+      int layerIndex = l;
+      kernel.parallel(
+          n * kvHeads,
+          item -> {
+            int c = item / kvHeads;
+            attend(
+                layerIndex,
+                item % kvHeads,
+                qkv,
+                c * qkvRows,
+                contexts[c],
+                positions[c] + 1,
+                attended,
+                c * qDim);
+          });
       kernel.multiplyAdd(layer.o(), attended, n, x);
       float[] gateUp =
           kernel.multiply(layer.gateUp(), rmsNorm(x, n, layer.postAttentionNorm()), n, null);
@@ -227,27 +239,32 @@ final class CpuDecodeForward {
   }
 
   /**
-   * One row's attention over the first {@code length} slots of its context: each query head against
-   * its KV head's keys (GQA), F32 softmax, weighted sum of values.
+   * One row's attention for KV head {@code j} over the first {@code length} slots of its context:
+   * each of the head's query heads (GQA) against its keys, F32 softmax, weighted sum of values.
    */
   private void attend(
-      int layer, float[] qkv, int qOffset, long[] context, int length, float[] out, int outOffset) {
+      int layer,
+      int j,
+      float[] qkv,
+      int qOffset,
+      long[] context,
+      int length,
+      float[] out,
+      int outOffset) {
     float[] scores = new float[length];
-    for (int j = 0; j < kvHeads; j++) {
-      long base = (long) j * poolSlots;
-      for (int r = 0; r < repeats; r++) {
-        int head = j * repeats + r;
-        int q = qOffset + head * headDim;
-        for (int t = 0; t < length; t++) {
-          long at = (base + context[t]) * headDim;
-          scores[t] = DecodeMatVec.dot(qkv, q, keys[layer], at, headDim) * scale;
-        }
-        DecodeMatVec.softmax(scores, length);
-        int o = outOffset + head * headDim;
-        for (int t = 0; t < length; t++) {
-          DecodeMatVec.addScaled(
-              scores[t], values[layer], (base + context[t]) * headDim, out, o, headDim);
-        }
+    long base = (long) j * poolSlots;
+    for (int r = 0; r < repeats; r++) {
+      int head = j * repeats + r;
+      int q = qOffset + head * headDim;
+      for (int t = 0; t < length; t++) {
+        long at = (base + context[t]) * headDim;
+        scores[t] = DecodeMatVec.dot(qkv, q, keys[layer], at, headDim) * scale;
+      }
+      DecodeMatVec.softmax(scores, length);
+      int o = outOffset + head * headDim;
+      for (int t = 0; t < length; t++) {
+        DecodeMatVec.addScaled(
+            scores[t], values[layer], (base + context[t]) * headDim, out, o, headDim);
       }
     }
   }

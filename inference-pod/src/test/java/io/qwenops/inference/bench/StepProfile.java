@@ -91,9 +91,12 @@ public final class StepProfile {
     long bare = Long.MAX_VALUE;
     for (int rep = 0; rep < 7; rep++) {
       try (NDManager step = NDManager.newBaseManager(w.setup().device(), "PyTorch")) {
-        float[] x = step.randomUniform(0, 1, new Shape(4, config.hiddenSize())).toFloatArray();
+        float[] x =
+            step.randomUniform(0, 1, new Shape(DecodeMatVec.MAX_COLUMNS, config.hiddenSize()))
+                .toFloatArray();
         float[] xi =
-            step.randomUniform(0, 1, new Shape(4, config.intermediateSize())).toFloatArray();
+            step.randomUniform(0, 1, new Shape(DecodeMatVec.MAX_COLUMNS, config.intermediateSize()))
+                .toFloatArray();
         long t0 = System.nanoTime();
         hidden.forEach(m -> kernel.multiply(m, x, batch, null));
         inter.forEach(m -> kernel.multiply(m, xi, batch, null));

@@ -36,8 +36,8 @@ class CpuDecodeForwardTest {
       assertThat(torch.usesDecodeKernel()).isFalse();
 
       // Two sequences prefilled the same way into both pools (6 rows: the PyTorch path for both).
-      long[] a = slots(new long[] {5, 2}, 6); // sequence A: 5 tokens known + 1 decoded
-      long[] b = slots(new long[] {9, 3}, 7); // sequence B: 5 known, then a 2-token chunk
+      long[] a = slots(new long[] {5, 2}, 7); // sequence A: 5 tokens known, then decodes
+      long[] b = slots(new long[] {9, 3, 12}, 12); // B: 5 known, then chunks of 2 and 5
       ForwardBatch prefill =
           new ForwardBatch(
               new int[] {9707, 11, 1879, 0, 108386, 151644, 872, 198, 3838, 374},
@@ -53,30 +53,42 @@ class CpuDecodeForwardTest {
         }
       }
 
-      // A narrow step: A decodes one token, B prefills a chunk of two; logits for all three rows.
-      ForwardBatch narrow =
+      // Narrow steps: A decodes one token while B prefills a chunk of two (3 rows, one kernel
+      // pass), then A decodes again while B prefills five more (6 rows, two passes).
+      ForwardBatch three =
           new ForwardBatch(
               new int[] {220, 100, 2000},
               new int[] {5, 5, 6},
               new long[] {a[5], b[5], b[6]},
-              List.of(new ForwardBatch.Chunk(0, 1, a), new ForwardBatch.Chunk(1, 2, b)),
+              List.of(
+                  new ForwardBatch.Chunk(0, 1, copy(a, 6)),
+                  new ForwardBatch.Chunk(1, 2, copy(b, 7))),
               new int[] {0, 1, 2});
-      try (NDManager step = manager.newSubManager()) {
-        float[] got = java.forward(narrow, javaPool, step).toFloatArray();
-        float[] want = torch.forward(narrow, torchPool, step).toFloatArray();
-        assertThat(got).hasSize(3 * config.vocabSize());
-        assertThat(maxDiff(got, want)).as("max |logit difference|").isLessThan(1e-4);
-        for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
-          assertThat(maxDiff(written(javaPool.keys(layer)), written(torchPool.keys(layer))))
-              .as("keys of layer %d", layer)
-              .isLessThan(1e-5);
-          assertThat(maxDiff(written(javaPool.values(layer)), written(torchPool.values(layer))))
-              .as("values of layer %d", layer)
-              .isLessThan(1e-5);
+      ForwardBatch six =
+          new ForwardBatch(
+              new int[] {42, 7, 8, 9, 10, 11},
+              new int[] {6, 7, 8, 9, 10, 11},
+              new long[] {a[6], b[7], b[8], b[9], b[10], b[11]},
+              List.of(new ForwardBatch.Chunk(0, 1, a), new ForwardBatch.Chunk(1, 5, b)),
+              new int[] {0, 3, 5});
+      for (ForwardBatch narrow : List.of(three, six)) {
+        assertThat(narrow.numRows()).isLessThanOrEqualTo(DecodeMatVec.MAX_COLUMNS);
+        try (NDManager step = manager.newSubManager()) {
+          float[] got = java.forward(narrow, javaPool, step).toFloatArray();
+          float[] want = torch.forward(narrow, torchPool, step).toFloatArray();
+          assertThat(got).hasSize(narrow.logitRows().length * config.vocabSize());
+          assertThat(maxDiff(got, want)).as("max |logit difference|").isLessThan(1e-4);
+          for (int layer = 0; layer < config.numHiddenLayers(); layer++) {
+            assertThat(maxDiff(written(javaPool.keys(layer)), written(torchPool.keys(layer))))
+                .as("keys of layer %d", layer)
+                .isLessThan(1e-5);
+            assertThat(maxDiff(written(javaPool.values(layer)), written(torchPool.values(layer))))
+                .as("values of layer %d", layer)
+                .isLessThan(1e-5);
+          }
         }
-        assertThat(maxAbs(written(javaPool.keys(1)))).isGreaterThan(0.01); // something written
       }
-      assertThat(DecodeMatVec.MAX_COLUMNS).isGreaterThanOrEqualTo(3);
+      assertThat(maxAbs(written(javaPool.keys(1)))).isGreaterThan(0.01); // something was written
     }
   }
 

@@ -9,14 +9,16 @@ import io.qwenops.inference.model.ComputeSetup;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 import java.util.logging.Logger;
 
 /**
  * Matrix-vector products for decode batches of one to {@link #MAX_COLUMNS} rows when the model runs
  * on CPU in F32. PyTorch's BLAS streams a weight at 15–19 GB/s on one core for so few columns; this
  * kernel reads the weight in place (the tensor's own memory, no copy) with the Vector API on every
- * core and streams 45–50 GB/s on the benchmark box (docs/benchmarks.md). Wider batches are
- * compute-bound, where BLAS is the better tool.
+ * core and streams 45–50 GB/s on the benchmark box (docs/benchmarks.md). Up to four columns share
+ * each weight load; five to eight take two passes over blocks of rows small enough that the second
+ * pass reads them from cache. Wider batches are compute-bound, where BLAS is the better tool.
  *
  * <p>Activations are Java arrays of columns: column j of an array with columns of n entries starts
  * at j·n, and inputs always hold {@link #MAX_COLUMNS} columns (unused ones zero).
@@ -26,8 +28,14 @@ import java.util.logging.Logger;
  */
 public final class DecodeMatVec {
 
-  /** Widest batch this kernel takes; beyond it BLAS's GEMM is faster. */
-  public static final int MAX_COLUMNS = 4;
+  /** Widest batch this kernel takes; beyond it BLAS's GEMM is faster (docs/benchmarks.md). */
+  public static final int MAX_COLUMNS = 8;
+
+  /** Columns one pass of the kernel computes together. */
+  private static final int GROUP = 4;
+
+  /** Rows per cache block when several passes read the same rows: 128 KB of a 896-wide weight. */
+  private static final int BLOCK_BYTES = 128 << 10;
 
   static final String SWITCH = "QWENOPS_DECODE_MATVEC";
   private static final String MODULE = "jdk.incubator.vector";
@@ -162,7 +170,8 @@ public final class DecodeMatVec {
       throw new IllegalArgumentException(
           "The decode kernel takes 1 to " + MAX_COLUMNS + " columns, got " + cols);
     }
-    if (x.length < (cols == 1 ? in : MAX_COLUMNS * in) || y.length < cols * out) {
+    int groups = (cols + GROUP - 1) / GROUP;
+    if (x.length < (cols == 1 ? in : groups * GROUP * in) || y.length < cols * out) {
       throw new IllegalArgumentException(
           "Arrays of "
               + x.length
@@ -176,13 +185,48 @@ public final class DecodeMatVec {
               + cols
               + " columns");
     }
+    if (cols == 1) {
+      splitter.run(
+          out, (from, to) -> MatVecKernels.oneColumn(w.data(), in, x, 0, y, 0, add, from, to));
+      return;
+    }
+    int block = Math.max(1, BLOCK_BYTES / (in * Float.BYTES));
     splitter.run(
         out,
         (from, to) -> {
-          if (cols == 1) {
-            MatVecKernels.oneColumn(w.data(), in, x, y, add, from, to);
-          } else {
-            MatVecKernels.fourColumns(w.data(), in, x, cols, y, out, add, from, to);
+          for (int start = from; start < to; start += block) {
+            int end = Math.min(to, start + block);
+            for (int g = 0; g < groups; g++) {
+              int first = g * GROUP;
+              MatVecKernels.fourColumns(
+                  w.data(),
+                  in,
+                  x,
+                  first * in,
+                  Math.min(GROUP, cols - first),
+                  y,
+                  first * out,
+                  out,
+                  add,
+                  start,
+                  end);
+            }
+          }
+        });
+  }
+
+  /**
+   * Runs {@code task} over items {@code [0, items)} on the kernel's threads, one item at a time or
+   * more: for work like attention, where one item (a row's KV-head group) is already tens of
+   * microseconds. Items must write disjoint outputs.
+   */
+  public void parallel(int items, IntConsumer task) {
+    splitter.run(
+        items,
+        1,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            task.accept(i);
           }
         });
   }

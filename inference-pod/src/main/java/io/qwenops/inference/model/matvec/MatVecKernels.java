@@ -30,11 +30,19 @@ final class MatVecKernels {
   }
 
   /**
-   * {@code y[r] (+)= W[r, :] · x} for rows {@code from..to-1} of one column: four independent
-   * accumulators keep the FMA pipeline and the memory system busy on one stream.
+   * {@code y[yOffset + r] (+)= W[r, :] · x[xOffset ..]} for rows {@code from..to-1} of one column:
+   * four independent accumulators keep the FMA pipeline and the memory system busy on one stream.
    */
   static void oneColumn(
-      MemorySegment w, int in, float[] x, float[] y, boolean add, int from, int to) {
+      MemorySegment w,
+      int in,
+      float[] x,
+      int xOffset,
+      float[] y,
+      int yOffset,
+      boolean add,
+      int from,
+      int to) {
     int bound = SPECIES.loopBound(in);
     int unrolled = in - in % (4 * LANES);
     for (int r = from; r < to; r++) {
@@ -45,32 +53,36 @@ final class MatVecKernels {
       FloatVector a3 = FloatVector.zero(SPECIES);
       int k = 0;
       for (; k < unrolled; k += 4 * LANES) {
-        a0 = load(w, row, k).fma(FloatVector.fromArray(SPECIES, x, k), a0);
-        a1 = load(w, row, k + LANES).fma(FloatVector.fromArray(SPECIES, x, k + LANES), a1);
-        a2 = load(w, row, k + 2 * LANES).fma(FloatVector.fromArray(SPECIES, x, k + 2 * LANES), a2);
-        a3 = load(w, row, k + 3 * LANES).fma(FloatVector.fromArray(SPECIES, x, k + 3 * LANES), a3);
+        int i = xOffset + k;
+        a0 = load(w, row, k).fma(FloatVector.fromArray(SPECIES, x, i), a0);
+        a1 = load(w, row, k + LANES).fma(FloatVector.fromArray(SPECIES, x, i + LANES), a1);
+        a2 = load(w, row, k + 2 * LANES).fma(FloatVector.fromArray(SPECIES, x, i + 2 * LANES), a2);
+        a3 = load(w, row, k + 3 * LANES).fma(FloatVector.fromArray(SPECIES, x, i + 3 * LANES), a3);
       }
       for (; k < bound; k += LANES) {
-        a0 = load(w, row, k).fma(FloatVector.fromArray(SPECIES, x, k), a0);
+        a0 = load(w, row, k).fma(FloatVector.fromArray(SPECIES, x, xOffset + k), a0);
       }
       float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
       for (; k < in; k++) {
-        sum += w.get(FLOAT, row + (long) k * Float.BYTES) * x[k];
+        sum += w.get(FLOAT, row + (long) k * Float.BYTES) * x[xOffset + k];
       }
-      y[r] = add ? y[r] + sum : sum;
+      store(y, yOffset + r, add, sum);
     }
   }
 
   /**
-   * {@code y[j·out + r] (+)= W[r, :] · x[j]} for {@code cols} (2–4) columns: each weight vector is
-   * loaded once for all of them. {@code x} holds four columns of {@code in} (unused ones zero).
+   * {@code y[yOffset + j·out + r] (+)= W[r, :] · x[xOffset + j·in ..]} for {@code cols} (1–4)
+   * columns: each weight vector is loaded once for all of them. {@code x} holds four columns of
+   * {@code in} from {@code xOffset} (unused ones zero).
    */
   static void fourColumns(
       MemorySegment w,
       int in,
       float[] x,
+      int xOffset,
       int cols,
       float[] y,
+      int yOffset,
       int out,
       boolean add,
       int from,
@@ -85,10 +97,11 @@ final class MatVecKernels {
       int k = 0;
       for (; k < bound; k += LANES) {
         FloatVector wv = load(w, row, k);
-        a0 = wv.fma(FloatVector.fromArray(SPECIES, x, k), a0);
-        a1 = wv.fma(FloatVector.fromArray(SPECIES, x, in + k), a1);
-        a2 = wv.fma(FloatVector.fromArray(SPECIES, x, 2 * in + k), a2);
-        a3 = wv.fma(FloatVector.fromArray(SPECIES, x, 3 * in + k), a3);
+        int i = xOffset + k;
+        a0 = wv.fma(FloatVector.fromArray(SPECIES, x, i), a0);
+        a1 = wv.fma(FloatVector.fromArray(SPECIES, x, in + i), a1);
+        a2 = wv.fma(FloatVector.fromArray(SPECIES, x, 2 * in + i), a2);
+        a3 = wv.fma(FloatVector.fromArray(SPECIES, x, 3 * in + i), a3);
       }
       float s0 = a0.reduceLanes(VectorOperators.ADD);
       float s1 = a1.reduceLanes(VectorOperators.ADD);
@@ -96,20 +109,21 @@ final class MatVecKernels {
       float s3 = a3.reduceLanes(VectorOperators.ADD);
       for (; k < in; k++) {
         float wk = w.get(FLOAT, row + (long) k * Float.BYTES);
-        s0 += wk * x[k];
-        s1 += wk * x[in + k];
-        s2 += wk * x[2 * in + k];
-        s3 += wk * x[3 * in + k];
+        int i = xOffset + k;
+        s0 += wk * x[i];
+        s1 += wk * x[in + i];
+        s2 += wk * x[2 * in + i];
+        s3 += wk * x[3 * in + i];
       }
-      store(y, r, add, s0);
+      store(y, yOffset + r, add, s0);
       if (cols > 1) {
-        store(y, out + r, add, s1);
+        store(y, yOffset + out + r, add, s1);
       }
       if (cols > 2) {
-        store(y, 2 * out + r, add, s2);
+        store(y, yOffset + 2 * out + r, add, s2);
       }
       if (cols > 3) {
-        store(y, 3 * out + r, add, s3);
+        store(y, yOffset + 3 * out + r, add, s3);
       }
     }
   }

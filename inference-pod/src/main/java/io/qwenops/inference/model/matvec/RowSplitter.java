@@ -66,14 +66,22 @@ final class RowSplitter {
 
   /** Computes rows {@code [0, rows)}; returns when all are done, rethrowing any failure. */
   void run(int rows, RowTask work) {
-    if (helpers.length == 0 || rows < 2 * MIN_CHUNK || !owner.tryLock()) {
-      work.run(0, rows);
+    run(rows, MIN_CHUNK, work);
+  }
+
+  /**
+   * Computes items {@code [0, items)} in chunks of at least {@code minChunk}: 1 for work items as
+   * large as an attention head group, {@link #MIN_CHUNK} for matrix rows.
+   */
+  void run(int items, int minChunk, RowTask work) {
+    if (helpers.length == 0 || items < 2 * minChunk || !owner.tryLock()) {
+      work.run(0, items);
       return;
     }
     try {
       this.task = work;
-      this.rows = rows;
-      this.chunk = Math.max(MIN_CHUNK, rows / (8 * parallelism()));
+      this.rows = items;
+      this.chunk = Math.max(minChunk, items / (8 * parallelism()));
       this.failure = null;
       nextRow.set(0);
       unfinished.set(helpers.length);

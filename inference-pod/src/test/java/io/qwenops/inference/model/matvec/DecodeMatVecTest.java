@@ -48,6 +48,9 @@ class DecodeMatVecTest {
     "1031, 67, 2",
     "1031, 67, 3",
     "1031, 67, 4",
+    "1031, 67, 5",
+    "1031, 67, 8",
+    "4096, 896, 6",
     "9728, 896, 1",
     "9728, 896, 4",
     "896, 4864, 1",
@@ -113,8 +116,8 @@ class DecodeMatVecTest {
       DecodeMatVec.Matrix m = kernel.wrap(step.ones(new Shape(8, 16))).orElseThrow();
       assertThatThrownBy(() -> kernel.multiply(m, new float[15], 1, null))
           .hasMessageContaining("[8, 16] matrix");
-      assertThatThrownBy(() -> kernel.multiply(m, new float[4 * 16], 5, null))
-          .hasMessageContaining("1 to 4 columns");
+      assertThatThrownBy(() -> kernel.multiply(m, new float[8 * 16], 9, null))
+          .hasMessageContaining("1 to 8 columns");
     }
   }
 
