@@ -24,8 +24,9 @@ import java.util.Optional;
  * unchanged; docs/benchmarks.md); only attention, which works per sequence, turns rows back to the
  * front.
  *
- * <p>On CPU in F32, steps of one to four rows (single-stream decode) take {@link CpuDecodeForward}
- * instead: the same math in Java on the Vector API kernel, about twice as fast at batch 1.
+ * <p>On CPU in F32, steps of one to eight rows (single-stream and small-batch decode) take {@link
+ * CpuDecodeForward} instead: the same math in Java on the Vector API kernel, 2.4–2.7× as fast per
+ * step (docs/benchmarks.md).
  */
 public final class Qwen2Model {
 

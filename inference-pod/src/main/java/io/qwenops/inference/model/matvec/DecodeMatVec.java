@@ -190,7 +190,8 @@ public final class DecodeMatVec {
           out, (from, to) -> MatVecKernels.oneColumn(w.data(), in, x, 0, y, 0, add, from, to));
       return;
     }
-    int block = Math.max(1, BLOCK_BYTES / (in * Float.BYTES));
+    // One pass streams its rows straight through; several re-read cache-sized blocks of rows.
+    int block = groups == 1 ? out : Math.max(1, BLOCK_BYTES / (in * Float.BYTES));
     splitter.run(
         out,
         (from, to) -> {
