@@ -132,15 +132,15 @@ final class CpuDecodeForward {
                         + " in place"));
   }
 
-  /** Call before every forward pass: PyTorch's thread count suits the path the pass takes. */
-  void beforeForward(int rows) {
-    kernel.beforeForward(rows);
-  }
-
-  /** Whether this path computes {@code batch} against {@code cache}. */
+  /**
+   * Whether this path computes {@code batch} against {@code cache}; call before every forward pass,
+   * as it also sets PyTorch's thread count for the path the pass takes.
+   */
   boolean serves(ForwardBatch batch, PagedKvCache cache) {
     int rows = batch.numRows();
-    return rows >= 1 && rows <= COLUMNS && attach(cache);
+    boolean javaPath = rows >= 1 && rows <= COLUMNS && attach(cache);
+    kernel.beforeForward(javaPath);
+    return javaPath;
   }
 
   /** Reads the pool tensors in place; false when one cannot be (over 2 GiB). */

@@ -117,11 +117,8 @@ public final class Qwen2Model {
    */
   public NDArray forward(ForwardBatch batch, PagedKvCache cache, NDManager step) {
     int rows = batch.numRows();
-    if (cpuDecode != null) {
-      cpuDecode.beforeForward(rows);
-      if (cpuDecode.serves(batch, cache)) {
-        return cpuDecode.forward(batch, step);
-      }
+    if (cpuDecode != null && cpuDecode.serves(batch, cache)) {
+      return cpuDecode.forward(batch, step);
     }
     NDArray ids = step.create(batch.tokenIds());
     NDArray x = transposed(toF32(weights.embedding().get(step, new NDIndex("{}", ids))));

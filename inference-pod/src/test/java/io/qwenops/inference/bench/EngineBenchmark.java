@@ -148,11 +148,8 @@ public final class EngineBenchmark {
       if (decode.isPresent()) {
         DecodeMatVec.Matrix matrix = decode.get().wrap(w).orElseThrow();
         float[] column = x.toFloatArray();
-        for (int i = 0; i < 20; i++) { // the first calls also JIT-compile the kernel
-          long t = System.nanoTime();
-          decode.get().multiply(matrix, column, 1, null);
-          kernel = Math.min(kernel, (System.nanoTime() - t) / 1e9);
-        }
+        // 20: the first calls also JIT-compile the kernel
+        kernel = bestSeconds(20, () -> decode.get().multiply(matrix, column, 1, null));
       }
       double bytes = (double) v * h * 4;
       System.out.printf(
@@ -162,13 +159,22 @@ public final class EngineBenchmark {
     }
   }
 
+  /** Best of 10 runs of a PyTorch op, its result read back (PyTorch runs ops eagerly). */
   private static double bestSeconds(java.util.function.Supplier<NDArray> op) {
+    return bestSeconds(
+        10,
+        () -> {
+          try (NDArray y = op.get()) {
+            y.toFloatArray();
+          }
+        });
+  }
+
+  private static double bestSeconds(int runs, Runnable op) {
     double best = Double.MAX_VALUE;
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < runs; i++) {
       long t = System.nanoTime();
-      try (NDArray y = op.get()) {
-        y.toFloatArray();
-      }
+      op.run();
       best = Math.min(best, (System.nanoTime() - t) / 1e9);
     }
     return best;

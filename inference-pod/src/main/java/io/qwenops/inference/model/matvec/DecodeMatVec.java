@@ -95,13 +95,13 @@ public final class DecodeMatVec {
   }
 
   /**
-   * Call before each forward pass of {@code rows} rows. A pass the kernel serves runs PyTorch's few
+   * Call before each forward pass with the path it takes. A pass in Java runs PyTorch's few
    * remaining ops on one thread: its OpenMP workers would otherwise spin on the cores the kernel's
-   * helpers need (a batch-1 step took 115 ms instead of 90). Wider passes get PyTorch's threads
+   * helpers need (a batch-1 step took 115 ms instead of 79). A PyTorch pass gets PyTorch's threads
    * back for BLAS.
    */
-  public void beforeForward(int rows) {
-    int wanted = rows <= MAX_COLUMNS ? 1 : torchThreads;
+  public void beforeForward(boolean javaPath) {
+    int wanted = javaPath ? 1 : torchThreads;
     if (JniUtils.getNumThreads() != wanted) {
       JniUtils.setNumThreads(wanted);
     }
