@@ -10,7 +10,6 @@ import io.qwenops.operator.reconciler.EventRecorder;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
 import io.qwenops.operator.reconciler.KubernetesClusterLookup;
 import io.qwenops.operator.reconciler.QwenDeploymentReconciler;
-import io.qwenops.operator.reconciler.SpecValidator;
 import io.qwenops.operator.status.PodGpuLookup;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +66,7 @@ public final class QwenOperator {
     Clock clock = Clock.systemUTC();
     var reconciler =
         new QwenDeploymentReconciler(
-            new SpecValidator(new KubernetesClusterLookup(client)),
+            new KubernetesClusterLookup(client),
             new EventRecorder(client, clock),
             backoff,
             gpuLookup,

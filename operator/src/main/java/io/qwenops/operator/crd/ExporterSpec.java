@@ -18,6 +18,18 @@ public class ExporterSpec {
   @Pattern("^[0-9]+(ms|s)$")
   private String interval = "500ms";
 
+  @JsonPropertyDescription(
+      "Secret key holding a bearer token the sidecar then requires on every route but /health"
+          + " (key defaults to token). Mounted read-only into the sidecar only; the operator sends"
+          + " it when it asks a pod for its GPU UUIDs.")
+  private SecretKeyRef tokenSecretRef;
+
+  @JsonPropertyDescription(
+      "Also publish the telemetry port (9400) on the QwenDeployment's Service. Off by default:"
+          + " the operator reaches the sidecars by pod IP, and the Service is for OpenAI clients.")
+  @Default("false")
+  private Boolean publishOnService = false;
+
   public Boolean getEnabled() {
     return enabled;
   }
@@ -32,6 +44,22 @@ public class ExporterSpec {
 
   public void setInterval(String interval) {
     this.interval = interval;
+  }
+
+  public SecretKeyRef getTokenSecretRef() {
+    return tokenSecretRef;
+  }
+
+  public void setTokenSecretRef(SecretKeyRef tokenSecretRef) {
+    this.tokenSecretRef = tokenSecretRef;
+  }
+
+  public Boolean getPublishOnService() {
+    return publishOnService;
+  }
+
+  public void setPublishOnService(Boolean publishOnService) {
+    this.publishOnService = publishOnService;
   }
 
   /** The interval in milliseconds; the schema pattern guarantees the form. */

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
-/** The Service in front of the inference pods: openai, and telemetry when the sidecar runs. */
+/**
+ * The Service in front of the inference pods: openai, and telemetry only when the sidecar runs and
+ * {@code exporter.publishOnService} asks for it (the operator reaches sidecars by pod IP).
+ */
 public final class DesiredService {
 
   private DesiredService() {}
@@ -21,7 +24,8 @@ public final class DesiredService {
     ServiceSpec service = qd.getSpec().getService();
     List<ServicePort> ports = new ArrayList<>();
     ports.add(port(PodContract.OPENAI_PORT_NAME, service.getPort(), PodContract.OPENAI_PORT_NAME));
-    if (qd.getSpec().getExporter().getEnabled()) {
+    var exporter = qd.getSpec().getExporter();
+    if (exporter.getEnabled() && Boolean.TRUE.equals(exporter.getPublishOnService())) {
       ports.add(
           port(
               PodContract.TELEMETRY_PORT_NAME,

@@ -20,50 +20,57 @@ final class ExporterContainer {
 
   static Container build(QwenDeploymentSpec spec) {
     String interval = Long.toString(spec.getExporter().intervalMillis());
-    return new ContainerBuilder()
-        .withName(PodContract.EXPORTER_CONTAINER)
-        .withImage(spec.getImages().getExporter())
-        .withImagePullPolicy(spec.getImages().getPullPolicy())
-        .withEnv(
-            fieldRef("POD_NAME", "metadata.name"),
-            fieldRef("POD_NAMESPACE", "metadata.namespace"),
-            fieldRef("NODE_NAME", "spec.nodeName"),
-            new EnvVar("NVIDIA_VISIBLE_DEVICES", "all", null),
-            // NVML is all it needs: the runtime mounts the driver's utility libraries, nothing
-            // else.
-            new EnvVar("NVIDIA_DRIVER_CAPABILITIES", "utility", null),
-            // A small serial-GC heap keeps the JVM well inside the memory limit below.
-            new EnvVar("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Xmx128m -Xss512k", null),
-            new EnvVar(PodContract.ENV_GPU_UUIDS_FILE, PodContract.GPU_UUIDS_FILE, null),
-            new EnvVar(PodContract.ENV_INTERVAL_MS, interval, null),
-            // The name gpu-exporter reads; QWENOPS_INTERVAL_MS is the name agreed in the issue.
-            new EnvVar(PodContract.ENV_EXPORTER_INTERVAL_MS, interval, null),
-            // Its metrics' container label: whose GPUs these are.
-            new EnvVar(
-                PodContract.ENV_EXPORTER_CONTAINER_NAME, PodContract.INFERENCE_CONTAINER, null))
-        .addNewPort()
-        .withName(PodContract.TELEMETRY_PORT_NAME)
-        .withContainerPort(PodContract.TELEMETRY_PORT)
-        .withProtocol("TCP")
-        .endPort()
-        .withNewResources()
-        .withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("64Mi")))
-        .withLimits(Map.of("memory", new Quantity("256Mi")))
-        .endResources()
-        // Liveness only: telemetry trouble must never take the OpenAI endpoint out of the Service.
-        .withNewLivenessProbe()
-        .withNewHttpGet()
-        .withPath(PodContract.EXPORTER_HEALTH_PATH)
-        .withPort(new IntOrString(PodContract.TELEMETRY_PORT_NAME))
-        .endHttpGet()
-        .withInitialDelaySeconds(10)
-        .withPeriodSeconds(20)
-        .withTimeoutSeconds(3)
-        .withFailureThreshold(3)
-        .endLivenessProbe()
-        .withVolumeMounts(PodVolumes.exporterMounts())
-        .withSecurityContext(SecurityDefaults.container())
-        .build();
+    boolean token = spec.getExporter().getTokenSecretRef() != null;
+    ContainerBuilder container =
+        new ContainerBuilder()
+            .withName(PodContract.EXPORTER_CONTAINER)
+            .withImage(spec.getImages().getExporter())
+            .withImagePullPolicy(spec.getImages().getPullPolicy())
+            .withEnv(
+                fieldRef("POD_NAME", "metadata.name"),
+                fieldRef("POD_NAMESPACE", "metadata.namespace"),
+                fieldRef("NODE_NAME", "spec.nodeName"),
+                new EnvVar("NVIDIA_VISIBLE_DEVICES", "all", null),
+                // NVML is all it needs: the runtime mounts the driver's utility libraries, nothing
+                // else.
+                new EnvVar("NVIDIA_DRIVER_CAPABILITIES", "utility", null),
+                // A small serial-GC heap keeps the JVM well inside the memory limit below.
+                new EnvVar("JAVA_TOOL_OPTIONS", "-XX:+UseSerialGC -Xmx128m -Xss512k", null),
+                new EnvVar(PodContract.ENV_GPU_UUIDS_FILE, PodContract.GPU_UUIDS_FILE, null),
+                new EnvVar(PodContract.ENV_INTERVAL_MS, interval, null),
+                // The name gpu-exporter reads; QWENOPS_INTERVAL_MS is the name agreed in the issue.
+                new EnvVar(PodContract.ENV_EXPORTER_INTERVAL_MS, interval, null),
+                // Its metrics' container label: whose GPUs these are.
+                new EnvVar(
+                    PodContract.ENV_EXPORTER_CONTAINER_NAME, PodContract.INFERENCE_CONTAINER, null))
+            .addNewPort()
+            .withName(PodContract.TELEMETRY_PORT_NAME)
+            .withContainerPort(PodContract.TELEMETRY_PORT)
+            .withProtocol("TCP")
+            .endPort()
+            .withNewResources()
+            .withRequests(Map.of("cpu", new Quantity("50m"), "memory", new Quantity("64Mi")))
+            .withLimits(Map.of("memory", new Quantity("256Mi")))
+            .endResources()
+            // Liveness only: telemetry trouble must never take the OpenAI endpoint out of the
+            // Service.
+            .withNewLivenessProbe()
+            .withNewHttpGet()
+            .withPath(PodContract.EXPORTER_HEALTH_PATH)
+            .withPort(new IntOrString(PodContract.TELEMETRY_PORT_NAME))
+            .endHttpGet()
+            .withInitialDelaySeconds(10)
+            .withPeriodSeconds(20)
+            .withTimeoutSeconds(3)
+            .withFailureThreshold(3)
+            .endLivenessProbe()
+            .withVolumeMounts(PodVolumes.exporterMounts(token))
+            .withSecurityContext(SecurityDefaults.container());
+    if (token) {
+      container.addToEnv(
+          new EnvVar(PodContract.ENV_EXPORTER_TOKEN_FILE, PodContract.EXPORTER_TOKEN_FILE, null));
+    }
+    return container.build();
   }
 
   private static EnvVar fieldRef(String name, String path) {

@@ -60,6 +60,13 @@ public final class PodContract {
 
   public static final String DEFAULT_HF_TOKEN_KEY = "token";
   public static final String DEFAULT_API_KEY_KEY = "api-key";
+  public static final String DEFAULT_EXPORTER_TOKEN_KEY = "token";
+
+  /** The gpu-exporter reads its bearer token from this file (a read-only Secret volume). */
+  public static final String ENV_EXPORTER_TOKEN_FILE = "QWENOPS_EXPORTER_TOKEN_FILE";
+
+  public static final String EXPORTER_TOKEN_DIR = "/etc/qwenops/exporter-token";
+  public static final String EXPORTER_TOKEN_FILE = EXPORTER_TOKEN_DIR + "/token";
 
   public static final long RUN_AS_USER = 65532;
 

@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.qwenops.operator.crd.ExporterSpec;
 import io.qwenops.operator.crd.ModelCacheSpec;
 import io.qwenops.operator.crd.QwenDeployment;
+import io.qwenops.operator.crd.SecretKeyRef;
 import io.qwenops.operator.model.ModelSource;
 import io.qwenops.operator.naming.Names;
 import java.util.ArrayList;
@@ -20,6 +22,10 @@ final class PodVolumes {
   static final String SHARED = "qwenops-shared";
   static final String MODEL_CACHE = "model-cache";
   static final String MODEL_SOURCE = "model-source";
+  static final String EXPORTER_TOKEN = "exporter-token";
+
+  /** Owner and group read (group: the pod's fsGroup); nobody else. */
+  static final int TOKEN_FILE_MODE = 0440;
 
   private PodVolumes() {}
 
@@ -42,8 +48,12 @@ final class PodVolumes {
               .withNewPersistentVolumeClaim(pvc.claim(), true)
               .build());
     }
-    if (qd.getSpec().getExporter().getEnabled()) {
+    ExporterSpec exporter = qd.getSpec().getExporter();
+    if (exporter.getEnabled()) {
       volumes.add(emptyDir(EXPORTER_TMP));
+      if (exporter.getTokenSecretRef() != null) {
+        volumes.add(exporterToken(exporter.getTokenSecretRef()));
+      }
     }
     return volumes;
   }
@@ -60,10 +70,31 @@ final class PodVolumes {
     return mounts;
   }
 
-  static List<VolumeMount> exporterMounts() {
-    return List.of(
-        mount(EXPORTER_TMP, PodContract.TMP_DIR, false),
-        mount(SHARED, PodContract.SHARED_DIR, true));
+  static List<VolumeMount> exporterMounts(boolean token) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    mounts.add(mount(EXPORTER_TMP, PodContract.TMP_DIR, false));
+    mounts.add(mount(SHARED, PodContract.SHARED_DIR, true));
+    if (token) {
+      // Not under SHARED_DIR: a mount inside a read-only mount needs a directory made there.
+      mounts.add(mount(EXPORTER_TOKEN, PodContract.EXPORTER_TOKEN_DIR, true));
+    }
+    return mounts;
+  }
+
+  /** Only the token's key, as the file {@code token}; the sidecar alone mounts it. */
+  private static Volume exporterToken(SecretKeyRef ref) {
+    return new VolumeBuilder()
+        .withName(EXPORTER_TOKEN)
+        .withNewSecret()
+        .withSecretName(ref.getName())
+        .addNewItem()
+        .withKey(ref.keyOr(PodContract.DEFAULT_EXPORTER_TOKEN_KEY))
+        .withPath("token")
+        .endItem()
+        .withDefaultMode(TOKEN_FILE_MODE)
+        .withOptional(false)
+        .endSecret()
+        .build();
   }
 
   private static Volume modelCache(QwenDeployment qd) {

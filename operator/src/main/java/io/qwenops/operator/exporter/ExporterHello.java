@@ -20,6 +20,10 @@ final class ExporterHello {
    * the exporter does not know them yet, does not filter (it then shows the whole node, not this
    * pod's GPUs), or sent something that is not a hello frame.
    */
+  static List<String> ownGpuUuids(byte[] body) {
+    return ownGpuUuids(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   static List<String> ownGpuUuids(String body) {
     JsonNode root;
     try {

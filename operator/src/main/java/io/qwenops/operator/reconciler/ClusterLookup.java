@@ -6,6 +6,10 @@ import java.util.Optional;
 /** The few reads spec validation needs; an interface so it is testable without a cluster. */
 public interface ClusterLookup {
 
+  /** Whether the Secret exists. Reads its metadata only: its values never reach the operator. */
+  boolean secretExists(String namespace, String name);
+
+  /** The Secret with its values; only for a Secret whose value the operator itself uses. */
   Optional<Secret> secret(String namespace, String name);
 
   boolean claimExists(String namespace, String name);

@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.qwenops.operator.crd.QwenDeployment;
+import io.qwenops.operator.naming.Names;
 import java.time.Clock;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +37,7 @@ public final class EventRecorder {
     var event =
         new EventBuilder()
             .withNewMetadata()
-            .withName(
-                qd.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
+            .withName(Names.event(qd))
             .withNamespace(qd.getMetadata().getNamespace())
             .endMetadata()
             .withInvolvedObject(

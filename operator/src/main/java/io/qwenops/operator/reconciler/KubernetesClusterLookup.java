@@ -2,15 +2,64 @@ package io.qwenops.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Direct GETs: the operator reads only the Secrets a spec names and never caches them. */
 public final class KubernetesClusterLookup implements ClusterLookup {
+
+  /**
+   * Asks the API server for the object's metadata only (the server strips {@code data}). RBAC has
+   * no metadata-only verb, so this needs the same {@code get}; what it saves is the values
+   * travelling to, and living in, the operator.
+   */
+  static final String METADATA_ONLY =
+      "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
 
   private final KubernetesClient client;
 
   public KubernetesClusterLookup(KubernetesClient client) {
     this.client = client;
+  }
+
+  @Override
+  public boolean secretExists(String namespace, String name) {
+    String url =
+        client.getMasterUrl().toString().replaceAll("/+$", "")
+            + "/api/v1/namespaces/"
+            + segment(namespace)
+            + "/secrets/"
+            + segment(name);
+    var request =
+        client.getHttpClient().newHttpRequestBuilder().uri(url).header("Accept", METADATA_ONLY);
+    HttpResponse<String> response;
+    try {
+      response =
+          client
+              .getHttpClient()
+              .sendAsync(request.build(), String.class)
+              .get(client.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("interrupted while reading Secret " + name, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KubernetesClientException("could not read Secret " + name + ": " + e, e);
+    }
+    return switch (response.code()) {
+      case 200 -> true;
+      case 404 -> false;
+      default ->
+          throw new KubernetesClientException(
+              "reading Secret " + namespace + "/" + name + " answered HTTP " + response.code(),
+              response.code(),
+              null);
+    };
   }
 
   @Override
@@ -21,5 +70,10 @@ public final class KubernetesClusterLookup implements ClusterLookup {
   @Override
   public boolean claimExists(String namespace, String name) {
     return client.persistentVolumeClaims().inNamespace(namespace).withName(name).get() != null;
+  }
+
+  /** A name the spec gave, put in a path: never more than one segment. */
+  private static String segment(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

@@ -2,7 +2,6 @@ package io.qwenops.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -38,6 +37,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +64,9 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
 
   private static final Logger LOG = LoggerFactory.getLogger(QwenDeploymentReconciler.class);
   static final String PODS_EVENT_SOURCE = "pods";
+  private static final String BY_INSTANCE_LABEL = "namespace/instance-label";
 
+  private final ClusterLookup cluster;
   private final SpecValidator validator;
   private final EventRecorder events;
   private final InvalidSpecBackoff backoff;
@@ -72,12 +74,13 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
   private final Clock clock;
 
   public QwenDeploymentReconciler(
-      SpecValidator validator,
+      ClusterLookup cluster,
       EventRecorder events,
       InvalidSpecBackoff backoff,
       PodGpuLookup gpuLookup,
       Clock clock) {
-    this.validator = validator;
+    this.cluster = cluster;
+    this.validator = new SpecValidator(cluster);
     this.events = events;
     this.backoff = backoff;
     this.gpuLookup = gpuLookup;
@@ -87,7 +90,12 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
   @Override
   public List<EventSource<?, QwenDeployment>> prepareEventSources(
       EventSourceContext<QwenDeployment> context) {
-    // Pods belong to ReplicaSets, not to us: map them back by the instance label.
+    // Pods belong to ReplicaSets, not to us: map them back by the instance label. That label is
+    // the QwenDeployment's name only when the name fits in a label, so look it up in an index.
+    var primaries = context.getPrimaryCache();
+    primaries.addIndexer(
+        BY_INSTANCE_LABEL,
+        qd -> List.of(instanceKey(qd.getMetadata().getNamespace(), Names.instance(qd))));
     var config =
         InformerEventSourceConfiguration.from(Pod.class, QwenDeployment.class)
             .withName(PODS_EVENT_SOURCE)
@@ -95,12 +103,23 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
             .withSecondaryToPrimaryMapper(
                 pod -> {
                   String instance = pod.getMetadata().getLabels().get(Names.LABEL_INSTANCE);
-                  return instance == null
-                      ? Set.of()
-                      : Set.of(new ResourceID(instance, pod.getMetadata().getNamespace()));
+                  if (instance == null) {
+                    return Set.of();
+                  }
+                  return primaries
+                      .byIndex(
+                          BY_INSTANCE_LABEL,
+                          instanceKey(pod.getMetadata().getNamespace(), instance))
+                      .stream()
+                      .map(ResourceID::fromResource)
+                      .collect(Collectors.toSet());
                 })
             .build();
     return List.of(new InformerEventSource<>(config, context));
+  }
+
+  private static String instanceKey(String namespace, String instance) {
+    return namespace + "/" + instance;
   }
 
   @Override
@@ -113,12 +132,13 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
       return rejectSpec(qd, context, previous, problem.get(), now);
     }
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    LeftoverOwnedObjects.delete(qd, context);
 
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
-    PodGpuLookup.Answer gpus = gpuLookup.lookup(pods);
+    PodGpuLookup.Answer gpus = gpuLookup.lookup(pods, () -> ExporterToken.read(cluster, qd));
     QwenDeploymentStatus status =
         new StatusAggregator(qd)
-            .deployment(context.getSecondaryResource(Deployment.class))
+            .deployment(LeftoverOwnedObjects.deployment(qd, context))
             .pods(pods, gpus.uuidsByPod())
             .build(previous, now);
     UpdateControl<QwenDeployment> control = patchIfChanged(qd, previous, status);
@@ -154,8 +174,8 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     QwenDeploymentStatus status =
         new StatusAggregator(qd)
             .specProblem(problem)
-            .deployment(context.getSecondaryResource(Deployment.class))
-            .pods(pods, gpuLookup.lookup(pods).uuidsByPod())
+            .deployment(LeftoverOwnedObjects.deployment(qd, context))
+            .pods(pods, gpuLookup.lookup(pods, () -> ExporterToken.read(cluster, qd)).uuidsByPod())
             .build(previous, now);
     Instant brokenSince = sameProblem ? since(before, now) : now;
     Duration wait = backoff.next(Duration.between(brokenSince, now));

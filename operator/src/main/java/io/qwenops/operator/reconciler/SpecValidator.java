@@ -8,6 +8,7 @@ import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.crd.SecretKeyRef;
 import io.qwenops.operator.desired.PodContract;
 import io.qwenops.operator.model.ModelSource;
+import io.qwenops.operator.naming.ValidName;
 import io.qwenops.operator.status.SpecProblem;
 import java.util.Optional;
 
@@ -53,7 +54,8 @@ public final class SpecValidator {
                     namespace,
                     qd.getSpec().getApiKeySecretRef(),
                     "apiKeySecretRef",
-                    PodContract.DEFAULT_API_KEY_KEY));
+                    PodContract.DEFAULT_API_KEY_KEY),
+            () -> checkExporterToken(namespace, qd));
     return found;
   }
 
@@ -135,35 +137,42 @@ public final class SpecValidator {
     return Optional.empty();
   }
 
+  /**
+   * The Secret must exist. Only its metadata is read: the values go to the pods, not through the
+   * operator, so a missing key shows when the pod starts (Degraded, CreateContainerConfigError,
+   * with the kubelet's message naming the key).
+   */
   private Optional<SpecProblem> checkSecret(
       String namespace, SecretKeyRef ref, String field, String defaultKey) {
     if (ref == null) {
       return Optional.empty();
     }
-    String key = ref.keyOr(defaultKey);
+    return invalidName(ref, field)
+        .or(
+            () ->
+                cluster.secretExists(namespace, ref.getName())
+                    ? Optional.empty()
+                    : secretNotFound(namespace, ref, field, defaultKey));
+  }
+
+  /** The token Secret is read in full anyway (the operator sends the token), so check its key. */
+  private Optional<SpecProblem> checkExporterToken(String namespace, QwenDeployment qd) {
+    Optional<SecretKeyRef> found = ExporterToken.ref(qd);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    SecretKeyRef ref = found.get();
+    String field = "exporter.tokenSecretRef";
+    String key = ref.keyOr(PodContract.DEFAULT_EXPORTER_TOKEN_KEY);
+    Optional<SpecProblem> invalid = invalidName(ref, field);
+    if (invalid.isPresent()) {
+      return invalid;
+    }
     Optional<Secret> secret = cluster.secret(namespace, ref.getName());
     if (secret.isEmpty()) {
-      return problem(
-          "SecretNotFound",
-          "Secret '"
-              + ref.getName()
-              + "' ("
-              + field
-              + ") does not exist in namespace '"
-              + namespace
-              + "': kubectl create secret generic "
-              + ref.getName()
-              + " -n "
-              + namespace
-              + " --from-literal="
-              + key
-              + "=...");
+      return secretNotFound(namespace, ref, field, PodContract.DEFAULT_EXPORTER_TOKEN_KEY);
     }
-    boolean hasKey =
-        (secret.get().getData() != null && secret.get().getData().containsKey(key))
-            || (secret.get().getStringData() != null
-                && secret.get().getStringData().containsKey(key));
-    if (!hasKey) {
+    if (ExporterToken.value(secret.get(), key).map(String::isBlank).orElse(true)) {
       return problem(
           "SecretKeyNotFound",
           "Secret '"
@@ -172,11 +181,42 @@ public final class SpecValidator {
               + field
               + ") has no key '"
               + key
-              + "': add it, or set "
+              + "' with a value: add it, or set "
               + field
-              + ".key to the key that holds the value");
+              + ".key to the key that holds the token");
     }
     return Optional.empty();
+  }
+
+  private static Optional<SpecProblem> invalidName(SecretKeyRef ref, String field) {
+    if (ValidName.isDns1123Subdomain(ref.getName())) {
+      return Optional.empty();
+    }
+    return problem(
+        "InvalidSecretRef",
+        field
+            + ".name '"
+            + ref.getName()
+            + "' is not a Secret name: lower-case letters, digits, '-' and '.', at most 253");
+  }
+
+  private static Optional<SpecProblem> secretNotFound(
+      String namespace, SecretKeyRef ref, String field, String defaultKey) {
+    return problem(
+        "SecretNotFound",
+        "Secret '"
+            + ref.getName()
+            + "' ("
+            + field
+            + ") does not exist in namespace '"
+            + namespace
+            + "': kubectl create secret generic "
+            + ref.getName()
+            + " -n "
+            + namespace
+            + " --from-literal="
+            + ref.keyOr(defaultKey)
+            + "=...");
   }
 
   @SafeVarargs

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Learns which GPUs each pod's inference container holds. An interface so the status code is
@@ -13,10 +14,15 @@ import java.util.Optional;
 public interface PodGpuLookup {
 
   /** Knows nothing: status then shows only UUIDs from the pod annotation. */
-  PodGpuLookup NONE = pods -> new Answer(Map.of(), Optional.empty());
+  PodGpuLookup NONE = (pods, token) -> new Answer(Map.of(), Optional.empty());
 
-  /** Returns promptly (about a second at most); a pod that cannot be asked is simply unknown. */
-  Answer lookup(List<Pod> pods);
+  /**
+   * Returns promptly (about a second at most); a pod that cannot be asked is simply unknown.
+   *
+   * @param exporterToken the bearer token these pods' exporters require, if any; read only when
+   *     some pod is actually asked
+   */
+  Answer lookup(List<Pod> pods, Supplier<Optional<String>> exporterToken);
 
   /**
    * @param uuidsByPod pod name → its GPU UUIDs, only for pods whose UUIDs are known

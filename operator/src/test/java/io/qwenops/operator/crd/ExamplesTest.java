@@ -31,6 +31,11 @@ class ExamplesTest {
     ClusterLookup everythingExists =
         new ClusterLookup() {
           @Override
+          public boolean secretExists(String ns, String name) {
+            return true;
+          }
+
+          @Override
           public Optional<io.fabric8.kubernetes.api.model.Secret> secret(String ns, String name) {
             return Optional.of(
                 new SecretBuilder()

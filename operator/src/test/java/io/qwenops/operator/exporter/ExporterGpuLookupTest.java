@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.qwenops.operator.it.Eventually;
 import io.qwenops.operator.status.PodGpuLookup.Answer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +21,7 @@ class ExporterGpuLookupTest {
       List.of(
           "GPU-5d3c1a2b-0000-1111-2222-333344445555", "GPU-9f8e7d6c-6666-7777-8888-999900001111");
   static final Duration LONG = Duration.ofHours(1);
+  static final Supplier<Optional<String>> NO_TOKEN = Optional::empty;
 
   final ExporterInfoServer exporter = new ExporterInfoServer(UUIDS);
 
@@ -32,8 +35,8 @@ class ExporterGpuLookupTest {
     var lookup = new ExporterGpuLookup(Duration.ofSeconds(1), Duration.ZERO);
     Pod pod = pod("qwen-a", "uid-a", "Running", "127.0.0.1", exporter.port());
 
-    Answer first = lookup.lookup(List.of(pod));
-    Answer second = lookup.lookup(List.of(pod));
+    Answer first = lookup.lookup(List.of(pod), NO_TOKEN);
+    Answer second = lookup.lookup(List.of(pod), NO_TOKEN);
 
     assertThat(first.uuidsByPod()).isEqualTo(Map.of("qwen-a", UUIDS));
     assertThat(first.askAgainAfter()).as("nothing left to learn").isEmpty();
@@ -47,9 +50,9 @@ class ExporterGpuLookupTest {
     Pod pod = pod("qwen-a", "uid-a", "Running", "127.0.0.1", exporter.port());
 
     var patient = new ExporterGpuLookup(Duration.ofSeconds(1), LONG);
-    Answer first = patient.lookup(List.of(pod));
+    Answer first = patient.lookup(List.of(pod), NO_TOKEN);
     exporter.ownUuids(UUIDS);
-    Answer second = patient.lookup(List.of(pod));
+    Answer second = patient.lookup(List.of(pod), NO_TOKEN);
     assertThat(first.uuidsByPod()).isEmpty();
     assertThat(first.askAgainAfter()).contains(LONG);
     assertThat(second.uuidsByPod()).as("not asked again within the interval").isEmpty();
@@ -57,9 +60,10 @@ class ExporterGpuLookupTest {
 
     var eager = new ExporterGpuLookup(Duration.ofSeconds(1), Duration.ZERO);
     exporter.ownUuids(List.of());
-    assertThat(eager.lookup(List.of(pod)).uuidsByPod()).isEmpty();
+    assertThat(eager.lookup(List.of(pod), NO_TOKEN).uuidsByPod()).isEmpty();
     exporter.ownUuids(UUIDS);
-    assertThat(eager.lookup(List.of(pod)).uuidsByPod()).isEqualTo(Map.of("qwen-a", UUIDS));
+    assertThat(eager.lookup(List.of(pod), NO_TOKEN).uuidsByPod())
+        .isEqualTo(Map.of("qwen-a", UUIDS));
   }
 
   @Test
@@ -69,7 +73,7 @@ class ExporterGpuLookupTest {
     Pod unreachable =
         pod("qwen-b", "uid-b", "Running", "127.0.0.1", ExporterInfoServer.closedPort());
 
-    Answer answer = lookup.lookup(List.of(reachable, unreachable));
+    Answer answer = lookup.lookup(List.of(reachable, unreachable), NO_TOKEN);
 
     assertThat(answer.uuidsByPod()).isEqualTo(Map.of("qwen-a", UUIDS));
     assertThat(answer.askAgainAfter()).contains(LONG);
@@ -87,11 +91,94 @@ class ExporterGpuLookupTest {
             .endSpec()
             .build();
 
-    Answer answer = lookup.lookup(List.of(pending, noIp, noExporter));
+    Answer answer = lookup.lookup(List.of(pending, noIp, noExporter), NO_TOKEN);
 
     assertThat(answer.uuidsByPod()).isEmpty();
     assertThat(answer.askAgainAfter()).isEmpty();
     assertThat(exporter.requests()).isZero();
+  }
+
+  @Test
+  void endlessBodyIsCutOffAtTheLimitAndItsConnectionClosed() {
+    try (HostileExporter hostile = new HostileExporter(HostileExporter.Behaviour.ENDLESS_BODY)) {
+      var lookup = new ExporterGpuLookup(Duration.ofSeconds(1), LONG);
+      Pod bad = pod("qwen-bad", "uid-bad", "Running", "127.0.0.1", hostile.port());
+      Pod good = pod("qwen-good", "uid-good", "Running", "127.0.0.1", exporter.port());
+
+      long start = System.nanoTime();
+      Answer answer = lookup.lookup(List.of(bad, good), NO_TOKEN);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      assertThat(answer.uuidsByPod())
+          .as("the hostile pod is unknown, its neighbour is not")
+          .isEqualTo(Map.of("qwen-good", UUIDS));
+      assertThat(answer.askAgainAfter()).contains(LONG);
+      // The client hung up: nothing keeps reading (and buffering) that body in the background.
+      Eventually.eventually(
+          Duration.ofSeconds(3), () -> assertThat(hostile.closedByClient()).isEqualTo(1));
+      long sentAtClose = hostile.bytesSent();
+      assertThat(sentAtClose)
+          .as("stopped near the 1 MiB limit (plus socket buffers), not after gigabytes")
+          .isLessThan(64L << 20);
+    }
+  }
+
+  @Test
+  void tricklingBodyIsCancelledAtTheDeadline() {
+    try (HostileExporter hostile = new HostileExporter(HostileExporter.Behaviour.TRICKLING_BODY)) {
+      var lookup = new ExporterGpuLookup(Duration.ofMillis(500), LONG);
+      Pod bad = pod("qwen-bad", "uid-bad", "Running", "127.0.0.1", hostile.port());
+
+      long start = System.nanoTime();
+      Answer answer = lookup.lookup(List.of(bad), NO_TOKEN);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("twice the timeout, then given up")
+          .isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+      assertThat(answer.uuidsByPod()).isEmpty();
+      assertThat(answer.askAgainAfter()).contains(LONG);
+      Eventually.eventually(
+          Duration.ofSeconds(3), () -> assertThat(hostile.closedByClient()).isEqualTo(1));
+    }
+  }
+
+  @Test
+  void exporterThatNeverAnswersCostsOneTimeoutAndIsAskedAgainLater() {
+    try (HostileExporter hostile = new HostileExporter(HostileExporter.Behaviour.NEVER_ANSWERS)) {
+      var lookup = new ExporterGpuLookup(Duration.ofMillis(500), Duration.ofMillis(200));
+      Pod bad = pod("qwen-bad", "uid-bad", "Running", "127.0.0.1", hostile.port());
+
+      long start = System.nanoTime();
+      Answer answer = lookup.lookup(List.of(bad), NO_TOKEN);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+      assertThat(answer.uuidsByPod()).isEmpty();
+      assertThat(answer.askAgainAfter()).contains(Duration.ofMillis(200));
+      Eventually.eventually(
+          Duration.ofSeconds(3), () -> assertThat(hostile.closedByClient()).isEqualTo(1));
+    }
+  }
+
+  @Test
+  void sendsTheBearerTokenAndReadsItOnlyWhenSomePodIsAsked() {
+    exporter.requireToken("s3cret");
+    Pod pod = pod("qwen-a", "uid-a", "Running", "127.0.0.1", exporter.port());
+    var reads = new java.util.concurrent.atomic.AtomicInteger();
+    Supplier<Optional<String>> token =
+        () -> {
+          reads.incrementAndGet();
+          return Optional.of("s3cret");
+        };
+
+    var lookup = new ExporterGpuLookup(Duration.ofSeconds(1), Duration.ZERO);
+    assertThat(lookup.lookup(List.of(pod), NO_TOKEN).uuidsByPod())
+        .as("without the token the exporter refuses: unknown")
+        .isEmpty();
+    assertThat(lookup.lookup(List.of(pod), token).uuidsByPod()).isEqualTo(Map.of("qwen-a", UUIDS));
+    assertThat(lookup.lookup(List.of(pod), token).uuidsByPod()).isEqualTo(Map.of("qwen-a", UUIDS));
+
+    assertThat(exporter.authorizations()).containsExactly("null", "Bearer s3cret");
+    assertThat(reads).as("the known pod is not asked, so the Secret is not read").hasValue(1);
   }
 
   @Test

@@ -21,6 +21,8 @@ public final class ExporterInfoServer implements AutoCloseable {
   private final HttpServer server;
   private final AtomicInteger requests = new AtomicInteger();
   private volatile List<String> ownUuids;
+  private volatile String requiredToken;
+  private final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public ExporterInfoServer(List<String> ownUuids) {
     this.ownUuids = ownUuids;
@@ -33,6 +35,15 @@ public final class ExporterInfoServer implements AutoCloseable {
         "/api/gpu/info",
         exchange -> {
           requests.incrementAndGet();
+          String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+          authorizations.add(String.valueOf(authorization));
+          String token = requiredToken;
+          if (token != null && !("Bearer " + token).equals(authorization)) {
+            // As the gpu-exporter answers with a token configured and a wrong or missing header.
+            exchange.sendResponseHeaders(401, -1);
+            exchange.close();
+            return;
+          }
           byte[] body = hello(this.ownUuids).getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().set("Content-Type", "application/json");
           exchange.sendResponseHeaders(200, body.length);
@@ -49,6 +60,16 @@ public final class ExporterInfoServer implements AutoCloseable {
 
   public int requests() {
     return requests.get();
+  }
+
+  /** Require {@code Authorization: Bearer <token>}, as an exporter with a token file does. */
+  public void requireToken(String token) {
+    this.requiredToken = token;
+  }
+
+  /** The Authorization header of every request so far ("null" when there was none). */
+  public List<String> authorizations() {
+    return List.copyOf(authorizations);
   }
 
   /** What the inference container has written to its UUID file (empty: nothing yet). */

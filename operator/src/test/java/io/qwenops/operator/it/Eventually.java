@@ -3,17 +3,17 @@ package io.qwenops.operator.it;
 import java.time.Duration;
 
 /** Retries an assertion until it passes or the time is up; the last failure is the report. */
-final class Eventually {
+public final class Eventually {
 
   static final Duration DEFAULT = Duration.ofSeconds(30);
 
   private Eventually() {}
 
-  static void eventually(Runnable assertion) {
+  public static void eventually(Runnable assertion) {
     eventually(DEFAULT, assertion);
   }
 
-  static void eventually(Duration timeout, Runnable assertion) {
+  public static void eventually(Duration timeout, Runnable assertion) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {

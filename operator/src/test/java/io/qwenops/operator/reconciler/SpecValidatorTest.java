@@ -12,8 +12,10 @@ import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.it.Fixtures;
 import io.qwenops.operator.status.SpecProblem;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,11 +25,18 @@ class SpecValidatorTest {
 
   final Map<String, Secret> secrets = new HashMap<>();
   final Set<String> claims = new HashSet<>();
+  final List<String> valuesRead = new ArrayList<>();
   final SpecValidator validator =
       new SpecValidator(
           new ClusterLookup() {
             @Override
+            public boolean secretExists(String namespace, String name) {
+              return secrets.containsKey(namespace + "/" + name);
+            }
+
+            @Override
             public Optional<Secret> secret(String namespace, String name) {
+              valuesRead.add(name);
               return Optional.ofNullable(secrets.get(namespace + "/" + name));
             }
 
@@ -58,7 +67,7 @@ class SpecValidatorTest {
   }
 
   @Test
-  void secretsMustExistAndHoldTheKey() {
+  void secretsForThePodsMustExistAndAreCheckedWithoutReadingTheirValues() {
     QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
     qd.getSpec().getModel().setHfTokenSecretRef(ref("hf", null));
     assertThat(reason(qd)).isEqualTo("SecretNotFound");
@@ -66,24 +75,52 @@ class SpecValidatorTest {
         .contains("model.hfTokenSecretRef")
         .contains("--from-literal=token=");
 
-    secrets.put(
-        "ml/hf",
-        new SecretBuilder()
-            .withMetadata(new ObjectMetaBuilder().withName("hf").build())
-            .addToData("other", "eA==")
-            .build());
-    assertThat(reason(qd)).isEqualTo("SecretKeyNotFound");
-
-    secrets.put(
-        "ml/hf",
-        new SecretBuilder()
-            .withMetadata(new ObjectMetaBuilder().withName("hf").build())
-            .addToStringData("token", "x")
-            .build());
+    // A wrong key is the kubelet's to report at pod start (CreateContainerConfigError).
+    secrets.put("ml/hf", secret("hf", "other", "eA=="));
     assertThat(reason(qd)).isEqualTo("valid");
 
     qd.getSpec().setApiKeySecretRef(ref("api", "k"));
     assertThat(validator.validate(qd).orElseThrow().message()).contains("apiKeySecretRef");
+    secrets.put("ml/api", secret("api", "k", "eA=="));
+    assertThat(reason(qd)).isEqualTo("valid");
+    assertThat(valuesRead).as("no Secret value was fetched").isEmpty();
+  }
+
+  @Test
+  void exporterTokenSecretMustHoldANonEmptyToken() {
+    QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    qd.getSpec().getExporter().setTokenSecretRef(ref("exporter", null));
+    assertThat(validator.validate(qd).orElseThrow().message())
+        .contains("exporter.tokenSecretRef")
+        .contains("--from-literal=token=");
+    secrets.put("ml/exporter", secret("exporter", "other", "eA=="));
+    assertThat(validator.validate(qd).orElseThrow().message())
+        .contains("has no key 'token'")
+        .contains("exporter.tokenSecretRef.key");
+    secrets.put("ml/exporter", secret("exporter", "token", "ICAK")); // "  \n"
+    assertThat(reason(qd)).isEqualTo("SecretKeyNotFound");
+    secrets.put("ml/exporter", secret("exporter", "token", "czNjcmV0Cg==")); // "s3cret\n"
+    assertThat(reason(qd)).isEqualTo("valid");
+
+    qd.getSpec().getExporter().setEnabled(false);
+    secrets.clear();
+    assertThat(reason(qd)).as("no sidecar, no token needed").isEqualTo("valid");
+  }
+
+  @Test
+  void secretNamesThatCannotBeSecretsAreRefusedBeforeAnyRequest() {
+    QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    qd.getSpec().getModel().setHfTokenSecretRef(ref("../../configmaps/x", null));
+    SpecProblem p = validator.validate(qd).orElseThrow();
+    assertThat(p.reason()).isEqualTo("InvalidSecretRef");
+    assertThat(p.message()).contains("model.hfTokenSecretRef.name '../../configmaps/x'");
+  }
+
+  static Secret secret(String name, String key, String base64) {
+    return new SecretBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName(name).build())
+        .addToData(key, base64)
+        .build();
   }
 
   @Test
