@@ -182,6 +182,56 @@ class DesiredStateTest {
   }
 
   @Test
+  void telemetryPortIsOnTheServiceOnlyWhenAskedFor() {
+    QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    assertThat(DesiredService.of(qd).getSpec().getPorts())
+        .extracting(p -> p.getName() + ":" + p.getPort())
+        .containsExactly("openai:8000");
+    qd.getSpec().getExporter().setPublishOnService(true);
+    assertThat(DesiredService.of(qd).getSpec().getPorts())
+        .extracting(p -> p.getName() + ":" + p.getPort() + "->" + p.getTargetPort().getStrVal())
+        .containsExactly("openai:8000->openai", "telemetry:9400->telemetry");
+  }
+
+  @Test
+  void exporterTokenIsMountedReadOnlyIntoTheSidecarAlone() {
+    QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    assertThat(plainEnv(container(DesiredDeployment.of(qd), "gpu-exporter")))
+        .doesNotContainKey("QWENOPS_EXPORTER_TOKEN_FILE");
+
+    qd.getSpec().getExporter().setTokenSecretRef(Fixtures.ref("exporter-auth", "bearer"));
+    Deployment d = DesiredDeployment.of(qd);
+    var volume =
+        d.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getSecret() != null)
+            .findFirst()
+            .orElseThrow();
+    assertThat(volume.getSecret().getSecretName()).isEqualTo("exporter-auth");
+    assertThat(volume.getSecret().getItems())
+        .extracting(i -> i.getKey() + "->" + i.getPath())
+        .containsExactly("bearer->token");
+    assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0440);
+
+    Container exporter = container(d, "gpu-exporter");
+    assertThat(plainEnv(exporter))
+        .containsEntry("QWENOPS_EXPORTER_TOKEN_FILE", "/etc/qwenops/exporter-token/token");
+    assertThat(exporter.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals(volume.getName()))
+        .extracting(m -> m.getMountPath() + ":" + m.getReadOnly())
+        .containsExactly("/etc/qwenops/exporter-token:true");
+    assertThat(container(d, "inference").getVolumeMounts())
+        .extracting(VolumeMount::getName)
+        .doesNotContain(volume.getName());
+    assertThat(plainEnv(container(d, "inference")))
+        .doesNotContainKey("QWENOPS_EXPORTER_TOKEN_FILE");
+
+    qd.getSpec().getExporter().setEnabled(false);
+    assertThat(DesiredDeployment.of(qd).getSpec().getTemplate().getSpec().getVolumes())
+        .as("no sidecar, no token volume")
+        .allSatisfy(v -> assertThat(v.getSecret()).isNull());
+  }
+
+  @Test
   void modelCacheModesPickTheRightVolume() {
     QwenDeployment existing = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
     existing.getSpec().getModelCache().setType(ModelCacheType.ExistingClaim);

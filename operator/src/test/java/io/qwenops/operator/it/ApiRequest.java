@@ -5,11 +5,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** An API server request path and method, read the way RBAC reads it: group, resource, verb. */
-record ApiRequest(String group, String resource, String verb) {
+record ApiRequest(String group, String resource, String verb, String namespace) {
 
   private static final Pattern PATH =
       Pattern.compile(
-          "^/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/[^/]+)?/([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?(?:\\?(.*))?$");
+          "^/(?:api/v1|apis/([^/]+)/[^/]+)(?:/namespaces/([^/]+))?/([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?(?:\\?(.*))?$");
 
   static Optional<ApiRequest> parse(String method, String path) {
     Matcher m = PATH.matcher(path);
@@ -17,10 +17,11 @@ record ApiRequest(String group, String resource, String verb) {
       return Optional.empty();
     }
     String group = m.group(1) == null ? "" : m.group(1);
-    String resource = m.group(2);
-    String name = m.group(3);
-    String subresource = m.group(4);
-    String query = m.group(5) == null ? "" : m.group(5);
+    String namespace = m.group(2);
+    String resource = m.group(3);
+    String name = m.group(4);
+    String subresource = m.group(5);
+    String query = m.group(6) == null ? "" : m.group(6);
     if (name == null && resource.equals("namespaces")) {
       return Optional.empty();
     }
@@ -34,7 +35,12 @@ record ApiRequest(String group, String resource, String verb) {
           case "DELETE" -> name == null ? "deletecollection" : "delete";
           default -> method.toLowerCase(java.util.Locale.ROOT);
         };
-    return Optional.of(new ApiRequest(group, fullResource, verb));
+    return Optional.of(new ApiRequest(group, fullResource, verb, namespace));
+  }
+
+  /** Cluster-wide: no namespace in the path (a list or watch across namespaces, or a review). */
+  boolean clusterWide() {
+    return namespace == null;
   }
 
   @Override

@@ -93,13 +93,10 @@ class LeaderElectionTest {
   }
 
   static java.util.List<io.fabric8.kubernetes.api.model.rbac.PolicyRule> leaseRules() {
-    var cluster = new java.util.ArrayList<io.fabric8.kubernetes.api.model.rbac.PolicyRule>();
-    var lease = new java.util.ArrayList<io.fabric8.kubernetes.api.model.rbac.PolicyRule>();
     try {
-      RbacCoversTheOperatorTest.loadRbac(cluster, lease);
+      return RbacCoversTheOperatorTest.loadRbac().leases();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return lease;
   }
 }

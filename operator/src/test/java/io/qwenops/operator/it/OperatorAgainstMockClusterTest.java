@@ -192,7 +192,8 @@ class OperatorAgainstMockClusterTest {
     assertOwnedBy(service, created);
     assertThat(service.getSpec().getPorts())
         .extracting(p -> p.getName() + ":" + p.getPort())
-        .containsExactly("openai:8000", "telemetry:9400");
+        .as("telemetry stays off the user-facing Service unless exporter.publishOnService")
+        .containsExactly("openai:8000");
     assertThat(service.getSpec().getSelector())
         .isEqualTo(d.getSpec().getSelector().getMatchLabels());
 
