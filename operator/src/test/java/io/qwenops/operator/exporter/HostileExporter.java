@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the connection and never answers. It counts the connections the client closed on it, which is how
  * a test sees that the operator stopped reading rather than buffering in the background.
  */
-final class HostileExporter implements AutoCloseable {
+public final class HostileExporter implements AutoCloseable {
 
-  enum Behaviour {
+  public enum Behaviour {
     ENDLESS_BODY,
     TRICKLING_BODY,
     NEVER_ANSWERS
@@ -33,7 +33,7 @@ final class HostileExporter implements AutoCloseable {
   private final AtomicLong bytesSent = new AtomicLong();
   private volatile boolean closed;
 
-  HostileExporter(Behaviour behaviour) {
+  public HostileExporter(Behaviour behaviour) {
     this.behaviour = behaviour;
     try {
       server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -43,7 +43,7 @@ final class HostileExporter implements AutoCloseable {
     Thread.ofPlatform().daemon().name("hostile-exporter-accept").start(this::acceptLoop);
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
@@ -52,11 +52,11 @@ final class HostileExporter implements AutoCloseable {
   }
 
   /** Connections on which a write failed because the client had closed them. */
-  int closedByClient() {
+  public int closedByClient() {
     return closedByClient.get();
   }
 
-  long bytesSent() {
+  public long bytesSent() {
     return bytesSent.get();
   }
 

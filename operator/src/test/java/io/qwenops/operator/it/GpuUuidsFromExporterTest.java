@@ -14,6 +14,7 @@ import io.qwenops.operator.crd.PodSummary;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.exporter.ExporterGpuLookup;
 import io.qwenops.operator.exporter.ExporterInfoServer;
+import io.qwenops.operator.exporter.HostileExporter;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +92,62 @@ class GpuUuidsFromExporterTest {
                 .as("an unreachable exporter is no problem")
                 .isEqualTo("False");
           });
+    }
+  }
+
+  @Test
+  void exporterThatAnswersWithoutEndCannotHurtTheOperator() {
+    String ns = "hostile";
+    client.resource(Fixtures.qwen(ns, "qwen", "hf://Qwen/Qwen2.5-0.5B-Instruct", 2)).create();
+    eventually(() -> assertThat(deployment(ns)).isNotNull());
+    Deployment d = deployment(ns);
+
+    try (ExporterInfoServer good = new ExporterInfoServer(UUIDS);
+        HostileExporter endless = new HostileExporter(HostileExporter.Behaviour.ENDLESS_BODY)) {
+      client.resource(podAt(ns, d, "qwen-a", good.port())).create();
+      client.resource(podAt(ns, d, "qwen-b", endless.port())).create();
+      eventually(
+          () -> {
+            QwenDeployment now = get(ns);
+            assertThat(now.getStatus().getPods())
+                .extracting(p -> p.getName() + ":" + p.getGpuUuids())
+                .containsExactly("qwen-a:" + UUIDS, "qwen-b:null");
+            assertThat(condition(now, "Degraded")).isEqualTo("False");
+            assertThat(endless.closedByClient()).as("cut off, not read forever").isPositive();
+          });
+      // Still reconciling: a spec change goes through while the hostile pod is asked again.
+      client
+          .resources(QwenDeployment.class)
+          .inNamespace(ns)
+          .withName("qwen")
+          .edit(
+              qd -> {
+                qd.getSpec().setReplicas(3);
+                return qd;
+              });
+      eventually(() -> assertThat(deployment(ns).getSpec().getReplicas()).isEqualTo(3));
+      eventually(() -> assertThat(endless.closedByClient()).isGreaterThan(1));
+    }
+  }
+
+  @Test
+  void exporterTokenFromTheSecretIsSentToTheSidecars() {
+    String ns = "token";
+    client.resource(Fixtures.secret(ns, "exporter-auth", "token", "s3cret\n")).create();
+    QwenDeployment qd = Fixtures.qwen(ns, "qwen", "hf://Qwen/Qwen2.5-0.5B-Instruct", 1);
+    qd.getSpec().getExporter().setTokenSecretRef(Fixtures.ref("exporter-auth", null));
+    client.resource(qd).create();
+    eventually(() -> assertThat(deployment(ns)).isNotNull());
+
+    try (ExporterInfoServer exporter = new ExporterInfoServer(UUIDS)) {
+      exporter.requireToken("s3cret");
+      client.resource(podAt(ns, deployment(ns), "qwen-a", exporter.port())).create();
+      eventually(
+          () ->
+              assertThat(get(ns).getStatus().getPods())
+                  .extracting(p -> p.getName() + ":" + p.getGpuUuids())
+                  .containsExactly("qwen-a:" + UUIDS));
+      assertThat(exporter.authorizations()).containsOnly("Bearer s3cret");
     }
   }
 
