@@ -46,15 +46,17 @@ class NvmlFaultStreamTest {
       JsonNode hello = client.next("hello", Duration.ofSeconds(5)).json();
       assertThat(hello.path("gpus").get(0).path("capabilities").path("fan").asBoolean(true))
           .isFalse();
-      // The history (from the first tick: the faults may precede the connection) and then 4 s of
-      // stream, as one run of ticks.
+      // The history (from the first tick: the faults may precede the connection) and then 6 s of
+      // stream, as one run of ticks (the faults come within the first 3 s).
       List<JsonNode> samples = new ArrayList<>();
       client.next("history", Duration.ofSeconds(5)).json().path("samples").forEach(samples::add);
       int fromHistory = samples.size();
-      client.samplesFor(Duration.ofSeconds(4)).forEach(f -> samples.add(f.json()));
-      assertThat(samples.size() - fromHistory).as("samples streamed in 4 s").isGreaterThanOrEqualTo(6);
+      client.samplesFor(Duration.ofSeconds(6)).forEach(f -> samples.add(f.json()));
+      assertThat(samples.size() - fromHistory)
+          .as("samples streamed in 6 s")
+          .isGreaterThanOrEqualTo(9);
       assertThat(samples.getFirst().path("seq").asLong()).isEqualTo(1);
-      assertThat(samples.size()).isGreaterThanOrEqualTo(14);
+      assertThat(samples.size()).isGreaterThanOrEqualTo(12);
       long spanMs =
           samples.getLast().path("monoMs").asLong() - samples.getFirst().path("monoMs").asLong();
       assertThat(spanMs / (double) (samples.size() - 1)).isCloseTo(500.0, within(50.0));
