@@ -19,6 +19,10 @@
  *   pcie_delay_ms=N            how long a PCIe throughput call blocks (default 20, like the driver)
  *   xid_gpu=I, xid_code=C, xid_after_ms=T   an XID event C on GPU I, T ms after init (once)
  *   uuid_prefix=S              UUIDs are S followed by the index in hex (default GPU-00000000-fake-4000-8000-0000000000)
+ *   fail=FUNCTION              the NVML function of that name (e.g. nvmlDeviceGetTemperature) fails ...
+ *   fail_code=CODE             ... with CODE (default 999 = UNKNOWN) ...
+ *   fail_after_calls=N         ... once N calls to it succeeded (default 0), on any GPU ...
+ *   fail_times=N               ... N times in a row (default 1; -1 = for good)
  *
  * Compiled with -DFAKE_NVML_OLD it plays an older driver: the versioned entry points (_v2, _v3, ClocksEventReasons)
  * are not exported, only the names that preceded them.
@@ -127,6 +131,10 @@ static struct {
   int xid_code;
   long long xid_after_ms;
   char uuid_prefix[64];
+  char fail[64];
+  int fail_code;
+  long long fail_after_calls;
+  long long fail_times;
 } cfg;
 
 static struct fake_gpu gpus[MAX_GPUS];
@@ -134,6 +142,7 @@ static struct fake_event_set event_set;
 static int initialized;
 static int xid_delivered;
 static int grow_pending;
+static long long fail_calls; /* calls made to cfg.fail since init */
 static struct timespec started;
 
 static double seconds_since_init(void) {
@@ -156,6 +165,8 @@ static void config_defaults(void) {
   cfg.xid_gpu = -1;
   cfg.xid_not_supported_gpu = -1;
   snprintf(cfg.uuid_prefix, sizeof cfg.uuid_prefix, "GPU-00000000-fake-4000-8000-0000000000");
+  cfg.fail_code = 999;
+  cfg.fail_times = 1;
 }
 
 static void config_line(const char *key, const char *value) {
@@ -176,6 +187,10 @@ static void config_line(const char *key, const char *value) {
   else if (!strcmp(key, "xid_code")) cfg.xid_code = (int)v;
   else if (!strcmp(key, "xid_after_ms")) cfg.xid_after_ms = v;
   else if (!strcmp(key, "uuid_prefix")) snprintf(cfg.uuid_prefix, sizeof cfg.uuid_prefix, "%s", value);
+  else if (!strcmp(key, "fail")) snprintf(cfg.fail, sizeof cfg.fail, "%s", value);
+  else if (!strcmp(key, "fail_code")) cfg.fail_code = (int)v;
+  else if (!strcmp(key, "fail_after_calls")) cfg.fail_after_calls = v;
+  else if (!strcmp(key, "fail_times")) cfg.fail_times = v;
 }
 
 static void config_load(void) {
@@ -208,14 +223,24 @@ static void config_load(void) {
   fclose(f);
 }
 
+/* The injected fault: the function named by fail= answers fail_code for its calls after fail_after_calls. */
+static nvmlReturn_t injected(const char *function) {
+  if (!cfg.fail[0] || strcmp(function, cfg.fail)) return NVML_SUCCESS;
+  long long call = ++fail_calls;
+  if (call <= cfg.fail_after_calls) return NVML_SUCCESS;
+  if (cfg.fail_times >= 0 && call > cfg.fail_after_calls + cfg.fail_times) return NVML_SUCCESS;
+  return cfg.fail_code;
+}
+
 /* Every device call goes through here: it counts the call and decides whether the GPU has fallen off the bus. */
-static nvmlReturn_t touch(nvmlDevice_t d) {
+static nvmlReturn_t touch_named(nvmlDevice_t d, const char *function) {
   if (!initialized) return NVML_ERROR_UNINITIALIZED;
   if (d == NULL || d < gpus || d >= gpus + cfg.gpus) return NVML_ERROR_INVALID_ARGUMENT;
   d->calls++;
   if ((int)d->index == cfg.lost_gpu && (long long)d->calls > cfg.lost_after_calls) return NVML_ERROR_GPU_IS_LOST;
-  return NVML_SUCCESS;
+  return injected(function);
 }
+#define touch(d) touch_named((d), __func__)
 
 /* A smooth value in [lo, hi] that moves with time, out of phase per GPU. */
 static double wave(nvmlDevice_t d, double lo, double hi, double period_s) {
@@ -239,6 +264,7 @@ NEW_ONLY nvmlReturn_t nvmlInit_v2(void) {
   memset(&event_set, 0, sizeof event_set);
   xid_delivered = 0;
   grow_pending = cfg.processes_grow_once;
+  fail_calls = 0;
   clock_gettime(CLOCK_MONOTONIC, &started);
   initialized = 1;
   return NVML_SUCCESS;
@@ -497,6 +523,11 @@ nvmlReturn_t nvmlDeviceRegisterEvents(nvmlDevice_t d, unsigned long long types, 
 NEW_ONLY nvmlReturn_t nvmlEventSetWait_v2(nvmlEventSet_t set, nvmlEventData_t *data, unsigned int timeoutms) {
   if (!initialized) return NVML_ERROR_UNINITIALIZED;
   if (set != &event_set || !data) return NVML_ERROR_INVALID_ARGUMENT;
+  nvmlReturn_t fault = injected(__func__);
+  if (fault) {
+    sleep_ms((long)timeoutms); /* the driver fails after its wait, like a timeout */
+    return fault;
+  }
   int armed = !xid_delivered && cfg.xid_gpu >= 0 && cfg.xid_gpu < cfg.gpus && set->registered[cfg.xid_gpu];
   if (armed) {
     double due_ms = (double)cfg.xid_after_ms - seconds_since_init() * 1000.0;

@@ -10,6 +10,7 @@ import io.qwenops.exporter.sampling.SampleHistory;
 import io.qwenops.exporter.sampling.Sampler;
 import io.qwenops.exporter.server.ExporterServer;
 import io.qwenops.exporter.visibility.GpuAllowList;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -99,16 +100,25 @@ public final class Exporter implements AutoCloseable {
 
   private void retryNvml() {
     long periodMs = options.nvmlRetry().toMillis();
+    String lastFailure = null;
     while (true) {
       try {
         Thread.sleep(periodMs);
       } catch (InterruptedException e) {
         return;
       }
-      GpuSource source = connect(options);
-      if (source.status().available()) {
-        sampler.attach(source);
-        return;
+      try {
+        GpuSource source = connect(options);
+        if (source.status().available()) {
+          sampler.attach(source);
+          return;
+        }
+      } catch (RuntimeException | LinkageError e) {
+        // Whatever loading the library throws, keep trying; say so once per distinct failure.
+        if (!e.toString().equals(lastFailure)) {
+          lastFailure = e.toString();
+          LOG.log(Level.WARNING, "loading NVML failed, trying again every " + periodMs + " ms", e);
+        }
       }
     }
   }

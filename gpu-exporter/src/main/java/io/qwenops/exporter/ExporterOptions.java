@@ -22,6 +22,8 @@ public record ExporterOptions(
     Duration history,
     Duration connectHistory,
     int clientQueue,
+    int maxClients,
+    Duration sendTimeout,
     Duration pingInterval,
     int sendBufferKb,
     String nvmlLibrary,
@@ -29,7 +31,27 @@ public record ExporterOptions(
     String gpuUuids,
     Path gpuUuidsFile,
     GpuFilterMode gpuFilter,
+    Access access,
     Identity identity) {
+
+  /** Environment variable holding the bearer token itself (no flag: a flag shows in {@code ps}). */
+  public static final String TOKEN_ENV = "QWENOPS_EXPORTER_TOKEN";
+
+  /**
+   * Where the bearer token comes from: a file (a mounted Secret, re-read when it changes) or a
+   * value from the environment; neither means every route is open.
+   */
+  public record Access(Path tokenFile, String token) {
+
+    public boolean open() {
+      return tokenFile == null && token == null;
+    }
+
+    @Override
+    public String toString() {
+      return "Access[tokenFile=" + tokenFile + ", token=" + (token == null ? "none" : "***") + "]";
+    }
+  }
 
   /** Below this NVML reads start to dominate a core; the issue sets it as the floor. */
   public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
@@ -61,6 +83,12 @@ public record ExporterOptions(
     }
     if (clientQueue < 1) {
       throw new OptionsException("--client-queue must be at least 1, got " + clientQueue);
+    }
+    if (maxClients < 1) {
+      throw new OptionsException("--max-clients must be at least 1, got " + maxClients);
+    }
+    if (sendTimeout.isNegative() || sendTimeout.isZero()) {
+      throw new OptionsException("--send-timeout-seconds must be positive");
     }
     if (sendBufferKb < 0) {
       throw new OptionsException("--send-buffer-kb must not be negative");
@@ -103,6 +131,8 @@ public record ExporterOptions(
         Duration.ofMillis(Math.round(decimal(OptionSpec.HISTORY_MINUTES, resolved) * 60_000)),
         Duration.ofSeconds(integer(OptionSpec.CONNECT_HISTORY_SECONDS, resolved)),
         integer(OptionSpec.CLIENT_QUEUE, resolved),
+        integer(OptionSpec.MAX_CLIENTS, resolved),
+        Duration.ofSeconds(integer(OptionSpec.SEND_TIMEOUT_SECONDS, resolved)),
         Duration.ofSeconds(integer(OptionSpec.PING_SECONDS, resolved)),
         integer(OptionSpec.SEND_BUFFER_KB, resolved),
         resolved.get(OptionSpec.NVML_LIBRARY.name()),
@@ -110,6 +140,7 @@ public record ExporterOptions(
         resolved.get(OptionSpec.GPU_UUIDS.name()),
         blankToNull(resolved.get(OptionSpec.GPU_UUIDS_FILE.name())),
         filterMode(resolved.get(OptionSpec.GPU_FILTER.name())),
+        access(resolved.get(OptionSpec.TOKEN_FILE.name()), env.get(TOKEN_ENV)),
         new Identity(
             hostname.isEmpty() ? localHostName() : hostname,
             resolved.get(OptionSpec.POD.name()),
@@ -143,6 +174,10 @@ public record ExporterOptions(
       out.append(String.format(Locale.ROOT, "  %-28s (env %s%s)%n", "", spec.env(), dflt));
     }
     out.append(String.format(Locale.ROOT, "  %-28s %s%n", "--help", "print this and exit"));
+    out.append(
+        "\nEnvironment only: "
+            + TOKEN_ENV
+            + " = the bearer token itself (used when no token file is set).\n");
     return out.toString();
   }
 
@@ -241,6 +276,17 @@ public record ExporterOptions(
     } catch (IllegalArgumentException e) {
       throw new OptionsException("--gpu-filter must be auto, on or off, got '" + value + "'");
     }
+  }
+
+  /** The token file wins over the token variable, so a mounted Secret is what counts. */
+  private static Access access(String tokenFile, String token) {
+    if (!tokenFile.isEmpty()) {
+      return new Access(Path.of(tokenFile), null);
+    }
+    if (token != null && !token.isBlank()) {
+      return new Access(null, token.strip());
+    }
+    return new Access(null, null);
   }
 
   private static Path blankToNull(String value) {

@@ -30,13 +30,25 @@ record OptionSpec(String name, String env, String defaultValue, String help) {
           "connect-history-seconds",
           "QWENOPS_EXPORTER_CONNECT_HISTORY_SECONDS",
           "120",
-          "history a new WebSocket client receives unless it asks (?historySeconds=N)");
+          "history a client gets unless it asks (WebSocket ?historySeconds=N, REST ?seconds=N)");
   static final OptionSpec CLIENT_QUEUE =
       new OptionSpec(
           "client-queue",
           "QWENOPS_EXPORTER_CLIENT_QUEUE",
           "32",
           "frames queued per WebSocket client before the oldest are dropped");
+  static final OptionSpec MAX_CLIENTS =
+      new OptionSpec(
+          "max-clients",
+          "QWENOPS_EXPORTER_MAX_CLIENTS",
+          "128",
+          "WebSocket clients at once; one more is closed with 1013 \"too many clients\"");
+  static final OptionSpec SEND_TIMEOUT_SECONDS =
+      new OptionSpec(
+          "send-timeout-seconds",
+          "QWENOPS_EXPORTER_SEND_TIMEOUT_SECONDS",
+          "10",
+          "a WebSocket write blocked this long closes the client (1008), the socket after as long again");
   static final OptionSpec PING_SECONDS =
       new OptionSpec(
           "ping-seconds",
@@ -79,6 +91,13 @@ record OptionSpec(String name, String env, String defaultValue, String help) {
           "QWENOPS_GPU_FILTER",
           "auto",
           "auto|on|off: auto filters by UUID when UUIDs are given, the file exists or POD_NAME is set");
+  static final OptionSpec TOKEN_FILE =
+      new OptionSpec(
+          "token-file",
+          "QWENOPS_EXPORTER_TOKEN_FILE",
+          "",
+          "file holding the bearer token every route but /health requires (re-read when it changes;"
+              + " else env QWENOPS_EXPORTER_TOKEN; neither = open)");
   static final OptionSpec POD =
       new OptionSpec("pod", "POD_NAME", "", "pod name (Downward API), a label on every metric");
   static final OptionSpec NAMESPACE =
@@ -104,6 +123,8 @@ record OptionSpec(String name, String env, String defaultValue, String help) {
           HISTORY_MINUTES,
           CONNECT_HISTORY_SECONDS,
           CLIENT_QUEUE,
+          MAX_CLIENTS,
+          SEND_TIMEOUT_SECONDS,
           PING_SECONDS,
           SEND_BUFFER_KB,
           NVML_LIBRARY,
@@ -111,6 +132,7 @@ record OptionSpec(String name, String env, String defaultValue, String help) {
           GPU_UUIDS,
           GPU_UUIDS_FILE,
           GPU_FILTER,
+          TOKEN_FILE,
           POD,
           NAMESPACE,
           NODE,

@@ -5,6 +5,7 @@ import io.qwenops.exporter.nvml.NvmlDevice;
 import io.qwenops.exporter.nvml.NvmlException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,16 +22,19 @@ public final class GpuInventory implements AutoCloseable {
   private final List<DeviceReader> readers;
   private final PcieReader pcie;
   private final Optional<XidWatcher> xid;
+  private final String xidOffReason;
 
-  private GpuInventory(List<DeviceReader> readers, PcieReader pcie, Optional<XidWatcher> xid) {
+  private GpuInventory(
+      List<DeviceReader> readers, PcieReader pcie, Optional<XidWatcher> xid, String xidOffReason) {
     this.readers = readers;
     this.pcie = pcie;
     this.xid = xid;
+    this.xidOffReason = xidOffReason;
   }
 
   /** An inventory with no GPU, for when NVML is unavailable. */
   public static GpuInventory empty() {
-    return new GpuInventory(List.of(), null, Optional.empty());
+    return new GpuInventory(List.of(), null, Optional.empty(), "NVML unavailable");
   }
 
   /**
@@ -53,7 +57,11 @@ public final class GpuInventory implements AutoCloseable {
         DeviceReader reader = new DeviceReader(device, info, capabilities, latest, counter);
         reader.read(System.nanoTime(), 0);
         PcieReader.Target target = new PcieReader.Target(reader, capabilities, latest);
-        PcieReader.readOnce(target);
+        try {
+          PcieReader.readOnce(target);
+        } catch (RuntimeException e) {
+          LOG.warning("GPU " + index + ": first PCIe read failed, the reader retries: " + e);
+        }
         pcie.add(target);
         readers.add(reader);
         devices.add(device);
@@ -63,7 +71,14 @@ public final class GpuInventory implements AutoCloseable {
             "GPU " + index + " could not be read at start and is left out: " + e.getMessage());
       }
     }
-    Optional<XidWatcher> xid = XidWatcher.start(nvml, devices, xidCounters);
+    Optional<XidWatcher> xid = Optional.empty();
+    String xidOffReason = null;
+    try {
+      xid = Optional.of(XidWatcher.start(nvml, devices, xidCounters));
+    } catch (NvmlException e) {
+      xidOffReason = "XID events unavailable: " + e.getMessage();
+      LOG.warning(xidOffReason);
+    }
     List<Integer> watched = xid.map(XidWatcher::deviceIndexes).orElse(List.of());
     for (DeviceReader reader : readers) {
       if (!watched.contains(reader.info().index())) {
@@ -71,7 +86,7 @@ public final class GpuInventory implements AutoCloseable {
       }
     }
     pcie.start();
-    return new GpuInventory(List.copyOf(readers), pcie, xid);
+    return new GpuInventory(List.copyOf(readers), pcie, xid, xidOffReason);
   }
 
   private static GpuInfo staticFacts(NvmlDevice device) {
@@ -99,6 +114,14 @@ public final class GpuInventory implements AutoCloseable {
 
   List<DeviceReader> readers() {
     return readers;
+  }
+
+  /** The helper threads' state: {@code pcie} and {@code xid}. */
+  public Map<String, ReaderStatus> readerStatuses() {
+    Map<String, ReaderStatus> statuses = new LinkedHashMap<>();
+    statuses.put("pcie", pcie == null ? ReaderStatus.off("NVML unavailable") : pcie.status());
+    statuses.put("xid", xid.map(XidWatcher::status).orElse(ReaderStatus.off(xidOffReason)));
+    return statuses;
   }
 
   public List<String> uuids() {

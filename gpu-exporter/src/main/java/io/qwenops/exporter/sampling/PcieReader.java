@@ -37,12 +37,11 @@ final class PcieReader implements AutoCloseable {
 
   private final List<Target> targets = new CopyOnWriteArrayList<>();
   private final long periodNanos;
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final ReaderThread thread;
 
   PcieReader(long periodNanos) {
     this.periodNanos = periodNanos;
-    this.thread = Thread.ofPlatform().daemon().name("nvml-pcie").unstarted(this::loop);
+    this.thread = new ReaderThread("nvml-pcie", LOG, this::pass, periodNanos);
   }
 
   void add(Target target) {
@@ -51,6 +50,10 @@ final class PcieReader implements AutoCloseable {
 
   void start() {
     thread.start();
+  }
+
+  ReaderStatus status() {
+    return thread.status();
   }
 
   /**
@@ -83,32 +86,18 @@ final class PcieReader implements AutoCloseable {
     }
   }
 
-  private void loop() {
-    while (running) {
-      long started = System.nanoTime();
-      for (Target target : targets) {
-        if (!running) {
-          return;
-        }
-        readOnce(target);
-      }
-      long rest = periodNanos - (System.nanoTime() - started);
-      try {
-        TimeUnit.NANOSECONDS.sleep(Math.max(rest, TimeUnit.MILLISECONDS.toNanos(10)));
-      } catch (InterruptedException e) {
-        return;
-      }
+  /** Every GPU once, then the rest of the period asleep. */
+  private void pass() throws InterruptedException {
+    long started = System.nanoTime();
+    for (Target target : targets) {
+      readOnce(target);
     }
+    long rest = periodNanos - (System.nanoTime() - started);
+    TimeUnit.NANOSECONDS.sleep(Math.max(rest, TimeUnit.MILLISECONDS.toNanos(10)));
   }
 
   @Override
   public void close() {
-    running = false;
-    thread.interrupt();
-    try {
-      thread.join(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    thread.close();
   }
 }

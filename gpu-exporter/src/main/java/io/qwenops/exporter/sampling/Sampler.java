@@ -5,13 +5,14 @@ import io.qwenops.exporter.visibility.GpuSelection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -32,6 +33,7 @@ public final class Sampler implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final List<SampleListener> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler;
+  private final FailureLog tickFailures = new FailureLog(LOG, "sampler tick");
 
   private volatile Topology topology;
   private volatile List<DeviceReader> visible = List.of();
@@ -105,10 +107,23 @@ public final class Sampler implements AutoCloseable {
   private void safeTick() {
     try {
       tick();
-    } catch (RuntimeException | Error e) {
-      // An exception would cancel the fixed-rate schedule: log it and keep ticking.
-      LOG.log(Level.SEVERE, "sampler tick failed", e);
+      tickFailures.succeeded();
+    } catch (Throwable e) {
+      // Anything thrown would cancel the fixed-rate schedule, and with it every figure: log it
+      // once and keep ticking (JVM errors too: the next tick may well find memory again).
+      tickFailures.failed(e);
     }
+  }
+
+  /**
+   * The state of every thread that feeds the samples: {@code sampler} (this one's ticks), {@code
+   * pcie} and {@code xid}.
+   */
+  public Map<String, ReaderStatus> readerStatuses() {
+    Map<String, ReaderStatus> statuses = new LinkedHashMap<>();
+    statuses.put("sampler", tickFailures.status());
+    statuses.putAll(source.inventory().readerStatuses());
+    return statuses;
   }
 
   /** Reads every visible GPU, records and publishes the sample. Public for the benchmark. */

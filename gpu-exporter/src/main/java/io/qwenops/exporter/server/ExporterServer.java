@@ -5,9 +5,12 @@ import io.helidon.webserver.websocket.WsRouting;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.qwenops.exporter.ExporterOptions;
 import io.qwenops.exporter.sampling.Sampler;
+import java.util.logging.Logger;
 
 /** The Helidon server: every route of the exporter, registered in one place. */
 public final class ExporterServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ExporterServer.class.getName());
 
   private final WebServer server;
   private final TelemetryHub hub;
@@ -17,7 +20,11 @@ public final class ExporterServer implements AutoCloseable {
     this.hub = hub;
   }
 
+  /**
+   * @throws IllegalStateException when the port cannot be bound or the token file cannot be read
+   */
   public static ExporterServer start(ExporterOptions options, Sampler sampler) {
+    AccessToken token = AccessToken.from(options.access());
     TelemetryHub hub = new TelemetryHub(options, sampler);
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(new DcgmCollector(options.identity(), sampler));
@@ -37,17 +44,36 @@ public final class ExporterServer implements AutoCloseable {
             .routing(
                 routing ->
                     routing
+                        .addFilter(new BearerAuth(token))
                         .register("/api/gpu", new GpuApiService(options, sampler))
                         .register("/health", new HealthService(sampler, hub))
                         .register("/metrics", new MetricsService(registry)))
             .addRouting(
-                WsRouting.builder().endpoint("/ws/gpu", () -> new TelemetrySocket(hub, options)))
+                WsRouting.builder()
+                    .endpoint("/ws/gpu", () -> new TelemetrySocket(hub, options, token)))
             .build()
             .start();
     if (!server.isRunning()) {
+      hub.close();
       // Helidon logs the cause (e.g. the port is taken) and returns a stopped server.
       throw new IllegalStateException(
           "could not listen on " + options.host() + ":" + options.port() + " (see the log above)");
+    }
+    if (token.required()) {
+      LOG.info(
+          "every route but /health needs a bearer token ("
+              + (options.access().tokenFile() != null
+                  ? "from " + options.access().tokenFile()
+                  : "from " + ExporterOptions.TOKEN_ENV)
+              + ")");
+    } else {
+      LOG.warning(
+          "no access token configured: GPU UUIDs, process ids and pod names are open to anyone who"
+              + " reaches port "
+              + server.port()
+              + " (set --token-file or "
+              + ExporterOptions.TOKEN_ENV
+              + ")");
     }
     return new ExporterServer(server, hub);
   }
@@ -63,5 +89,6 @@ public final class ExporterServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    hub.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.qwenops.exporter.server;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -8,11 +9,17 @@ import io.helidon.webserver.http.ServerResponse;
 import io.qwenops.exporter.ExporterOptions;
 import io.qwenops.exporter.sampling.Sample;
 import io.qwenops.exporter.sampling.Sampler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * REST views of the same frames the WebSocket sends: {@code /api/gpu} (latest sample), {@code
- * /api/gpu/history} ({@code ?seconds=N}, default all) and {@code /api/gpu/info} (the hello frame).
+ * /api/gpu/history} ({@code ?seconds=N}, by default {@code --connect-history-seconds}, written to
+ * the response a piece at a time) and {@code /api/gpu/info} (the hello frame).
  */
 final class GpuApiService implements HttpService {
 
@@ -40,7 +47,7 @@ final class GpuApiService implements HttpService {
 
   private void history(ServerRequest req, ServerResponse res) {
     long max = options.history().toSeconds();
-    long seconds = max;
+    long seconds = Math.min(options.connectHistory().toSeconds(), max);
     var query = req.query();
     if (query.contains("seconds")) {
       String raw = query.getRaw("seconds");
@@ -57,8 +64,18 @@ final class GpuApiService implements HttpService {
         return;
       }
     }
-    JsonResponses.send(
-        res, Status.OK_200, Frames.history(sampler.history().lastMillis(seconds * 1000)));
+    List<Sample> samples = sampler.history().lastMillis(seconds * 1000);
+    res.status(Status.OK_200);
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    try (OutputStream out = res.outputStream()) {
+      HistoryFragments.write(
+          samples,
+          HistoryFragments.CHUNK_CHARS,
+          (text, last) -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void info(ServerRequest req, ServerResponse res) {

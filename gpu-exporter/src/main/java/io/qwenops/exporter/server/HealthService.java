@@ -6,14 +6,18 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.qwenops.exporter.sampling.GpuReading;
+import io.qwenops.exporter.sampling.ReaderStatus;
 import io.qwenops.exporter.sampling.Sample;
 import io.qwenops.exporter.sampling.Sampler;
 import io.qwenops.exporter.sampling.Topology;
+import java.util.Map;
 
 /**
- * {@code /health}: 200 while the exporter runs, even without NVML (a missing driver is a fact to
- * report, not a reason to restart the sidecar). The body says whether NVML is available and why
- * GPUs are missing.
+ * {@code /health}: 200 while the process serves HTTP, whatever it finds (no token needed). The
+ * probe that reads it gates the whole pod's readiness, so a telemetry fault must not take the
+ * inference container out of its Service, and a restart cures neither a missing driver nor a lost
+ * GPU. The body says what is wrong instead: {@code status} is {@code DEGRADED} when a reader is not
+ * doing its job, and {@code readers} says which and why.
  */
 final class HealthService implements HttpService {
 
@@ -27,6 +31,9 @@ final class HealthService implements HttpService {
       Long lastSampleAgeMs,
       int clients,
       long droppedFrames,
+      long clientsRejected,
+      long clientsClosedStalled,
+      Map<String, ReaderStatus> readers,
       String reason) {}
 
   private final Sampler sampler;
@@ -55,11 +62,13 @@ final class HealthService implements HttpService {
                             .count())
             .orElse(0);
     Long age = latest.map(s -> ageMs(s)).orElse(null);
+    Map<String, ReaderStatus> readers = sampler.readerStatuses();
+    boolean degraded = readers.values().stream().anyMatch(ReaderStatus::degraded);
     JsonResponses.send(
         res,
         Status.OK_200,
         new Health(
-            "UP",
+            degraded ? "DEGRADED" : "UP",
             topology.nvml().available(),
             topology.nvml().driverVersion(),
             topology.gpus().size(),
@@ -67,6 +76,9 @@ final class HealthService implements HttpService {
             age,
             hub.clientCount(),
             hub.droppedFrames(),
+            hub.rejectedClients(),
+            hub.stalledClientsClosed(),
+            readers,
             topology.reason()));
   }
 

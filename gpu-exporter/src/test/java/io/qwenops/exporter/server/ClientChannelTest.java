@@ -78,12 +78,19 @@ class ClientChannelTest {
   @Test
   void sendsGreetingThenQueuedSamplesSkippingThoseInTheHistory() throws Exception {
     RecordingSession session = new RecordingSession();
-    ClientChannel channel = new ClientChannel(session, 8, Duration.ofSeconds(30), c -> {});
+    ClientChannel channel =
+        new ClientChannel(
+            session,
+            new ClientChannel.Limits(8, Duration.ofSeconds(30), Duration.ofSeconds(10)),
+            c -> {});
     channel.offer(new ClientChannel.OutFrame(5, "s5")); // already in the history
     channel.offer(new ClientChannel.OutFrame(6, "s6"));
-    channel.start("hello", "history", 5);
+    channel.start("hello", List.of(), 5);
     channel.offer(new ClientChannel.OutFrame(7, "s7"));
-    eventually(() -> assertThat(session.sent).containsExactly("hello", "history", "s6", "s7"));
+    eventually(
+        () ->
+            assertThat(session.sent)
+                .containsExactly("hello", "{\"type\":\"history\",\"samples\":[]}", "s6", "s7"));
     channel.close();
     assertThat(channel.waitClosed(2000)).isTrue();
   }
@@ -91,7 +98,11 @@ class ClientChannelTest {
   @Test
   void aFullQueueDropsTheOldestAndTellsTheClientHowMany() throws Exception {
     RecordingSession session = new RecordingSession();
-    ClientChannel channel = new ClientChannel(session, 3, Duration.ofSeconds(30), c -> {});
+    ClientChannel channel =
+        new ClientChannel(
+            session,
+            new ClientChannel.Limits(3, Duration.ofSeconds(30), Duration.ofSeconds(10)),
+            c -> {});
     session.permits.drainPermits();
     session.permits.release(1); // only the hello gets through: the socket is stalled
     channel.start("hello", null, 0);
@@ -120,7 +131,11 @@ class ClientChannelTest {
   @Test
   void pingsPeriodicallyWhetherIdleOrBusy() throws Exception {
     RecordingSession session = new RecordingSession();
-    ClientChannel channel = new ClientChannel(session, 4, Duration.ofMillis(50), c -> {});
+    ClientChannel channel =
+        new ClientChannel(
+            session,
+            new ClientChannel.Limits(4, Duration.ofMillis(50), Duration.ofSeconds(10)),
+            c -> {});
     channel.start("hello", null, 0);
     eventually(() -> assertThat(session.pings).isGreaterThanOrEqualTo(2)); // idle
     int before = session.pings;
@@ -143,7 +158,11 @@ class ClientChannelTest {
             throw new IllegalStateException("connection reset");
           }
         };
-    ClientChannel channel = new ClientChannel(broken, 4, Duration.ofSeconds(30), gone::add);
+    ClientChannel channel =
+        new ClientChannel(
+            broken,
+            new ClientChannel.Limits(4, Duration.ofSeconds(30), Duration.ofSeconds(10)),
+            gone::add);
     channel.start("hello", null, 0);
     eventually(() -> assertThat(gone).containsExactly(channel));
   }

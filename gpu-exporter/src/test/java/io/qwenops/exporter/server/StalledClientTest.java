@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.qwenops.exporter.FakeNvml;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,55 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class StalledClientTest {
 
   @TempDir Path dir;
-
-  /**
-   * Opens /ws/gpu by hand, reads the 101 response, then never reads again (a tiny window fills
-   * fast).
-   */
-  static Socket stalledClient(int port) throws Exception {
-    Socket socket = new Socket();
-    socket.setReceiveBufferSize(2048);
-    socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-    OutputStream out = socket.getOutputStream();
-    out.write(
-        ("GET /ws/gpu?historySeconds=60 HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:"
-                + port
-                + "\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-    InputStream in = socket.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new AssertionError("connection closed during the handshake: " + head);
-      }
-      head.append((char) b);
-    }
-    assertThat(head.toString()).startsWith("HTTP/1.1 101");
-    return socket;
-  }
-
-  /** One unmasked server frame; control frames (pings) are skipped. */
-  static String readTextFrame(InputStream in) throws Exception {
-    while (true) {
-      int b0 = in.readNBytes(1)[0] & 0xFF;
-      int b1 = in.readNBytes(1)[0] & 0x7F;
-      long length = b1;
-      if (b1 == 126) {
-        length = new java.math.BigInteger(1, in.readNBytes(2)).longValue();
-      } else if (b1 == 127) {
-        length = new java.math.BigInteger(1, in.readNBytes(8)).longValue();
-      }
-      byte[] payload = in.readNBytes((int) length);
-      if ((b0 & 0x0F) == 1) {
-        return new String(payload, StandardCharsets.UTF_8);
-      }
-    }
-  }
 
   @Test
   void aStalledClientLosesItsOldestFramesAndSlowsNoOneElse() throws Exception {
@@ -91,7 +37,7 @@ class StalledClientTest {
             "--send-buffer-kb",
             "16")) {
       exporter.firstSample();
-      try (Socket stalled = stalledClient(exporter.port());
+      try (RawWebSocket stalled = RawWebSocket.stalled(exporter.port(), "?historySeconds=60");
           WsRecorder healthy = new WsRecorder(exporter.port(), "?historySeconds=0")) {
         assertThat(healthy.next(Duration.ofSeconds(5)).type()).isEqualTo("hello");
         long dropped = 0;
@@ -120,11 +66,9 @@ class StalledClientTest {
         assertThat(exporter.getJson("/health").path("clients").asInt()).isEqualTo(2);
 
         // When the stalled client reads again, it learns how many frames it lost.
-        stalled.setSoTimeout(10_000);
-        InputStream in = stalled.getInputStream();
         String text;
         do {
-          text = readTextFrame(in);
+          text = stalled.readText();
         } while (!text.contains("\"type\":\"dropped\""));
         assertThat(WsRecorder.JSON.readTree(text).path("dropped").asLong()).isPositive();
       }
