@@ -20,7 +20,11 @@ class ChartLintTest {
 
   static Stream<Path> ciValues() throws IOException {
     try (Stream<Path> files = Files.list(Chart.dir().resolve("ci"))) {
-      return files.filter(p -> p.getFileName().toString().endsWith("-values.yaml")).sorted().toList().stream();
+      return files
+          .filter(p -> p.getFileName().toString().endsWith("-values.yaml"))
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 

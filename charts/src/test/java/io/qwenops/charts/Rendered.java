@@ -32,8 +32,7 @@ record Rendered(String yaml, List<HasMetadata> objects) {
         .filter(o -> namespace.equals(o.getMetadata().getNamespace()))
         .findFirst()
         .orElseThrow(
-            () ->
-                new NoSuchElementException(type.getSimpleName() + " " + namespace + "/" + name));
+            () -> new NoSuchElementException(type.getSimpleName() + " " + namespace + "/" + name));
   }
 
   Deployment deployment(String name) {

@@ -56,7 +56,10 @@ class RenderedManifestsTest {
         .containsExactly(OPERATOR + "-leader-election");
     Role lease = defaults.one(Role.class, Chart.NAMESPACE, OPERATOR + "-leader-election");
     assertThat(lease.getRules()).isEqualTo(RbacFile.operator().roleRules());
-    assertThat(defaults.one(RoleBinding.class, Chart.NAMESPACE, OPERATOR + "-leader-election").getSubjects())
+    assertThat(
+            defaults
+                .one(RoleBinding.class, Chart.NAMESPACE, OPERATOR + "-leader-election")
+                .getSubjects())
         .extracting(s -> s.getName())
         .containsExactly(OPERATOR);
   }
@@ -77,8 +80,13 @@ class RenderedManifestsTest {
           .extracting(s -> s.getNamespace() + "/" + s.getName())
           .containsExactly(Chart.NAMESPACE + "/" + OPERATOR);
     }
-    assertThat(ha.all(Role.class).filter(r -> r.getRules().stream().anyMatch(
-        rule -> rule.getResources().contains("secrets"))).map(r -> r.getMetadata().getNamespace()))
+    assertThat(
+            ha.all(Role.class)
+                .filter(
+                    r ->
+                        r.getRules().stream()
+                            .anyMatch(rule -> rule.getResources().contains("secrets")))
+                .map(r -> r.getMetadata().getNamespace()))
         .as("Secrets are readable only in the watched namespaces (operator and console)")
         .containsOnly("team-a", "team-b");
     assertThat(ha.all(ClusterRole.class).flatMap(r -> r.getRules().stream()))
@@ -88,7 +96,8 @@ class RenderedManifestsTest {
   @Test
   void consoleGetsTheConsolesReadOnlyRules() {
     RbacFile console = RbacFile.console();
-    assertThat(defaults.one(ClusterRole.class, CONSOLE).getRules()).isEqualTo(console.clusterRules());
+    assertThat(defaults.one(ClusterRole.class, CONSOLE).getRules())
+        .isEqualTo(console.clusterRules());
     assertThat(console.clusterRules())
         .flatExtracting(PolicyRule::getVerbs)
         .as("read-only, plus the two reviews")
@@ -124,7 +133,9 @@ class RenderedManifestsTest {
     ClusterRole view = defaults.one(ClusterRole.class, Chart.RELEASE + "-view");
     assertThat(view.getMetadata().getLabels())
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
-    assertThat(view.getRules()).flatExtracting(PolicyRule::getVerbs).containsOnly("get", "list", "watch");
+    assertThat(view.getRules())
+        .flatExtracting(PolicyRule::getVerbs)
+        .containsOnly("get", "list", "watch");
   }
 
   @Test
@@ -134,7 +145,8 @@ class RenderedManifestsTest {
       for (PodSpec pod : r.podSpecs().toList()) {
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(65532L);
-        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType())
+            .isEqualTo("RuntimeDefault");
         for (Container c : pod.getContainers()) {
           var sc = c.getSecurityContext();
           assertThat(sc.getReadOnlyRootFilesystem()).as(c.getName()).isTrue();
@@ -150,13 +162,17 @@ class RenderedManifestsTest {
   @Test
   void operatorAndConsoleRunTheBuildsOperatorImage() {
     String image =
-        System.getProperty("qwenops.image.registry") + "/operator:" + System.getProperty("qwenops.image.tag");
+        System.getProperty("qwenops.image.registry")
+            + "/operator:"
+            + System.getProperty("qwenops.image.tag");
     assertThat(defaults.deployment(OPERATOR).getSpec().getTemplate().getSpec().getContainers())
         .extracting(Container::getImage)
         .containsExactly(image);
-    Container console = defaults.deployment(CONSOLE).getSpec().getTemplate().getSpec().getContainers().getFirst();
+    Container console =
+        defaults.deployment(CONSOLE).getSpec().getTemplate().getSpec().getContainers().getFirst();
     assertThat(console.getImage()).isEqualTo(image);
-    assertThat(console.getArgs()).containsExactly("console", "--port=8090", "--bind=0.0.0.0", "--access=token");
+    assertThat(console.getArgs())
+        .containsExactly("console", "--port=8090", "--bind=0.0.0.0", "--access=token");
     Rendered mirror = Chart.render(List.of(Chart.ciValues("airgapped-values.yaml")), Map.of());
     assertThat(mirror.containers().map(Container::getImage))
         .allMatch(i -> i.startsWith("registry.internal.example/"));
@@ -167,8 +183,11 @@ class RenderedManifestsTest {
 
   @Test
   void leaderElectionIsOnExactlyWhenThereIsMoreThanOneReplica() {
-    Container one = defaults.deployment(OPERATOR).getSpec().getTemplate().getSpec().getContainers().getFirst();
-    assertThat(env(one)).containsEntry("QWENOPS_LEADER_ELECTION", "false").containsEntry("QWENOPS_WATCH_NAMESPACES", "");
+    Container one =
+        defaults.deployment(OPERATOR).getSpec().getTemplate().getSpec().getContainers().getFirst();
+    assertThat(env(one))
+        .containsEntry("QWENOPS_LEADER_ELECTION", "false")
+        .containsEntry("QWENOPS_WATCH_NAMESPACES", "");
     Deployment two = ha.deployment(OPERATOR);
     assertThat(two.getSpec().getReplicas()).isEqualTo(2);
     assertThat(env(two.getSpec().getTemplate().getSpec().getContainers().getFirst()))
@@ -205,11 +224,20 @@ class RenderedManifestsTest {
     PodSpec pod = defaults.deployment(CONSOLE).getSpec().getTemplate().getSpec();
     assertThat(env(pod.getContainers().getFirst()))
         .containsEntry("QWENOPS_CONSOLE_TOKEN_FILE", "/var/run/qwenops/console-token/token");
-    assertThat(pod.getVolumes()).anyMatch(v -> v.getSecret() != null && v.getSecret().getSecretName().equals(CONSOLE + "-token"));
+    assertThat(pod.getVolumes())
+        .anyMatch(
+            v -> v.getSecret() != null && v.getSecret().getSecretName().equals(CONSOLE + "-token"));
     assertThat(defaults.deployment(CONSOLE).getSpec().getTemplate().getMetadata().getAnnotations())
         .containsKey("checksum/access");
     assertThat(ha.all(Secret.class)).as("kubernetes access needs no token").isEmpty();
-    assertThat(ha.deployment(CONSOLE).getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs())
+    assertThat(
+            ha.deployment(CONSOLE)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst()
+                .getArgs())
         .contains("--access=kubernetes", "--watch-namespaces=team-a,team-b");
     assertThat(ha.one(Ingress.class, CONSOLE).getSpec().getRules().getFirst().getHost())
         .isEqualTo("qwenops.team.example");
@@ -218,9 +246,14 @@ class RenderedManifestsTest {
   @Test
   void monitoringRendersMonitorsAndBothDashboards() {
     assertThat(defaults.ofKind("PodMonitor")).isEmpty();
-    GenericKubernetesResource pods = (GenericKubernetesResource) ha.ofKind("PodMonitor").findFirst().orElseThrow();
+    GenericKubernetesResource pods =
+        (GenericKubernetesResource) ha.ofKind("PodMonitor").findFirst().orElseThrow();
     assertThat(Serialization.asYaml(pods.getAdditionalProperties().get("spec")))
-        .contains("port: \"openai\"", "port: \"telemetry\"", "app.kubernetes.io/name: \"qwen-inference\"", "- \"team-a\"");
+        .contains(
+            "port: \"openai\"",
+            "port: \"telemetry\"",
+            "app.kubernetes.io/name: \"qwen-inference\"",
+            "- \"team-a\"");
     assertThat(ha.ofKind("ServiceMonitor")).hasSize(1);
     List<String> dashboards =
         ha.all(io.fabric8.kubernetes.api.model.ConfigMap.class)
