@@ -58,6 +58,8 @@ public class ImagesSpec {
     this.pullSecrets = pullSecrets;
   }
 
-  public static final String DEFAULT_INFERENCE = "ghcr.io/qwenops/inference-pod:0.1.0";
-  public static final String DEFAULT_EXPORTER = "ghcr.io/qwenops/gpu-exporter:0.1.0";
+  /** What this build's images are called (image.registry, image.tag in the root pom). */
+  public static final String DEFAULT_INFERENCE = BuildImages.INFERENCE;
+
+  public static final String DEFAULT_EXPORTER = BuildImages.EXPORTER;
 }

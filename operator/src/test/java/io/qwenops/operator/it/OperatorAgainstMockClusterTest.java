@@ -277,7 +277,7 @@ class OperatorAgainstMockClusterTest {
           Deployment d = deployment(ns, "qwen");
           assertThat(d.getSpec().getReplicas()).isEqualTo(2);
           assertThat(container(d, "inference").getImage())
-              .isEqualTo("ghcr.io/qwenops/inference-pod:0.1.0");
+              .isEqualTo(io.qwenops.operator.crd.ImagesSpec.DEFAULT_INFERENCE);
         });
 
     client.services().inNamespace(ns).withName("qwen").delete();
