@@ -40,13 +40,21 @@ public final class ClusterDeployments implements DeploymentSource {
 
   private record CachedKey(Optional<String> key, long atNanos) {}
 
-  private ClusterDeployments(KubernetesClient client) {
+  private final ServiceAddress serviceAddress;
+
+  private ClusterDeployments(KubernetesClient client, ServiceAddress serviceAddress) {
     this.client = client;
+    this.serviceAddress = serviceAddress;
   }
 
   /** Starts the informers and waits until their first lists are in. */
   public static ClusterDeployments start(KubernetesClient client, Set<String> namespaces) {
-    ClusterDeployments source = new ClusterDeployments(client);
+    return start(client, namespaces, ServiceAddress.CLUSTER_DNS);
+  }
+
+  public static ClusterDeployments start(
+      KubernetesClient client, Set<String> namespaces, ServiceAddress serviceAddress) {
+    ClusterDeployments source = new ClusterDeployments(client, serviceAddress);
     ResourceEventHandler<HasMetadata> onChange = source.handler();
     if (namespaces.isEmpty()) {
       source.watch(
@@ -127,7 +135,8 @@ public final class ClusterDeployments implements DeploymentSource {
           continue;
         }
         String key = qd.getMetadata().getNamespace() + "/" + qd.getMetadata().getName();
-        next.add(DeploymentViews.of(qd, podsByInstance.getOrDefault(key, List.of())));
+        next.add(
+            DeploymentViews.of(qd, podsByInstance.getOrDefault(key, List.of()), serviceAddress));
       }
     }
     next.sort(

@@ -28,6 +28,11 @@ public final class DeploymentViews {
   private DeploymentViews() {}
 
   public static ConsoleDeployment of(QwenDeployment qd, List<Pod> observedPods) {
+    return of(qd, observedPods, ServiceAddress.CLUSTER_DNS);
+  }
+
+  public static ConsoleDeployment of(
+      QwenDeployment qd, List<Pod> observedPods, ServiceAddress serviceAddress) {
     QwenDeploymentSpec spec = qd.getSpec();
     QwenDeploymentStatus status = qd.getStatus();
     String namespace = qd.getMetadata().getNamespace();
@@ -78,15 +83,12 @@ public final class DeploymentViews {
             podViews,
             exporter);
     URI inference =
-        URI.create(
-            "http://"
-                + Names.service(qd)
-                + "."
-                + namespace
-                + ".svc:"
-                + (spec.getService() == null || spec.getService().getPort() == null
-                    ? PodContract.OPENAI_PORT
-                    : spec.getService().getPort()));
+        serviceAddress.of(
+            namespace,
+            Names.service(qd),
+            spec.getService() == null || spec.getService().getPort() == null
+                ? PodContract.OPENAI_PORT
+                : spec.getService().getPort());
     return new ConsoleDeployment(view, inference, targets, spec.getApiKeySecretRef());
   }
 
