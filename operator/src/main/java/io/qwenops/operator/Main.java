@@ -12,11 +12,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.qwenops.operator.app.HttpEndpoints;
 import io.qwenops.operator.app.OperatorSettings;
 import io.qwenops.operator.app.QwenOperator;
+import io.qwenops.operator.console.server.ConsoleMain;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar operator.jar}: connects with the in-cluster (or kubeconfig) credentials. */
+/**
+ * {@code java -jar operator.jar}: the operator, with the in-cluster (or kubeconfig) credentials.
+ * {@code java -jar operator.jar console [flags]}: the console gateway instead (docs/console.md).
+ */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -32,6 +37,18 @@ public final class Main {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("console")) {
+      ConsoleMain.run(Arrays.copyOfRange(args, 1, args.length), System.getenv());
+      return;
+    }
+    if (args.length > 0) {
+      System.err.println(
+          "unknown command '"
+              + args[0]
+              + "': run without arguments for the operator, or"
+              + " 'console' for the console gateway");
+      System.exit(2);
+    }
     OperatorSettings settings;
     try {
       settings = OperatorSettings.fromEnv(System.getenv());

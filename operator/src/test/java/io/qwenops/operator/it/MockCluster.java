@@ -21,16 +21,16 @@ import java.util.Queue;
  * fabric8's mock API server in CRUD mode with our generated CRD installed: the stand-in for a
  * cluster this machine does not have.
  */
-final class MockCluster implements AutoCloseable {
+public final class MockCluster implements AutoCloseable {
 
   /** The mock server logs every request at INFO; keep a reference so the level sticks. */
   private static final java.util.logging.Logger MOCK_LOG =
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
-  final KubernetesMockServer server;
-  final KubernetesClient client;
+  public final KubernetesMockServer server;
+  public final KubernetesClient client;
 
-  MockCluster() {
+  public MockCluster() {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     // CRUD mode with expectations first (the mixed dispatcher): tests may add a few answers
     // the CRUD store cannot give, such as access reviews.
