@@ -24,6 +24,9 @@ public interface InferenceEngine extends AutoCloseable {
 
   EngineStats stats();
 
+  /** Context length (prompt + generated tokens) that one sequence may reach. */
+  int maxModelLen();
+
   /**
    * False once the engine can no longer serve (its step loop stopped for good): liveness and
    * readiness then fail so that the pod is restarted, and every request gets a 503.
@@ -31,9 +34,6 @@ public interface InferenceEngine extends AutoCloseable {
   default boolean healthy() {
     return true;
   }
-
-  /** Context length (prompt + generated tokens) that one sequence may reach. */
-  int maxModelLen();
 
   @Override
   void close();
