@@ -71,14 +71,25 @@ public class ApiException extends RuntimeException {
     return new ApiException(503, "service_unavailable", message, null, "model_not_ready", 5);
   }
 
-  /** The engine broke while generating: our fault, so a 500. */
-  public static ApiException engineFailure(Throwable error) {
+  /**
+   * The model failed to load or the engine stopped for good: the pod is about to be restarted. The
+   * reason is in the server's log, never in the answer (it names files and native errors).
+   */
+  public static ApiException unavailable(String message) {
+    return new ApiException(503, "service_unavailable", message, null, "engine_unavailable", 5);
+  }
+
+  /**
+   * A failure inside the server or engine: our fault, so a 500 that says only which request it was.
+   * The detail (exception, native error text, paths) goes to the log under the same id.
+   */
+  public static ApiException internal(String requestId) {
     return new ApiException(
         500,
-        "server_error",
-        "The engine failed while generating: " + error.getMessage(),
+        "internal_error",
+        "Internal error (request id " + requestId + ")",
         null,
-        "engine_error");
+        "internal_error");
   }
 
   public int status() {

@@ -69,7 +69,8 @@ public final class ChatCompletionsService implements HttpService {
     }
     String id = "chatcmpl-" + RequestIds.of(req);
     long created = Instant.now().getEpochSecond();
-    try (Generation generation = Generation.start(model.engine(), id, choices, metrics)) {
+    try (Generation generation =
+        Generation.start(model.engine(), RequestIds.of(req), choices, metrics)) {
       if (chat.stream()) {
         new ChatStream(model, chat, tools, id, created, prompt.length).run(generation, res);
       } else {

@@ -76,7 +76,8 @@ public final class CompletionsService implements HttpService {
     }
     String id = "cmpl-" + RequestIds.of(req);
     long created = Instant.now().getEpochSecond();
-    try (Generation generation = Generation.start(model.engine(), id, choices, metrics)) {
+    try (Generation generation =
+        Generation.start(model.engine(), RequestIds.of(req), choices, metrics)) {
       if (request.stream()) {
         new CompletionStream(model, request, prompts, id, created, promptTokens)
             .run(generation, res);

@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * {@code GET /health}: 200 once the model serves, 503 while it loads (readiness and startup
- * probes). {@code GET /health/live}: 200 while the process works, 503 only after the model failed
- * to load, so Kubernetes restarts the pod (liveness probe).
+ * probes). {@code GET /health/live}: 200 while the process works, 503 once the model failed to load
+ * or the engine's step loop stopped, so Kubernetes restarts the pod (liveness probe). Both are
+ * unauthenticated, so they say only the state: why it failed is in the server's log.
  */
 public final class HealthService implements HttpService {
 
@@ -41,9 +42,6 @@ public final class HealthService implements HttpService {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", state.name().toLowerCase(java.util.Locale.ROOT));
     body.put("model", slot.servedName());
-    if (slot.failure() != null) {
-      body.put("error", slot.failure());
-    }
     return body;
   }
 }

@@ -40,9 +40,11 @@ public final class ModelSlot {
     this.failure = reason;
   }
 
+  /** READY while the model serves; FAILED once it failed to load or its engine stopped. */
   public State state() {
-    if (model != null) {
-      return State.READY;
+    ServingModel m = model;
+    if (m != null) {
+      return m.engine().healthy() ? State.READY : State.FAILED;
     }
     return failure != null ? State.FAILED : State.LOADING;
   }
@@ -51,19 +53,27 @@ public final class ModelSlot {
     return Optional.ofNullable(model);
   }
 
+  /** Why loading failed, for the server's own log and tests; never sent to clients. */
   public String failure() {
     return failure;
   }
 
-  /** The model, or a 503 saying why there is none yet. */
+  /** The model, or a 503 saying (without internals) why there is none. */
   public ServingModel require() {
     ServingModel m = model;
     if (m != null) {
+      if (!m.engine().healthy()) {
+        throw ApiException.unavailable(ENGINE_STOPPED);
+      }
       return m;
     }
     if (failure != null) {
-      throw ApiException.loading("The model failed to load: " + failure);
+      throw ApiException.unavailable("The model failed to load; the server is restarting.");
     }
     throw ApiException.loading("The model " + servedName + " is still loading; retry shortly.");
   }
+
+  /** What clients read once the engine stopped (the log says why). */
+  public static final String ENGINE_STOPPED =
+      "The engine has stopped; the server is restarting. Retry shortly.";
 }

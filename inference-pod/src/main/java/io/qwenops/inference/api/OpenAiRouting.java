@@ -2,6 +2,7 @@ package io.qwenops.inference.api;
 
 import io.helidon.http.HttpException;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
 import io.qwenops.inference.api.generate.RequestMetrics;
 import java.lang.System.Logger;
 import java.util.Map;
@@ -51,26 +52,22 @@ public final class OpenAiRouting {
             (req, res, e) -> {
               int status = e.status().code();
               if (status >= 500) {
-                LOG.log(Logger.Level.ERROR, "HTTP failure on " + req.path().path(), e);
+                ErrorResponses.send(res, internal(req, e));
+                return;
               }
               ErrorResponses.send(
                   res,
-                  new ApiException(
-                      status,
-                      status >= 500 ? "server_error" : "invalid_request_error",
-                      e.getMessage(),
-                      null,
-                      null));
+                  new ApiException(status, "invalid_request_error", e.getMessage(), null, null));
             })
-        .error(
-            Exception.class,
-            (req, res, e) -> {
-              LOG.log(Logger.Level.ERROR, "Unexpected failure on " + req.path().path(), e);
-              ErrorResponses.send(
-                  res,
-                  new ApiException(
-                      500, "server_error", "Internal error: " + e.getMessage(), null, null));
-            });
+        .error(Exception.class, (req, res, e) -> ErrorResponses.send(res, internal(req, e)));
+  }
+
+  /** A generic 500 naming the request; the detail goes to the log under the same id. */
+  private static ApiException internal(ServerRequest req, Exception e) {
+    String id = RequestIds.of(req);
+    LOG.log(
+        Logger.Level.ERROR, "Unexpected failure on " + req.path().path() + " request_id=" + id, e);
+    return ApiException.internal(id);
   }
 
   private OpenAiRouting() {}

@@ -131,6 +131,20 @@ final class ContinuousBatchScheduler {
     return all;
   }
 
+  /**
+   * What a failure outside a sequence's own work may have left half done: every running sequence
+   * and every waiting one that holds blocks (caught between lookup and admission).
+   */
+  List<Sequence> inFlight() {
+    List<Sequence> out = new ArrayList<>(running);
+    for (Sequence s : waiting) {
+      if (!s.blocks.isEmpty()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   /** After a step computed {@code tokens} more of s: registers the blocks that became full. */
   void computed(Sequence s, int tokens) {
     s.computed += tokens;
@@ -141,8 +155,13 @@ final class ContinuousBatchScheduler {
     if (full > s.hashedBlocks) {
       int[] all = s.allTokens();
       while (s.hashedBlocks < full) {
-        s.lastHash = PrefixCache.hash(s.lastHash, all, s.hashedBlocks * blockSize, blockSize);
-        allocator.register(s.blocks.get(s.hashedBlocks), s.lastHash);
+        s.lastHashed =
+            allocator.register(
+                s.blocks.get(s.hashedBlocks),
+                s.lastHashed,
+                all,
+                s.hashedBlocks * blockSize,
+                blockSize);
         s.hashedBlocks++;
       }
     }
@@ -158,18 +177,17 @@ final class ContinuousBatchScheduler {
     int[] all = s.allTokens();
     // At least the last token must be computed, to get logits for the next one.
     int reusable = (all.length - 1) / blockSize;
-    long hash = 0;
+    PrefixCache.Entry parent = null;
     for (int b = 0; b < reusable; b++) {
-      long next = PrefixCache.hash(hash, all, b * blockSize, blockSize);
-      int block = allocator.lookup(next);
-      if (block < 0) {
+      PrefixCache.Entry hit = allocator.lookup(parent, all, b * blockSize, blockSize);
+      if (hit == null) {
         break;
       }
-      allocator.share(block);
-      s.blocks.add(block);
+      allocator.share(hit.block);
+      s.blocks.add(hit.block);
       s.hashedBlocks = b + 1;
-      s.lastHash = next;
-      hash = next;
+      s.lastHashed = hit;
+      parent = hit;
     }
     s.computed = s.blocks.size() * blockSize;
     if (s.outputLength == 0) {
@@ -207,6 +225,6 @@ final class ContinuousBatchScheduler {
     s.blocks.clear();
     s.computed = 0;
     s.hashedBlocks = 0;
-    s.lastHash = 0;
+    s.lastHashed = null;
   }
 }

@@ -9,7 +9,6 @@ import io.qwenops.inference.model.Qwen2Model;
 import io.qwenops.inference.model.QwenTokenizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,10 +20,21 @@ import java.util.logging.Logger;
  * The engine's step thread: drains submissions and aborts, asks the scheduler for the step's work,
  * runs one forward pass over all of it, samples, streams text to listeners and retires finished
  * sequences (freeing their blocks at once). All scheduling state is confined to this thread.
+ *
+ * <p>Failures: an exception in a step fails that step's requests (their blocks freed, the step's
+ * arrays closed) and the loop goes on; one in a single sequence's stop check or retirement fails
+ * that sequence alone. An {@link Error} (OutOfMemoryError and the like: the JVM may be unsafe),
+ * {@value #MAX_FAILED_STEPS} failed steps in a row (a device in a broken state fails every step) or
+ * a failure while handling a failure stops the loop for good: every request still waiting gets
+ * {@link EngineUnavailableException} at once, new ones are refused with it, and {@link #healthy()}
+ * turns false so that liveness fails and Kubernetes restarts the pod.
  */
 public final class EngineLoop implements InferenceEngine {
 
   private static final Logger LOG = Logger.getLogger(EngineLoop.class.getName());
+
+  /** Steps failing one after another before the engine stops (a successful step resets it). */
+  static final int MAX_FAILED_STEPS = 3;
 
   private sealed interface Command permits Submit, Abort, Wake {}
 
@@ -47,16 +57,21 @@ public final class EngineLoop implements InferenceEngine {
   private final AtomicLong order = new AtomicLong();
   private final SplittableRandom engineRandom = new SplittableRandom();
   private final NDManager manager;
+  private final StepHook hook;
   private final Thread thread;
   private volatile boolean closed;
   private volatile EngineStats stats;
 
+  /** Why the loop stopped for good; null while it runs. */
+  private volatile Throwable stopped;
+
+  /** Made up front: telling clients the engine stopped must not need memory an OOM took. */
+  private final EngineUnavailableException unavailable = new EngineUnavailableException();
+
+  private int failedSteps;
+
   /** The scheduler's queue length as of the last publish (read by submitting threads). */
   private volatile int waitingInScheduler;
-
-  /** Requests whose sampling failed this step (their constraint threw), failed alone. */
-  private final java.util.Map<Sequence, RuntimeException> samplingFailures =
-      new java.util.HashMap<>();
 
   private long promptTokens;
   private long generationTokens;
@@ -68,13 +83,35 @@ public final class EngineLoop implements InferenceEngine {
       GenerationConfig generation,
       EngineOptions options,
       int maxModelLen) {
+    this(
+        model,
+        cache,
+        tokenizer,
+        generation,
+        options,
+        maxModelLen,
+        StepHook.NONE,
+        new Sha256BlockHasher());
+  }
+
+  /** As the public constructor, with a hook at each step phase and the prefix cache's hasher. */
+  EngineLoop(
+      Qwen2Model model,
+      PagedKvCache cache,
+      QwenTokenizer tokenizer,
+      GenerationConfig generation,
+      EngineOptions options,
+      int maxModelLen,
+      StepHook hook,
+      BlockHasher hasher) {
     this.model = model;
     this.cache = cache;
     this.tokenizer = tokenizer;
     this.generation = generation;
     this.options = options;
     this.maxModelLen = maxModelLen;
-    this.allocator = new KvBlockAllocator(cache.numBlocks());
+    this.hook = hook;
+    this.allocator = new KvBlockAllocator(cache.numBlocks(), hasher);
     this.scheduler =
         new ContinuousBatchScheduler(
             allocator,
@@ -91,8 +128,8 @@ public final class EngineLoop implements InferenceEngine {
 
   @Override
   public void submit(GenerationRequest request, GenerationListener listener) {
-    if (closed) {
-      throw new IllegalStateException("The engine is shut down");
+    if (closed || stopped != null) {
+      throw unavailable;
     }
     int[] prompt = request.promptTokenIds();
     if (prompt == null || prompt.length == 0) {
@@ -143,6 +180,10 @@ public final class EngineLoop implements InferenceEngine {
             request.promptLogprobs(),
             request.constraint());
     commands.add(new Submit(s));
+    if (closed || stopped != null) {
+      // The loop ended while this was queued and may never drain it: answer it here.
+      failQueued();
+    }
   }
 
   @Override
@@ -153,6 +194,12 @@ public final class EngineLoop implements InferenceEngine {
   @Override
   public EngineStats stats() {
     return stats;
+  }
+
+  /** False once the step loop has stopped (or the engine is closed). */
+  @Override
+  public boolean healthy() {
+    return stopped == null && !closed && thread.isAlive();
   }
 
   @Override
@@ -176,32 +223,118 @@ public final class EngineLoop implements InferenceEngine {
 
   private void run() {
     try {
-      while (!closed) {
-        if (scheduler.idle()) {
-          apply(commands.take());
+      while (!closed && stopped == null) {
+        try {
+          iterate();
+        } catch (RuntimeException | StackOverflowError e) {
+          // Outside a step's own handling (commands, stats): the state of anything in flight is
+          // unknown, so it all fails.
+          failStep(scheduler.inFlight(), e);
         }
-        for (Command c; (c = commands.poll()) != null; ) {
-          apply(c);
-        }
-        if (!closed && !scheduler.idle()) {
-          step();
+      }
+    } catch (Throwable fatal) {
+      // An Error, an interrupt, or a failure while failing requests: nothing can be trusted.
+      stop(fatal);
+    } finally {
+      try {
+        if (stopped == null) {
+          abortAll();
         }
         publishStats();
+      } finally {
+        manager.close();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      for (Command c; (c = commands.poll()) != null; ) {
-        if (c instanceof Submit submit) {
-          queued.decrementAndGet();
-          scheduler.add(submit.sequence());
-        }
+    }
+  }
+
+  private void iterate() throws InterruptedException {
+    if (scheduler.idle()) {
+      apply(commands.take());
+    }
+    for (Command c; (c = commands.poll()) != null; ) {
+      apply(c);
+    }
+    if (!closed && !scheduler.idle()) {
+      step();
+    }
+    publishStats();
+  }
+
+  /** Shutdown: whatever is queued or running ends with ABORT. */
+  private void abortAll() {
+    for (Command c; (c = commands.poll()) != null; ) {
+      if (c instanceof Submit submit) {
+        queued.decrementAndGet();
+        scheduler.add(submit.sequence());
       }
+    }
+    for (Sequence s : scheduler.all()) {
+      finish(s, FinishReason.ABORT);
+    }
+  }
+
+  /**
+   * Fails a step's requests and counts the failure; too many in a row stop the engine (by throwing
+   * out of the loop).
+   */
+  private void failStep(List<Sequence> sequences, Throwable error) {
+    LOG.log(
+        Level.SEVERE,
+        "Engine step failed; failing its requests " + sequences.stream().map(q -> q.id).toList(),
+        error);
+    for (Sequence s : sequences) {
+      fail(s, error);
+    }
+    if (++failedSteps >= MAX_FAILED_STEPS) {
+      throw new IllegalStateException(failedSteps + " engine steps failed in a row", error);
+    }
+  }
+
+  /**
+   * Ends the loop for good: the reason first (so {@link #submit} refuses from now on and drains
+   * what raced with this), then every request still here hears at once that the engine is gone.
+   * Each part is best effort: after an OutOfMemoryError any of them may fail again.
+   */
+  private void stop(Throwable cause) {
+    stopped = cause;
+    try {
+      LOG.log(
+          Level.SEVERE,
+          "The engine's step loop stopped; the server reports itself unhealthy",
+          cause);
+    } catch (Throwable ignored) {
+      // Logging can need memory that is not there; the state change above is what matters.
+    }
+    try {
       for (Sequence s : scheduler.all()) {
-        finish(s, FinishReason.ABORT);
+        try {
+          scheduler.remove(s);
+        } catch (Throwable ignored) {
+          // The bookkeeping may be what broke; the client must hear of it all the same.
+        }
+        tell(s.listener, unavailable);
       }
-      publishStats();
-      manager.close();
+    } catch (Throwable ignored) {
+      // Nothing more can be done for these; the pod is about to be restarted.
+    }
+    failQueued();
+  }
+
+  /** Answers every submission still in the command queue (the loop is gone). Any thread. */
+  private void failQueued() {
+    for (Command c; (c = commands.poll()) != null; ) {
+      if (c instanceof Submit submit) {
+        queued.decrementAndGet();
+        tell(submit.sequence().listener, unavailable);
+      }
+    }
+  }
+
+  private static void tell(GenerationListener listener, Throwable error) {
+    try {
+      listener.onError(error);
+    } catch (Throwable ignored) {
+      // A listener that cannot even take its error has nobody left to tell.
     }
   }
 
@@ -222,7 +355,14 @@ public final class EngineLoop implements InferenceEngine {
   }
 
   private void step() {
-    List<ContinuousBatchScheduler.Work> work = scheduler.schedule();
+    List<ContinuousBatchScheduler.Work> work;
+    try {
+      hook.before(StepPhase.SCHEDULE);
+      work = scheduler.schedule();
+    } catch (RuntimeException | StackOverflowError e) {
+      failStep(scheduler.inFlight(), e);
+      return;
+    }
     if (work.isEmpty()) {
       if (scheduler.runningCount() == 0 && scheduler.waitingCount() > 0) {
         // Nothing runs and the head still cannot get blocks: it can never fit.
@@ -245,7 +385,6 @@ public final class EngineLoop implements InferenceEngine {
       }
     }
     long now = System.nanoTime();
-    BatchBuilder.Built built = BatchBuilder.build(ordered, cache.blockSize());
     List<Sequence> sampled = new ArrayList<>();
     for (ContinuousBatchScheduler.Work w : ordered) {
       Sequence s = w.sequence();
@@ -257,8 +396,10 @@ public final class EngineLoop implements InferenceEngine {
         sampled.add(s);
       }
     }
-    List<Sampler.Choice> choices;
+    List<StepSampler.Outcome> outcomes;
     try (NDManager step = manager.newSubManager()) {
+      hook.before(StepPhase.FORWARD);
+      BatchBuilder.Built built = BatchBuilder.build(ordered, cache.blockSize());
       NDArray logits = model.forward(built.batch(), cache, step);
       for (ContinuousBatchScheduler.Work w : ordered) {
         scheduler.computed(w.sequence(), w.tokens());
@@ -267,104 +408,53 @@ public final class EngineLoop implements InferenceEngine {
         PromptScorer.score(logits, built.promptRows());
         logits = logits.get(new NDIndex("{}", step.create(built.sampleRows())));
       }
-      choices = sampled.isEmpty() ? List.of() : sample(logits, sampled);
-    } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "Engine step failed; failing its requests", e);
-      for (ContinuousBatchScheduler.Work w : ordered) {
-        fail(w.sequence(), e);
-      }
+      hook.before(StepPhase.SAMPLE);
+      outcomes = sampled.isEmpty() ? List.of() : StepSampler.sample(logits, sampled);
+    } catch (RuntimeException | StackOverflowError e) {
+      failStep(ordered.stream().map(ContinuousBatchScheduler.Work::sequence).toList(), e);
       return;
     }
+    failedSteps = 0;
     long tokenTime = System.nanoTime();
     for (int i = 0; i < sampled.size(); i++) {
       Sequence s = sampled.get(i);
-      RuntimeException failure = samplingFailures.remove(s);
-      if (failure != null) {
-        fail(s, failure);
-      } else {
-        emit(s, choices.get(i), tokenTime);
+      StepSampler.Outcome outcome = outcomes.get(i);
+      if (outcome.failure() != null) {
+        LOG.log(Level.WARNING, "Sampling for " + s.id + " failed", outcome.failure());
+        fail(s, outcome.failure());
+        continue;
       }
-    }
-  }
-
-  /** Greedy rows without penalties take the argmax on the device; the rest copy their row. */
-  private List<Sampler.Choice> sample(NDArray logits, List<Sequence> sampled) {
-    boolean allArgmax =
-        sampled.stream().allMatch(s -> s.sampling.argmaxOnly() && s.constraint == null);
-    List<Sampler.Choice> out = new ArrayList<>(sampled.size());
-    if (allArgmax) {
-      long[] ids = logits.argMax(1).toLongArray();
-      for (long id : ids) {
-        out.add(new Sampler.Choice((int) id, Double.NaN, List.of()));
-      }
-      return out;
-    }
-    float[] all = logits.toFloatArray();
-    int vocab = (int) logits.getShape().get(1);
-    for (int i = 0; i < sampled.size(); i++) {
-      Sequence s = sampled.get(i);
-      float[] row = java.util.Arrays.copyOfRange(all, i * vocab, (i + 1) * vocab);
       try {
-        out.add(
-            Sampler.sample(
-                row, s.sampling, s.prompt, s.output, s.outputLength, s.random, s.constraint));
-      } catch (RuntimeException e) {
-        // A request's own constraint failed: only that request fails.
-        out.add(null);
-        samplingFailures.put(s, e);
+        emit(s, outcome.choice(), tokenTime);
+      } catch (RuntimeException | StackOverflowError e) {
+        // This sequence's own state (constraint, detokenizer, stop strings) broke: it alone fails.
+        LOG.log(Level.WARNING, "Checking the new token of " + s.id + " failed", e);
+        fail(s, e);
       }
     }
-    return out;
   }
 
   private void emit(Sequence s, Sampler.Choice choice, long now) {
     if (s.scoresPrompt() && !deliverPromptScores(s)) {
       return;
     }
+    hook.before(StepPhase.STOP_CHECK);
     int token = choice.tokenId();
     s.append(token);
     generationTokens++;
     if (s.firstTokenNanos == 0) {
       s.firstTokenNanos = now;
     }
-    FinishReason reason = null;
-    Set<Integer> eos = generation.eosTokenIds();
-    if (!s.sampling.ignoreEos() && eos.contains(token)) {
-      reason = FinishReason.STOP;
-    } else if (s.sampling.stopTokenIds().contains(token)) {
-      reason = FinishReason.STOP;
-    }
+    StopCheck.Result checked = StopCheck.after(s, token, generation.eosTokenIds(), maxModelLen);
     try {
-      if (s.constraint != null && s.constraint.accept(token)) {
-        reason = FinishReason.STOP;
-      }
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "Output constraint of " + s.id + " failed", e);
-      fail(s, e);
-      return;
-    }
-    String text = s.detokenizer.next(token);
-    StopStringMatcher.Result matched = s.stopMatcher.accept(text);
-    text = matched.text();
-    if (matched.stopped()) {
-      reason = FinishReason.STOP;
-    } else if (reason == null
-        && (s.outputLength >= s.sampling.maxTokens() || s.length() >= maxModelLen)) {
-      reason = FinishReason.LENGTH;
-    }
-    if (reason != null && !matched.stopped()) {
-      StopStringMatcher.Result tail = s.stopMatcher.accept(s.detokenizer.flush());
-      text += tail.text() + (tail.stopped() ? "" : s.stopMatcher.flush());
-    }
-    try {
-      s.listener.onToken(new TokenOutput(token, text, choice.logprob(), choice.top()));
+      s.listener.onToken(new TokenOutput(token, checked.text(), choice.logprob(), choice.top()));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Listener of " + s.id + " threw; aborting the request", e);
       finish(s, FinishReason.ABORT);
       return;
     }
-    if (reason != null) {
-      finish(s, reason);
+    if (checked.reason() != null) {
+      finish(s, checked.reason());
     }
   }
 
@@ -385,8 +475,15 @@ public final class EngineLoop implements InferenceEngine {
   }
 
   private void finish(Sequence s, FinishReason reason) {
-    scheduler.remove(s);
-    publishStats(); // before the listener hears of it, so stats already show the freed blocks
+    try {
+      hook.before(StepPhase.FINISH);
+      scheduler.remove(s);
+      publishStats(); // before the listener hears of it, so stats already show the freed blocks
+    } catch (RuntimeException | StackOverflowError e) {
+      LOG.log(Level.WARNING, "Retiring " + s.id + " failed", e);
+      fail(s, e);
+      return;
+    }
     RequestTimings timings =
         new RequestTimings(
             s.arrivedNanos,

@@ -11,6 +11,7 @@ public interface InferenceEngine extends AutoCloseable {
    * Queues a request; it joins the running batch at the next step.
    *
    * @throws QueueFullException when the waiting queue is full (nothing was queued)
+   * @throws EngineUnavailableException when the engine has stopped or is shut down
    * @throws IllegalArgumentException when prompt + max tokens exceed the model's context
    */
   void submit(GenerationRequest request, GenerationListener listener);
@@ -25,6 +26,14 @@ public interface InferenceEngine extends AutoCloseable {
 
   /** Context length (prompt + generated tokens) that one sequence may reach. */
   int maxModelLen();
+
+  /**
+   * False once the engine can no longer serve (its step loop stopped for good): liveness and
+   * readiness then fail so that the pod is restarted, and every request gets a 503.
+   */
+  default boolean healthy() {
+    return true;
+  }
 
   @Override
   void close();

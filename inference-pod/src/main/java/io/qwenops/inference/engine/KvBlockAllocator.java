@@ -12,9 +12,15 @@ final class KvBlockAllocator {
 
   private final int[] refCounts;
   private final LinkedHashSet<Integer> free = new LinkedHashSet<>();
-  private final PrefixCache cache = new PrefixCache();
+  private final PrefixCache cache;
 
+  /** A pool whose prefix cache hashes with SHA-256 from a fresh secret. */
   KvBlockAllocator(int numBlocks) {
+    this(numBlocks, new Sha256BlockHasher());
+  }
+
+  KvBlockAllocator(int numBlocks, BlockHasher hasher) {
+    cache = new PrefixCache(hasher);
     refCounts = new int[numBlocks];
     for (int i = 0; i < numBlocks; i++) {
       free.add(i);
@@ -59,14 +65,14 @@ final class KvBlockAllocator {
     }
   }
 
-  /** The cached block with this content hash, or -1. */
-  int lookup(long hash) {
-    Integer block = cache.lookup(hash);
-    return block == null ? -1 : block;
+  /** The cached block with these tokens after {@code parent}, or null ({@link PrefixCache}). */
+  PrefixCache.Entry lookup(PrefixCache.Entry parent, int[] tokens, int from, int size) {
+    return cache.lookup(parent, tokens, from, size);
   }
 
-  void register(int block, long hash) {
-    cache.register(block, hash);
+  PrefixCache.Entry register(
+      int block, PrefixCache.Entry parent, int[] tokens, int from, int size) {
+    return cache.register(block, parent, tokens, from, size);
   }
 
   int cachedBlocks() {

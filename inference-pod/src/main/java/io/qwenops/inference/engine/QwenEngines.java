@@ -26,6 +26,12 @@ public final class QwenEngines {
   private QwenEngines() {}
 
   public static LoadedModel load(Path modelDir, EngineOptions options) throws IOException {
+    return load(modelDir, options, StepHook.NONE, new Sha256BlockHasher());
+  }
+
+  /** As {@link #load(Path, EngineOptions)}, with the engine's test seams (see EngineLoop). */
+  static LoadedModel load(Path modelDir, EngineOptions options, StepHook hook, BlockHasher hasher)
+      throws IOException {
     if (!Files.isDirectory(modelDir)) {
       throw new IOException("Model directory " + modelDir + " does not exist");
     }
@@ -70,7 +76,8 @@ public final class QwenEngines {
       }
       PagedKvCache cache = new PagedKvCache(config, setup, blocks, options.blockSize());
       Qwen2Model model = new Qwen2Model(weights, maxModelLen);
-      EngineLoop engine = new EngineLoop(model, cache, tokenizer, generation, options, maxModelLen);
+      EngineLoop engine =
+          new EngineLoop(model, cache, tokenizer, generation, options, maxModelLen, hook, hasher);
       AutoCloseable memory =
           () -> {
             cache.close();

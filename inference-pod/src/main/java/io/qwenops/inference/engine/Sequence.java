@@ -42,10 +42,10 @@ final class Sequence {
   /** KV blocks in position order: position p lives in block blocks.get(p / blockSize). */
   final List<Integer> blocks = new ArrayList<>();
 
-  /** Full blocks already registered in the prefix cache (and their chained hash). */
+  /** Full blocks already registered in the prefix cache, and the last one's entry (or null). */
   int hashedBlocks;
 
-  long lastHash;
+  PrefixCache.Entry lastHashed;
 
   long scheduledNanos;
   long firstTokenNanos;

@@ -81,6 +81,24 @@ class ContinuousBatchingTest {
   }
 
   @Test
+  void aForgedHashCollisionNeverServesAnotherPromptsKv() throws Exception {
+    // Under this hasher block i of every prompt has the same hash: only the token check is left.
+    try (LoadedModel model =
+        QwenEngines.load(
+            TestCheckpoints.tiny(), base(), StepHook.NONE, PrefixCacheTest.POSITION_ONLY)) {
+      int[] victim = prompts.get(15);
+      int[] other = prompts.get(14); // different tokens, 18 full blocks at colliding hashes
+      EngineTestSupport.run(model.engine(), "victim", victim, plainGreedy(12));
+      Collector attacker = EngineTestSupport.run(model.engine(), "other", other, plainGreedy(12));
+      assertThat(attacker.timings.cachedPromptTokens()).isZero();
+      assertThat(attacker.ids()).containsExactly(expected.get(14));
+      Collector again = EngineTestSupport.run(model.engine(), "again", victim, plainGreedy(12));
+      assertThat(again.timings.cachedPromptTokens()).isEqualTo(76);
+      assertThat(again.ids()).containsExactly(expected.get(15));
+    }
+  }
+
+  @Test
   void preemptedSequencesAreRecomputedAndStillMatch() throws Exception {
     // 40 blocks of 4 tokens = 160 tokens for 16 sequences that need up to 90 each.
     EngineOptions small = base().withKvCacheBytes(40L * 4 * kvBytesPerToken()).withMaxModelLen(160);

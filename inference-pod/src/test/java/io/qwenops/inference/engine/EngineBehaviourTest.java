@@ -217,11 +217,8 @@ class EngineBehaviourTest {
         .isEqualTo(model.engine().stats().kvBlocksTotal());
   }
 
-  /** Every NDArray alive in the PyTorch engine (all managers descend from the system manager). */
   private static int liveArrays() {
-    try (NDManager probe = NDManager.newBaseManager("PyTorch")) {
-      return probe.getParentManager().getManagedArrays().size();
-    }
+    return EngineTestSupport.liveArrays();
   }
 
   @Test

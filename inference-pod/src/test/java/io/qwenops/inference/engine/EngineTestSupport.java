@@ -61,6 +61,13 @@ final class EngineTestSupport {
     }
   }
 
+  /** Every NDArray alive in the PyTorch engine (all managers descend from the system manager). */
+  static int liveArrays() {
+    try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+      return probe.getParentManager().getManagedArrays().size();
+    }
+  }
+
   static Collector run(InferenceEngine engine, String id, int[] prompt, SamplingParams p)
       throws Exception {
     Collector c = new Collector();

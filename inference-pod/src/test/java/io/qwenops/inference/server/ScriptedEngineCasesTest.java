@@ -25,7 +25,7 @@ class ScriptedEngineCasesTest {
       "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
           + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";
 
-  static ServingModel model(ScriptedEngine engine) {
+  static ServingModel model(io.qwenops.inference.engine.InferenceEngine engine) {
     return new ServingModel(
         "scripted",
         "/models/scripted",

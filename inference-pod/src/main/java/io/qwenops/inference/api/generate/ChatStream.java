@@ -1,7 +1,6 @@
 package io.qwenops.inference.api.generate;
 
 import io.helidon.webserver.http.ServerResponse;
-import io.qwenops.inference.api.ApiException;
 import io.qwenops.inference.api.ErrorResponses;
 import io.qwenops.inference.api.ServingModel;
 import io.qwenops.inference.api.chat.ToolCallParser;
@@ -68,7 +67,7 @@ public final class ChatStream {
           case GenerationEvent.Finished f -> finish(sse, f, filters[f.index()]);
           case GenerationEvent.Failed f -> {
             generation.abort();
-            sse.data(ErrorResponses.body(ApiException.engineFailure(f.error())));
+            sse.data(ErrorResponses.body(generation.failure(f)));
             sse.done();
             return;
           }

@@ -44,7 +44,7 @@ public record CollectedChoice(
           tokens.get(t.index()).add(t.token());
         }
         case GenerationEvent.Finished f -> reasons[f.index()] = f.reason();
-        case GenerationEvent.Failed f -> throw ApiException.engineFailure(f.error());
+        case GenerationEvent.Failed f -> throw generation.failure(f);
       }
     }
     List<CollectedChoice> out = new ArrayList<>(choices);

@@ -1,7 +1,6 @@
 package io.qwenops.inference.api.generate;
 
 import io.helidon.webserver.http.ServerResponse;
-import io.qwenops.inference.api.ApiException;
 import io.qwenops.inference.api.CompletionsService.Prompt;
 import io.qwenops.inference.api.ErrorResponses;
 import io.qwenops.inference.api.ServingModel;
@@ -74,7 +73,7 @@ public final class CompletionStream {
               sse.data(chunk(f.index(), "", null, f.reason().openAiName()));
           case GenerationEvent.Failed f -> {
             generation.abort();
-            sse.data(ErrorResponses.body(ApiException.engineFailure(f.error())));
+            sse.data(ErrorResponses.body(generation.failure(f)));
             sse.done();
             return;
           }

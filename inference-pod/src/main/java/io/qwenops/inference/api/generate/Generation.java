@@ -1,6 +1,8 @@
 package io.qwenops.inference.api.generate;
 
 import io.qwenops.inference.api.ApiException;
+import io.qwenops.inference.api.ModelSlot;
+import io.qwenops.inference.engine.EngineUnavailableException;
 import io.qwenops.inference.engine.FinishReason;
 import io.qwenops.inference.engine.GenerationListener;
 import io.qwenops.inference.engine.GenerationRequest;
@@ -11,6 +13,7 @@ import io.qwenops.inference.engine.RequestTimings;
 import io.qwenops.inference.engine.SamplingParams;
 import io.qwenops.inference.engine.TokenConstraint;
 import io.qwenops.inference.engine.TokenOutput;
+import java.lang.System.Logger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -58,23 +61,30 @@ public final class Generation implements AutoCloseable {
 
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
+  private static final Logger LOG = System.getLogger(Generation.class.getName());
+
   private final InferenceEngine engine;
+  private final String requestId;
   private final List<String> engineIds = new ArrayList<>();
   private final LinkedBlockingQueue<GenerationEvent> events = new LinkedBlockingQueue<>();
   private final Set<Integer> ended = new HashSet<>();
   private int unfinished;
 
-  private Generation(InferenceEngine engine) {
+  private Generation(InferenceEngine engine, String requestId) {
     this.engine = engine;
+    this.requestId = requestId;
   }
 
   /**
    * Submits every choice. If the engine refuses one, the others are aborted and the refusal is
-   * turned into the API's answer (429 for a full queue, 400 for a prompt that does not fit).
+   * turned into the API's answer (429 for a full queue, 400 for a prompt that does not fit, 503
+   * when the engine has stopped).
+   *
+   * @param requestId the request's X-Request-Id: engine ids, log lines and error messages name it
    */
   public static Generation start(
       InferenceEngine engine, String requestId, List<Choice> choices, RequestMetrics metrics) {
-    Generation g = new Generation(engine);
+    Generation g = new Generation(engine, requestId);
     // Clients may reuse an X-Request-Id; the engine needs ids unique across concurrent requests.
     String base = requestId + "-" + SEQUENCE.incrementAndGet();
     for (Choice c : choices) {
@@ -90,6 +100,9 @@ public final class Generation implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         g.abort();
         throw ApiException.invalid(e.getMessage(), null);
+      } catch (EngineUnavailableException e) {
+        g.abort();
+        throw ApiException.unavailable(ModelSlot.ENGINE_STOPPED);
       }
       g.engineIds.add(id);
       g.unfinished++;
@@ -128,6 +141,22 @@ public final class Generation implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * What the client is told about an engine failure: 503 when the engine has stopped, else a
+   * generic 500 naming the request id. The failure itself is logged here under that id (native
+   * error text and paths must not reach clients).
+   */
+  public ApiException failure(GenerationEvent.Failed failed) {
+    if (failed.error() instanceof EngineUnavailableException) {
+      return ApiException.unavailable(ModelSlot.ENGINE_STOPPED);
+    }
+    LOG.log(
+        Logger.Level.ERROR,
+        "Generation failed in the engine, choice " + failed.index() + " request_id=" + requestId,
+        failed.error());
+    return ApiException.internal(requestId);
   }
 
   /** Frees the engine's work for every choice still running (client gone, or an error). */

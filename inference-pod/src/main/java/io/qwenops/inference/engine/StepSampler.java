@@ -1,0 +1,48 @@
+package io.qwenops.inference.engine;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Picks the next token of each sequence a step sampled, from its row of the step's logits. Greedy
+ * rows without penalties take the argmax on the device; the rest copy their row to the {@link
+ * Sampler}. A request's own constraint that throws fails that request alone.
+ */
+final class StepSampler {
+
+  /** One sequence's outcome: its choice, or (choice null) why its own sampling failed. */
+  record Outcome(Sampler.Choice choice, RuntimeException failure) {}
+
+  private StepSampler() {}
+
+  /** One outcome per sequence, in order; {@code logits} has one row per sequence. */
+  static List<Outcome> sample(NDArray logits, List<Sequence> sampled) {
+    List<Outcome> out = new ArrayList<>(sampled.size());
+    boolean allArgmax =
+        sampled.stream().allMatch(s -> s.sampling.argmaxOnly() && s.constraint == null);
+    if (allArgmax) {
+      for (long id : logits.argMax(1).toLongArray()) {
+        out.add(new Outcome(new Sampler.Choice((int) id, Double.NaN, List.of()), null));
+      }
+      return out;
+    }
+    float[] all = logits.toFloatArray();
+    int vocab = (int) logits.getShape().get(1);
+    for (int i = 0; i < sampled.size(); i++) {
+      Sequence s = sampled.get(i);
+      float[] row = Arrays.copyOfRange(all, i * vocab, (i + 1) * vocab);
+      try {
+        out.add(
+            new Outcome(
+                Sampler.sample(
+                    row, s.sampling, s.prompt, s.output, s.outputLength, s.random, s.constraint),
+                null));
+      } catch (RuntimeException e) {
+        out.add(new Outcome(null, e));
+      }
+    }
+    return out;
+  }
+}
