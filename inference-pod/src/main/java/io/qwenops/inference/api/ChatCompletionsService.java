@@ -4,8 +4,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.qwenops.inference.api.chat.ChatMessages;
-import io.qwenops.inference.api.chat.ChatTemplateException;
 import io.qwenops.inference.api.chat.ForcedToolCall;
 import io.qwenops.inference.api.chat.ToolCallParser;
 import io.qwenops.inference.api.chat.ToolCalling;
@@ -53,7 +51,10 @@ public final class ChatCompletionsService implements HttpService {
             chat.tools() == null
                 ? null
                 : ForcedToolCall.of(chat.toolChoice(), ToolChoice.names(chat.tools())));
-    int[] prompt = model.tokenizer().encode(render(model, chat) + tools.promptSuffix());
+    String rendered =
+        ChatPrompts.render(
+            model, chat.messages(), chat.tools(), chat.addGenerationPrompt(), RequestIds.of(req));
+    int[] prompt = model.tokenizer().encode(rendered + tools.promptSuffix());
     List<Generation.Choice> choices = new ArrayList<>();
     for (int i = 0; i < chat.sampling().n(); i++) {
       SamplingParams sampling =
@@ -77,19 +78,6 @@ public final class ChatCompletionsService implements HttpService {
       }
     } catch (ClientGoneException e) {
       // Closing the generation aborted its engine requests; nobody is left to answer.
-    }
-  }
-
-  private static String render(ServingModel model, ChatRequest chat) {
-    try {
-      return model
-          .chatTemplate()
-          .render(
-              ChatMessages.forTemplate(chat.messages()),
-              ChatMessages.tools(chat.tools()),
-              chat.addGenerationPrompt());
-    } catch (ChatTemplateException e) {
-      throw ApiException.invalid(e.getMessage(), "messages");
     }
   }
 

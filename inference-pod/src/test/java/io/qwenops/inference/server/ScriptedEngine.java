@@ -25,6 +25,9 @@ final class ScriptedEngine implements InferenceEngine {
   private final Map<String, Running> requests = new ConcurrentHashMap<>();
   final CountDownLatch submitted = new CountDownLatch(1);
 
+  /** Every request submitted, in order (the prompt the API built, exactly). */
+  final List<GenerationRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private record Running(GenerationRequest request, GenerationListener listener, long arrived) {}
 
   ScriptedEngine(int[] script, int maxWaiting) {
@@ -37,6 +40,7 @@ final class ScriptedEngine implements InferenceEngine {
     if (requests.size() >= maxWaiting) {
       throw new QueueFullException(requests.size());
     }
+    seen.add(request);
     requests.put(request.requestId(), new Running(request, listener, System.nanoTime()));
     submitted.countDown();
   }

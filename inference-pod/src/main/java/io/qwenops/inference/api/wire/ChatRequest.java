@@ -31,24 +31,7 @@ public record ChatRequest(
       throw ApiException.invalid("The request body must be a JSON object", null);
     }
     String model = Fields.string(body, "model");
-    JsonNode messages = Fields.field(body, "messages");
-    if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw ApiException.invalid("'messages' must be a non-empty list of messages", "messages");
-    }
-    for (int i = 0; i < messages.size(); i++) {
-      JsonNode m = messages.get(i);
-      String role = m.path("role").asText(null);
-      if (!m.isObject() || role == null || !ROLES.contains(role)) {
-        throw ApiException.invalid(
-            "messages[" + i + "].role must be one of " + ROLES + ", got " + m.get("role"),
-            "messages");
-      }
-      JsonNode content = m.get("content");
-      if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
-        throw ApiException.invalid(
-            "messages[" + i + "].content must be a string or a list of parts", "messages");
-      }
-    }
+    JsonNode messages = checkMessages(Fields.field(body, "messages"));
     JsonNode tools = Fields.field(body, "tools");
     if (tools != null) {
       if (!tools.isArray()) {
@@ -83,6 +66,33 @@ public record ChatRequest(
         addGenerationPrompt,
         logprobs ? (top == null ? 0 : top) : null,
         SamplingOptions.read(body, "max_completion_tokens", vocabSize));
+  }
+
+  /**
+   * Checks a {@code messages} array as every route that renders the chat template needs it: a
+   * non-empty list of objects with a known role and a string, null or list content.
+   *
+   * @return {@code messages}
+   */
+  public static JsonNode checkMessages(JsonNode messages) {
+    if (messages == null || !messages.isArray() || messages.isEmpty()) {
+      throw ApiException.invalid("'messages' must be a non-empty list of messages", "messages");
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      JsonNode m = messages.get(i);
+      String role = m.path("role").asText(null);
+      if (!m.isObject() || role == null || !ROLES.contains(role)) {
+        throw ApiException.invalid(
+            "messages[" + i + "].role must be one of " + ROLES + ", got " + m.get("role"),
+            "messages");
+      }
+      JsonNode content = m.get("content");
+      if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
+        throw ApiException.invalid(
+            "messages[" + i + "].content must be a string or a list of parts", "messages");
+      }
+    }
+    return messages;
   }
 
   /**
