@@ -17,6 +17,7 @@ import io.qwenops.inference.api.generate.RequestMetrics;
 import io.qwenops.inference.api.generate.TokenTexts;
 import io.qwenops.inference.api.wire.ChatRequest;
 import io.qwenops.inference.api.wire.ChatWire;
+import io.qwenops.inference.api.wire.RequestLimits;
 import io.qwenops.inference.api.wire.Usage;
 import io.qwenops.inference.engine.SamplingParams;
 import java.time.Instant;
@@ -29,11 +30,14 @@ public final class ChatCompletionsService implements HttpService {
   private final ModelSlot slot;
   private final RequestMetrics metrics;
   private final long maxBodyBytes;
+  private final RequestLimits limits;
 
-  public ChatCompletionsService(ModelSlot slot, RequestMetrics metrics, long maxBodyBytes) {
+  public ChatCompletionsService(
+      ModelSlot slot, RequestMetrics metrics, long maxBodyBytes, RequestLimits limits) {
     this.slot = slot;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
+    this.limits = limits;
   }
 
   @Override
@@ -43,8 +47,10 @@ public final class ChatCompletionsService implements HttpService {
 
   private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
     ServingModel model = slot.require();
-    ChatRequest chat = ChatRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize());
+    ChatRequest chat =
+        ChatRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize(), limits);
     model.checkRequested(chat.model());
+    Admission.check(model.engine(), chat.sampling().n());
     ToolCalling tools =
         new ToolCalling(
             chat.parseToolCalls(),

@@ -79,6 +79,11 @@ final class ScriptedEngine implements InferenceEngine {
   }
 
   @Override
+  public int maxWaiting() {
+    return maxWaiting;
+  }
+
+  @Override
   public int maxModelLen() {
     return 512;
   }

@@ -27,6 +27,13 @@ public record ChatRequest(
   private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
   public static ChatRequest read(JsonNode body, int vocabSize) {
+    return read(body, vocabSize, RequestLimits.defaults());
+  }
+
+  /**
+   * @throws ApiException 400 for a malformed field or more than {@code limits} allow
+   */
+  public static ChatRequest read(JsonNode body, int vocabSize, RequestLimits limits) {
     if (!body.isObject()) {
       throw ApiException.invalid("The request body must be a JSON object", null);
     }
@@ -43,6 +50,8 @@ public record ChatRequest(
         }
       }
     }
+    Integer n = Fields.integer(body, "n", 1, SamplingOptions.MAX_N);
+    limits.checkChoices(1, n == null ? 1 : n);
     ToolChoice toolChoice = ToolChoice.read(Fields.field(body, "tool_choice"), tools);
     boolean stream = Fields.bool(body, "stream");
     JsonNode streamOptions = Fields.field(body, "stream_options");
