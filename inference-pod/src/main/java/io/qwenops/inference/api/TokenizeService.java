@@ -41,7 +41,11 @@ public final class TokenizeService implements HttpService {
       boolean generationPrompt = body.path("add_generation_prompt").asBoolean(true);
       text =
           ChatPrompts.render(
-              model, body.get("messages"), body.get("tools"), generationPrompt, RequestIds.of(req));
+              model,
+              body.get("messages"),
+              ChatRequest.checkTools(body.get("tools")),
+              generationPrompt,
+              RequestIds.of(req));
     } else {
       throw ApiException.invalid("Give 'prompt' (a string) or 'messages' (a list)", "prompt");
     }

@@ -39,17 +39,7 @@ public record ChatRequest(
     }
     String model = Fields.string(body, "model");
     JsonNode messages = checkMessages(Fields.field(body, "messages"));
-    JsonNode tools = Fields.field(body, "tools");
-    if (tools != null) {
-      if (!tools.isArray()) {
-        throw ApiException.invalid("'tools' must be a list", "tools");
-      }
-      for (JsonNode t : tools) {
-        if (!t.path("function").path("name").isTextual()) {
-          throw ApiException.invalid("each tool needs function.name", "tools");
-        }
-      }
-    }
+    JsonNode tools = checkTools(Fields.field(body, "tools"));
     Integer n = Fields.integer(body, "n", 1, SamplingOptions.MAX_N);
     limits.checkChoices(1, n == null ? 1 : n);
     ToolChoice toolChoice = ToolChoice.read(Fields.field(body, "tool_choice"), tools);
@@ -102,6 +92,50 @@ public record ChatRequest(
       }
     }
     return messages;
+  }
+
+  /**
+   * Checks {@code tools} (null when absent): a list of at most {@value RequestLimits#MAX_TOOLS}
+   * tools, each with a {@code function.name} of at most {@value RequestLimits#MAX_TOOL_NAME_LENGTH}
+   * characters, {@value RequestLimits#MAX_TOOLS_JSON_CHARS} characters of JSON in all. Guided
+   * decoding checks names per candidate token and the template prints every schema, so both are
+   * bounded.
+   *
+   * @return {@code tools}
+   */
+  public static JsonNode checkTools(JsonNode tools) {
+    if (tools == null || tools.isNull()) {
+      return null;
+    }
+    if (!tools.isArray()) {
+      throw ApiException.invalid("'tools' must be a list", "tools");
+    }
+    Fields.checkSize(tools, "tools", RequestLimits.MAX_TOOLS);
+    for (JsonNode t : tools) {
+      JsonNode name = t.path("function").path("name");
+      if (!name.isTextual()) {
+        throw ApiException.invalid("each tool needs function.name", "tools");
+      }
+      if (name.asText().isEmpty() || name.asText().length() > RequestLimits.MAX_TOOL_NAME_LENGTH) {
+        throw ApiException.invalid(
+            "a tool's function.name must be 1 to "
+                + RequestLimits.MAX_TOOL_NAME_LENGTH
+                + " characters, got "
+                + name.asText().length(),
+            "tools");
+      }
+    }
+    int chars = tools.toString().length();
+    if (chars > RequestLimits.MAX_TOOLS_JSON_CHARS) {
+      throw ApiException.invalid(
+          "'tools' is "
+              + chars
+              + " characters of JSON; at most "
+              + RequestLimits.MAX_TOOLS_JSON_CHARS
+              + " are allowed",
+          "tools");
+    }
+    return tools;
   }
 
   /**
