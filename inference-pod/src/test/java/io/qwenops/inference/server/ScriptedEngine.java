@@ -40,8 +40,8 @@ final class ScriptedEngine implements InferenceEngine {
     if (requests.size() >= maxWaiting) {
       throw new QueueFullException(requests.size());
     }
-    seen.add(request);
     requests.put(request.requestId(), new Running(request, listener, System.nanoTime()));
+    seen.add(request); // after it is queued: a test that saw it may run it at once
     submitted.countDown();
   }
 
