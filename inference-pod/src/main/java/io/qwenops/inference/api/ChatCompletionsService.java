@@ -4,8 +4,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.qwenops.inference.api.chat.ChatMessages;
-import io.qwenops.inference.api.chat.ChatTemplateException;
 import io.qwenops.inference.api.chat.ForcedToolCall;
 import io.qwenops.inference.api.chat.ToolCallParser;
 import io.qwenops.inference.api.chat.ToolCalling;
@@ -19,6 +17,7 @@ import io.qwenops.inference.api.generate.RequestMetrics;
 import io.qwenops.inference.api.generate.TokenTexts;
 import io.qwenops.inference.api.wire.ChatRequest;
 import io.qwenops.inference.api.wire.ChatWire;
+import io.qwenops.inference.api.wire.RequestLimits;
 import io.qwenops.inference.api.wire.Usage;
 import io.qwenops.inference.engine.SamplingParams;
 import java.time.Instant;
@@ -31,11 +30,14 @@ public final class ChatCompletionsService implements HttpService {
   private final ModelSlot slot;
   private final RequestMetrics metrics;
   private final long maxBodyBytes;
+  private final RequestLimits limits;
 
-  public ChatCompletionsService(ModelSlot slot, RequestMetrics metrics, long maxBodyBytes) {
+  public ChatCompletionsService(
+      ModelSlot slot, RequestMetrics metrics, long maxBodyBytes, RequestLimits limits) {
     this.slot = slot;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
+    this.limits = limits;
   }
 
   @Override
@@ -45,15 +47,20 @@ public final class ChatCompletionsService implements HttpService {
 
   private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
     ServingModel model = slot.require();
-    ChatRequest chat = ChatRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize());
+    ChatRequest chat =
+        ChatRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize(), limits);
     model.checkRequested(chat.model());
+    Admission.check(model.engine(), chat.sampling().n());
     ToolCalling tools =
         new ToolCalling(
             chat.parseToolCalls(),
             chat.tools() == null
                 ? null
                 : ForcedToolCall.of(chat.toolChoice(), ToolChoice.names(chat.tools())));
-    int[] prompt = model.tokenizer().encode(render(model, chat) + tools.promptSuffix());
+    String rendered =
+        ChatPrompts.render(
+            model, chat.messages(), chat.tools(), chat.addGenerationPrompt(), RequestIds.of(req));
+    int[] prompt = model.tokenizer().encode(rendered + tools.promptSuffix());
     List<Generation.Choice> choices = new ArrayList<>();
     for (int i = 0; i < chat.sampling().n(); i++) {
       SamplingParams sampling =
@@ -78,19 +85,6 @@ public final class ChatCompletionsService implements HttpService {
       }
     } catch (ClientGoneException e) {
       // Closing the generation aborted its engine requests; nobody is left to answer.
-    }
-  }
-
-  private static String render(ServingModel model, ChatRequest chat) {
-    try {
-      return model
-          .chatTemplate()
-          .render(
-              ChatMessages.forTemplate(chat.messages()),
-              ChatMessages.tools(chat.tools()),
-              chat.addGenerationPrompt());
-    } catch (ChatTemplateException e) {
-      throw ApiException.invalid(e.getMessage(), "messages");
     }
   }
 

@@ -14,6 +14,7 @@ import io.qwenops.inference.api.generate.RequestMetrics;
 import io.qwenops.inference.api.generate.TokenTexts;
 import io.qwenops.inference.api.wire.CompletionRequest;
 import io.qwenops.inference.api.wire.CompletionWire;
+import io.qwenops.inference.api.wire.RequestLimits;
 import io.qwenops.inference.api.wire.Usage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,11 +26,14 @@ public final class CompletionsService implements HttpService {
   private final ModelSlot slot;
   private final RequestMetrics metrics;
   private final long maxBodyBytes;
+  private final RequestLimits limits;
 
-  public CompletionsService(ModelSlot slot, RequestMetrics metrics, long maxBodyBytes) {
+  public CompletionsService(
+      ModelSlot slot, RequestMetrics metrics, long maxBodyBytes, RequestLimits limits) {
     this.slot = slot;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
+    this.limits = limits;
   }
 
   /** One prompt as ids and as the text an echo repeats. */
@@ -43,8 +47,9 @@ public final class CompletionsService implements HttpService {
   private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
     ServingModel model = slot.require();
     CompletionRequest request =
-        CompletionRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize());
+        CompletionRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize(), limits);
     model.checkRequested(request.model());
+    Admission.check(model.engine(), request.prompts().size() * request.sampling().n());
     List<Prompt> prompts = new ArrayList<>();
     for (Object p : request.prompts()) {
       prompts.add(

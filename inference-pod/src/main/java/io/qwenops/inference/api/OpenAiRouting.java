@@ -4,6 +4,7 @@ import io.helidon.http.HttpException;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.qwenops.inference.api.generate.RequestMetrics;
+import io.qwenops.inference.api.wire.RequestLimits;
 import java.lang.System.Logger;
 import java.util.Map;
 
@@ -24,6 +25,7 @@ public final class OpenAiRouting {
       RequestMetrics metrics,
       String apiKey,
       long maxBodyBytes,
+      RequestLimits limits,
       String version) {
     routing.addFilter(new RequestIds());
     if (apiKey != null) {
@@ -32,8 +34,8 @@ public final class OpenAiRouting {
     routing
         .register(new HealthService(slot))
         .register(new ModelsService(slot))
-        .register(new ChatCompletionsService(slot, metrics, maxBodyBytes))
-        .register(new CompletionsService(slot, metrics, maxBodyBytes))
+        .register(new ChatCompletionsService(slot, metrics, maxBodyBytes, limits))
+        .register(new CompletionsService(slot, metrics, maxBodyBytes, limits))
         .register(new TokenizeService(slot, maxBodyBytes))
         .get("/version", (req, res) -> ModelsService.send(res, Map.of("version", version)));
   }

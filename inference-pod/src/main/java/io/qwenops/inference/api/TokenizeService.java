@@ -5,8 +5,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.qwenops.inference.api.chat.ChatMessages;
-import io.qwenops.inference.api.chat.ChatTemplateException;
+import io.qwenops.inference.api.wire.ChatRequest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,19 +36,16 @@ public final class TokenizeService implements HttpService {
     String text;
     if (body.path("prompt").isTextual()) {
       text = body.get("prompt").asText();
-    } else if (body.path("messages").isArray() && !body.get("messages").isEmpty()) {
+    } else if (body.hasNonNull("messages")) {
+      ChatRequest.checkMessages(body.get("messages"));
       boolean generationPrompt = body.path("add_generation_prompt").asBoolean(true);
-      try {
-        text =
-            model
-                .chatTemplate()
-                .render(
-                    ChatMessages.forTemplate(body.get("messages")),
-                    ChatMessages.tools(body.get("tools")),
-                    generationPrompt);
-      } catch (ChatTemplateException e) {
-        throw ApiException.invalid(e.getMessage(), "messages");
-      }
+      text =
+          ChatPrompts.render(
+              model,
+              body.get("messages"),
+              ChatRequest.checkTools(body.get("tools")),
+              generationPrompt,
+              RequestIds.of(req));
     } else {
       throw ApiException.invalid("Give 'prompt' (a string) or 'messages' (a list)", "prompt");
     }

@@ -208,6 +208,11 @@ public final class EngineLoop implements InferenceEngine {
   }
 
   @Override
+  public int maxWaiting() {
+    return options.maxWaiting();
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;

@@ -24,6 +24,14 @@ public interface InferenceEngine extends AutoCloseable {
 
   EngineStats stats();
 
+  /**
+   * Requests the waiting queue holds at most (a submission beyond it gets {@link
+   * QueueFullException}); the API counts a request's choices against it before tokenizing them.
+   */
+  default int maxWaiting() {
+    return Integer.MAX_VALUE;
+  }
+
   /** Context length (prompt + generated tokens) that one sequence may reach. */
   int maxModelLen();
 

@@ -190,15 +190,17 @@ final class LogitsProcessors {
     return order;
   }
 
+  /** Up to this k a k-entry heap beats a selection over a copy of the row. */
+  private static final int HEAP_MAX_K = 64;
+
   /**
-   * The k-th largest value (1 <= k <= length). One pass with a k-entry min-heap: for top-k sampling
-   * (k ~ 20 over 151,936 logits) almost every value is rejected by one comparison with the root.
+   * The k-th largest value (1 <= k <= length), in O(length) whatever k. Small k (top-k sampling, k
+   * ~ 20 over 151,936 logits): one pass with a k-entry min-heap, where almost every value is
+   * rejected by one comparison with the root. Larger k: quickselect on a copy.
    */
   static float kthLargest(float[] values, int k) {
-    if (k > 4096) {
-      float[] copy = values.clone();
-      Arrays.sort(copy);
-      return copy[copy.length - k];
+    if (k > HEAP_MAX_K) {
+      return select(values.clone(), values.length - k);
     }
     float[] heap = new float[k];
     int size = 0;
@@ -230,5 +232,51 @@ final class LogitsProcessors {
       }
     }
     return heap[0];
+  }
+
+  /**
+   * The value at ascending rank {@code rank} of {@code a} (reordered in place): quickselect with a
+   * three-way partition (the many equal -inf of a masked row fall in one step) and a
+   * median-of-three pivot; after 2·log2(n) rounds without converging it sorts what is left, so even
+   * a hostile order costs O(n log n) at worst.
+   */
+  static float select(float[] a, int rank) {
+    int lo = 0;
+    int hi = a.length - 1;
+    int roundsLeft = 2 * (32 - Integer.numberOfLeadingZeros(a.length));
+    while (lo < hi) {
+      if (roundsLeft-- == 0) {
+        Arrays.sort(a, lo, hi + 1);
+        return a[rank];
+      }
+      float pivot = median(a[lo], a[(lo + hi) >>> 1], a[hi]);
+      int lt = lo;
+      int i = lo;
+      int gt = hi;
+      while (i <= gt) {
+        float v = a[i];
+        if (v < pivot) {
+          a[i++] = a[lt];
+          a[lt++] = v;
+        } else if (v > pivot) {
+          a[i] = a[gt];
+          a[gt--] = v;
+        } else {
+          i++;
+        }
+      }
+      if (rank < lt) {
+        hi = lt - 1;
+      } else if (rank > gt) {
+        lo = gt + 1;
+      } else {
+        return pivot;
+      }
+    }
+    return a[rank];
+  }
+
+  private static float median(float a, float b, float c) {
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
   }
 }

@@ -58,7 +58,13 @@ public final class Main {
       RequestMetrics metrics,
       ServerOptions options) {
     OpenAiRouting.register(
-        routing, slot, metrics, options.apiKey(), options.maxRequestBytes(), VERSION);
+        routing,
+        slot,
+        metrics,
+        options.apiKey(),
+        options.maxRequestBytes(),
+        options.requestLimits(),
+        VERSION);
     routing.register(new MetricsService(registry));
     OpenAiRouting.finish(routing);
   }

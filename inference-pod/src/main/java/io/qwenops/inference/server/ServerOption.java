@@ -75,6 +75,18 @@ public enum ServerOption {
       "BYTES",
       "8MiB",
       "Largest request body accepted (bigger ones get 413)."),
+  MAX_PROMPTS_PER_REQUEST(
+      "max-prompts-per-request",
+      "QWENOPS_MAX_PROMPTS_PER_REQUEST",
+      "N",
+      "256",
+      "Prompts one /v1/completions request may list (more get 400)."),
+  MAX_CHOICES_PER_REQUEST(
+      "max-choices-per-request",
+      "QWENOPS_MAX_CHOICES_PER_REQUEST",
+      "N",
+      "256",
+      "Sequences one request may start, prompts x n (more get 400)."),
   CONFIG(
       "config",
       "QWENOPS_CONFIG",

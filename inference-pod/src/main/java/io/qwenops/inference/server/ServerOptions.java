@@ -2,6 +2,7 @@ package io.qwenops.inference.server;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.qwenops.inference.api.wire.RequestLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ public record ServerOptions(
     Integer maxWaiting,
     String apiKey,
     long maxRequestBytes,
+    RequestLimits requestLimits,
     boolean help) {
 
   public static ServerOptions parse(String[] args, Map<String, String> env) {
@@ -63,7 +65,7 @@ public record ServerOptions(
     }
     if (help) {
       return new ServerOptions(
-          null, null, null, 0, null, null, null, null, null, null, null, null, null, 0, true);
+          null, null, null, 0, null, null, null, null, null, null, null, null, null, 0, null, true);
     }
     Map<String, String> fromEnv = new HashMap<>();
     for (ServerOption o : ServerOption.values()) {
@@ -124,6 +126,9 @@ public record ServerOptions(
         integer(config, ServerOption.MAX_WAITING, 0, Integer.MAX_VALUE),
         string(config, ServerOption.API_KEY),
         maxBody,
+        new RequestLimits(
+            integer(config, ServerOption.MAX_PROMPTS_PER_REQUEST, 1, Integer.MAX_VALUE),
+            integer(config, ServerOption.MAX_CHOICES_PER_REQUEST, 1, Integer.MAX_VALUE)),
         false);
   }
 

@@ -8,6 +8,7 @@ import io.qwenops.inference.api.OpenAiRouting;
 import io.qwenops.inference.api.ServingModel;
 import io.qwenops.inference.api.chat.ChatTemplate;
 import io.qwenops.inference.api.generate.RequestMetrics;
+import io.qwenops.inference.api.wire.RequestLimits;
 import io.qwenops.inference.model.TestCheckpoints;
 import io.qwenops.inference.server.TestTokenizers;
 import java.io.IOException;
@@ -65,7 +66,14 @@ final class FaultyServer implements AutoCloseable {
             .port(0)
             .routing(
                 r -> {
-                  OpenAiRouting.register(r, slot, RequestMetrics.NONE, null, 1 << 20, "test");
+                  OpenAiRouting.register(
+                      r,
+                      slot,
+                      RequestMetrics.NONE,
+                      null,
+                      1 << 20,
+                      RequestLimits.defaults(),
+                      "test");
                   OpenAiRouting.finish(r);
                 })
             .build()

@@ -25,7 +25,7 @@ class SamplerTest {
   @Test
   void kthLargestAgreesWithSortingWithTiesAndMaskedEntries() {
     SplittableRandom random = new SplittableRandom(5);
-    for (int trial = 0; trial < 20; trial++) {
+    for (int trial = 0; trial < 30; trial++) {
       float[] values = new float[1 + random.nextInt(20000)];
       for (int i = 0; i < values.length; i++) {
         values[i] =
@@ -33,10 +33,17 @@ class SamplerTest {
                 ? Float.NEGATIVE_INFINITY
                 : (float) Math.floor(random.nextGaussian() * 50) / 10;
       }
+      if (trial % 3 == 1) {
+        java.util.Arrays.sort(values); // ascending: the worst order for a naive quickselect
+      } else if (trial % 3 == 2) {
+        for (int i = 0; i < values.length; i++) {
+          values[i] = Math.min(i, values.length - i); // organ pipe
+        }
+      }
       float[] sorted = values.clone();
       java.util.Arrays.sort(sorted);
-      for (int k : new int[] {1, 2, 20, 4097, values.length}) {
-        if (k <= values.length) {
+      for (int k : new int[] {1, 2, 20, 64, 65, 4097, values.length / 2, values.length}) {
+        if (k >= 1 && k <= values.length) {
           assertThat(LogitsProcessors.kthLargest(values, k))
               .as("k=%d of %d", k, values.length)
               .isEqualTo(sorted[sorted.length - k]);

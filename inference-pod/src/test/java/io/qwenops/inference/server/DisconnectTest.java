@@ -62,6 +62,7 @@ class DisconnectTest {
               64,
               null,
               64 * 1024,
+              io.qwenops.inference.api.wire.RequestLimits.defaults(),
               false);
       oneSeat = Main.start(options, new QwenModelLoader(), Map.of());
       TinyModel.awaitReady(oneSeat.slot());

@@ -25,6 +25,9 @@ final class ScriptedEngine implements InferenceEngine {
   private final Map<String, Running> requests = new ConcurrentHashMap<>();
   final CountDownLatch submitted = new CountDownLatch(1);
 
+  /** Every request submitted, in order (the prompt the API built, exactly). */
+  final List<GenerationRequest> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private record Running(GenerationRequest request, GenerationListener listener, long arrived) {}
 
   ScriptedEngine(int[] script, int maxWaiting) {
@@ -38,6 +41,7 @@ final class ScriptedEngine implements InferenceEngine {
       throw new QueueFullException(requests.size());
     }
     requests.put(request.requestId(), new Running(request, listener, System.nanoTime()));
+    seen.add(request); // after it is queued: a test that saw it may run it at once
     submitted.countDown();
   }
 
@@ -72,6 +76,11 @@ final class ScriptedEngine implements InferenceEngine {
   @Override
   public EngineStats stats() {
     return new EngineStats(0, requests.size(), 0, 1, 1, 0, 0, 0, 0, 0);
+  }
+
+  @Override
+  public int maxWaiting() {
+    return maxWaiting;
   }
 
   @Override

@@ -43,6 +43,23 @@ class ServerOptionsTest {
   }
 
   @Test
+  void requestFanOutLimitsHaveDefaultsAndFlags() {
+    Map<String, String> env = Map.of("QWENOPS_MODEL", "/m/x");
+    ServerOptions defaults = ServerOptions.parse(new String[0], env);
+    assertThat(defaults.requestLimits())
+        .isEqualTo(io.qwenops.inference.api.wire.RequestLimits.defaults());
+    ServerOptions set =
+        ServerOptions.parse(
+            new String[] {"--max-prompts-per-request", "8", "--max-choices-per-request=32"}, env);
+    assertThat(set.requestLimits().maxPrompts()).isEqualTo(8);
+    assertThat(set.requestLimits().maxChoices()).isEqualTo(32);
+    assertThatThrownBy(
+            () -> ServerOptions.parse(new String[] {"--max-choices-per-request", "0"}, env))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--max-choices-per-request");
+  }
+
+  @Test
   void flagsBeatEnvBeatFileAndNameDefaultsToTheDirectory() throws IOException {
     Path file = dir.resolve("server.yaml");
     Files.writeString(

@@ -3,6 +3,7 @@ package io.qwenops.inference.server;
 import io.helidon.webserver.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.qwenops.inference.api.ModelSlot;
+import io.qwenops.inference.api.wire.RequestLimits;
 import io.qwenops.inference.metrics.VllmMetrics;
 
 /** Starts the production routing ({@link Main#routing}) on a free port for one test class. */
@@ -13,7 +14,12 @@ final class TestServer implements AutoCloseable {
   final PrometheusRegistry registry = new PrometheusRegistry();
 
   TestServer(ModelSlot slot, String apiKey, long maxRequestBytes) {
-    ServerOptions options = options("/models/" + slot.servedName(), apiKey, maxRequestBytes);
+    this(slot, apiKey, maxRequestBytes, RequestLimits.defaults());
+  }
+
+  TestServer(ModelSlot slot, String apiKey, long maxRequestBytes, RequestLimits limits) {
+    ServerOptions options =
+        options("/models/" + slot.servedName(), apiKey, maxRequestBytes, limits);
     VllmMetrics metrics =
         new VllmMetrics(
             registry,
@@ -30,7 +36,8 @@ final class TestServer implements AutoCloseable {
     http = new Http(server.port());
   }
 
-  static ServerOptions options(String model, String apiKey, long maxRequestBytes) {
+  static ServerOptions options(
+      String model, String apiKey, long maxRequestBytes, RequestLimits limits) {
     return new ServerOptions(
         model,
         ModelLocation.defaultServedName(model),
@@ -46,6 +53,7 @@ final class TestServer implements AutoCloseable {
         null,
         apiKey,
         maxRequestBytes,
+        limits,
         false);
   }
 

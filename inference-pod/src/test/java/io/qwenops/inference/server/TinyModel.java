@@ -64,6 +64,7 @@ final class TinyModel {
         64,
         apiKey,
         64 * 1024,
+        io.qwenops.inference.api.wire.RequestLimits.defaults(),
         false);
   }
 

@@ -41,7 +41,7 @@ public final class ToolCallGrammar implements TokenConstraint {
 
   private final TokenTable table;
   private final PromptTokenizer tokenizer;
-  private final List<byte[]> names;
+  private final NameTrie names;
   private final int maxTokens;
   private final int tailTokens;
   private final ArrayDeque<Integer> plan = new ArrayDeque<>();
@@ -58,10 +58,11 @@ public final class ToolCallGrammar implements TokenConstraint {
   ToolCallGrammar(TokenTable table, PromptTokenizer tokenizer, List<String> names, int maxTokens) {
     this.table = table;
     this.tokenizer = tokenizer;
-    this.names = new ArrayList<>();
+    List<byte[]> bytes = new ArrayList<>();
     for (String n : names) {
-      this.names.add(n.getBytes(StandardCharsets.UTF_8));
+      bytes.add(n.getBytes(StandardCharsets.UTF_8));
     }
+    this.names = new NameTrie(bytes);
     this.maxTokens = maxTokens;
     this.tailTokens = table.encode(TAIL.getBytes(StandardCharsets.UTF_8), tokenizer).length;
     this.state = new State(names.isEmpty() ? Phase.ARGUMENTS : Phase.NAME);
@@ -165,7 +166,8 @@ public final class ToolCallGrammar implements TokenConstraint {
   /** Where the call stands, byte by byte. */
   private final class State {
     Phase phase;
-    byte[] name = new byte[0];
+    int nameNode;
+    int nameLength;
     int literalAt;
     JsonObjectPrefix arguments = new JsonObjectPrefix();
 
@@ -175,7 +177,8 @@ public final class ToolCallGrammar implements TokenConstraint {
 
     State copy() {
       State s = new State(phase);
-      s.name = name;
+      s.nameNode = nameNode;
+      s.nameLength = nameLength;
       s.literalAt = literalAt;
       s.arguments = phase == Phase.ARGUMENTS ? arguments.copy() : arguments;
       return s;
@@ -185,19 +188,19 @@ public final class ToolCallGrammar implements TokenConstraint {
       switch (phase) {
         case NAME:
           if (b == '"') {
-            if (!isName(name)) {
+            if (!names.isName(nameNode)) {
               return false;
             }
             phase = Phase.ARGUMENTS_KEY;
             literalAt = 0;
             return true;
           }
-          byte[] longer = Arrays.copyOf(name, name.length + 1);
-          longer[name.length] = b;
-          if (!startsAName(longer)) {
+          int next = names.next(nameNode, b);
+          if (next < 0) {
             return false;
           }
-          name = longer;
+          nameNode = next;
+          nameLength++;
           return true;
         case ARGUMENTS_KEY:
           if (b != ARGUMENTS_KEY.charAt(literalAt)) {
@@ -238,15 +241,7 @@ public final class ToolCallGrammar implements TokenConstraint {
 
     /** When one declared name alone fits what was chosen so far: its rest, the quote, the key. */
     byte[] onlyNameRest() {
-      byte[] only = null;
-      for (byte[] n : names) {
-        if (startsWith(n, name)) {
-          if (only != null) {
-            return null;
-          }
-          only = n;
-        }
-      }
+      byte[] only = names.onlyName(nameNode);
       return only == null ? null : closeName(only);
     }
 
@@ -254,12 +249,7 @@ public final class ToolCallGrammar implements TokenConstraint {
     byte[] closingBeforeTail() {
       return switch (phase) {
         case NAME -> {
-          byte[] shortest = null;
-          for (byte[] n : names) {
-            if (startsWith(n, name) && (shortest == null || n.length < shortest.length)) {
-              shortest = n;
-            }
-          }
+          byte[] shortest = names.shortestName(nameNode);
           ByteArrayOutputStream out = new ByteArrayOutputStream();
           out.writeBytes(closeName(shortest));
           out.writeBytes("{}".getBytes(StandardCharsets.UTF_8));
@@ -278,33 +268,10 @@ public final class ToolCallGrammar implements TokenConstraint {
 
     private byte[] closeName(byte[] full) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      out.write(full, name.length, full.length - name.length);
+      out.write(full, nameLength, full.length - nameLength);
       out.write('"');
       out.writeBytes(ARGUMENTS_KEY.getBytes(StandardCharsets.UTF_8));
       return out.toByteArray();
     }
-  }
-
-  private boolean isName(byte[] candidate) {
-    for (byte[] n : names) {
-      if (Arrays.equals(n, candidate)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean startsAName(byte[] prefix) {
-    for (byte[] n : names) {
-      if (startsWith(n, prefix)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean startsWith(byte[] full, byte[] prefix) {
-    return full.length >= prefix.length
-        && Arrays.equals(full, 0, prefix.length, prefix, 0, prefix.length);
   }
 }

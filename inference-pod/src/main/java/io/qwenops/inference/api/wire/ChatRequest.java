@@ -27,39 +27,21 @@ public record ChatRequest(
   private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
   public static ChatRequest read(JsonNode body, int vocabSize) {
+    return read(body, vocabSize, RequestLimits.defaults());
+  }
+
+  /**
+   * @throws ApiException 400 for a malformed field or more than {@code limits} allow
+   */
+  public static ChatRequest read(JsonNode body, int vocabSize, RequestLimits limits) {
     if (!body.isObject()) {
       throw ApiException.invalid("The request body must be a JSON object", null);
     }
     String model = Fields.string(body, "model");
-    JsonNode messages = Fields.field(body, "messages");
-    if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw ApiException.invalid("'messages' must be a non-empty list of messages", "messages");
-    }
-    for (int i = 0; i < messages.size(); i++) {
-      JsonNode m = messages.get(i);
-      String role = m.path("role").asText(null);
-      if (!m.isObject() || role == null || !ROLES.contains(role)) {
-        throw ApiException.invalid(
-            "messages[" + i + "].role must be one of " + ROLES + ", got " + m.get("role"),
-            "messages");
-      }
-      JsonNode content = m.get("content");
-      if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
-        throw ApiException.invalid(
-            "messages[" + i + "].content must be a string or a list of parts", "messages");
-      }
-    }
-    JsonNode tools = Fields.field(body, "tools");
-    if (tools != null) {
-      if (!tools.isArray()) {
-        throw ApiException.invalid("'tools' must be a list", "tools");
-      }
-      for (JsonNode t : tools) {
-        if (!t.path("function").path("name").isTextual()) {
-          throw ApiException.invalid("each tool needs function.name", "tools");
-        }
-      }
-    }
+    JsonNode messages = checkMessages(Fields.field(body, "messages"));
+    JsonNode tools = checkTools(Fields.field(body, "tools"));
+    Integer n = Fields.integer(body, "n", 1, SamplingOptions.MAX_N);
+    limits.checkChoices(1, n == null ? 1 : n);
     ToolChoice toolChoice = ToolChoice.read(Fields.field(body, "tool_choice"), tools);
     boolean stream = Fields.bool(body, "stream");
     JsonNode streamOptions = Fields.field(body, "stream_options");
@@ -83,6 +65,77 @@ public record ChatRequest(
         addGenerationPrompt,
         logprobs ? (top == null ? 0 : top) : null,
         SamplingOptions.read(body, "max_completion_tokens", vocabSize));
+  }
+
+  /**
+   * Checks a {@code messages} array as every route that renders the chat template needs it: a
+   * non-empty list of objects with a known role and a string, null or list content.
+   *
+   * @return {@code messages}
+   */
+  public static JsonNode checkMessages(JsonNode messages) {
+    if (messages == null || !messages.isArray() || messages.isEmpty()) {
+      throw ApiException.invalid("'messages' must be a non-empty list of messages", "messages");
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      JsonNode m = messages.get(i);
+      String role = m.path("role").asText(null);
+      if (!m.isObject() || role == null || !ROLES.contains(role)) {
+        throw ApiException.invalid(
+            "messages[" + i + "].role must be one of " + ROLES + ", got " + m.get("role"),
+            "messages");
+      }
+      JsonNode content = m.get("content");
+      if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
+        throw ApiException.invalid(
+            "messages[" + i + "].content must be a string or a list of parts", "messages");
+      }
+    }
+    return messages;
+  }
+
+  /**
+   * Checks {@code tools} (null when absent): a list of at most {@value RequestLimits#MAX_TOOLS}
+   * tools, each with a {@code function.name} of at most {@value RequestLimits#MAX_TOOL_NAME_LENGTH}
+   * characters, {@value RequestLimits#MAX_TOOLS_JSON_CHARS} characters of JSON in all. Guided
+   * decoding checks names per candidate token and the template prints every schema, so both are
+   * bounded.
+   *
+   * @return {@code tools}
+   */
+  public static JsonNode checkTools(JsonNode tools) {
+    if (tools == null || tools.isNull()) {
+      return null;
+    }
+    if (!tools.isArray()) {
+      throw ApiException.invalid("'tools' must be a list", "tools");
+    }
+    Fields.checkSize(tools, "tools", RequestLimits.MAX_TOOLS);
+    for (JsonNode t : tools) {
+      JsonNode name = t.path("function").path("name");
+      if (!name.isTextual()) {
+        throw ApiException.invalid("each tool needs function.name", "tools");
+      }
+      if (name.asText().isEmpty() || name.asText().length() > RequestLimits.MAX_TOOL_NAME_LENGTH) {
+        throw ApiException.invalid(
+            "a tool's function.name must be 1 to "
+                + RequestLimits.MAX_TOOL_NAME_LENGTH
+                + " characters, got "
+                + name.asText().length(),
+            "tools");
+      }
+    }
+    int chars = tools.toString().length();
+    if (chars > RequestLimits.MAX_TOOLS_JSON_CHARS) {
+      throw ApiException.invalid(
+          "'tools' is "
+              + chars
+              + " characters of JSON; at most "
+              + RequestLimits.MAX_TOOLS_JSON_CHARS
+              + " are allowed",
+          "tools");
+    }
+    return tools;
   }
 
   /**

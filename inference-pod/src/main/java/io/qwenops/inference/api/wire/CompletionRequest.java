@@ -22,11 +22,32 @@ public record CompletionRequest(
     SamplingOptions sampling) {
 
   public static CompletionRequest read(JsonNode body, int vocabSize) {
+    return read(body, vocabSize, RequestLimits.defaults());
+  }
+
+  /**
+   * @throws ApiException 400 for a malformed field, or more prompts or choices (prompts × n) than
+   *     {@code limits} allow, checked before any prompt is converted
+   */
+  public static CompletionRequest read(JsonNode body, int vocabSize, RequestLimits limits) {
     if (!body.isObject()) {
       throw ApiException.invalid("The request body must be a JSON object", null);
     }
     String model = Fields.string(body, "model");
-    List<Object> prompts = prompts(Fields.field(body, "prompt"), vocabSize);
+    JsonNode prompt = Fields.field(body, "prompt");
+    int count = promptCount(prompt);
+    if (count > limits.maxPrompts()) {
+      throw ApiException.invalid(
+          "'prompt' holds "
+              + count
+              + " prompts; at most "
+              + limits.maxPrompts()
+              + " are allowed per request (--max-prompts-per-request)",
+          "prompt");
+    }
+    Integer n = Fields.integer(body, "n", 1, SamplingOptions.MAX_N);
+    limits.checkChoices(count, n == null ? 1 : n);
+    List<Object> prompts = prompts(prompt, vocabSize);
     if (Fields.field(body, "suffix") != null) {
       throw ApiException.invalid("'suffix' is not supported", "suffix");
     }
@@ -44,6 +65,14 @@ public record CompletionRequest(
         stream,
         includeUsage,
         SamplingOptions.read(body, "max_tokens", vocabSize));
+  }
+
+  /** How many prompts {@code prompt} holds, judged by its shape alone (1 when malformed). */
+  private static int promptCount(JsonNode prompt) {
+    if (prompt == null || !prompt.isArray() || prompt.isEmpty() || prompt.get(0).isNumber()) {
+      return 1;
+    }
+    return prompt.size();
   }
 
   /** A string, a list of strings, a list of token ids, or a list of such lists. */

@@ -74,23 +74,26 @@ final class Fields {
     return v.asText();
   }
 
-  /** A string or a list of strings. */
-  static List<String> strings(JsonNode body, String name) {
+  /** A string or a list of at most {@code maxCount} strings of at most {@code maxLength} chars. */
+  static List<String> strings(JsonNode body, String name, int maxCount, int maxLength) {
     JsonNode v = field(body, name);
     if (v == null) {
       return List.of();
     }
     if (v.isTextual()) {
-      return List.of(v.asText());
+      checkLength(v.asText(), name, maxLength);
+      return v.asText().isEmpty() ? List.of() : List.of(v.asText());
     }
     if (!v.isArray()) {
       throw ApiException.invalid("'" + name + "' must be a string or a list of strings", name);
     }
+    checkSize(v, name, maxCount);
     List<String> out = new ArrayList<>();
     for (JsonNode s : v) {
       if (!s.isTextual()) {
         throw ApiException.invalid("'" + name + "' must be a string or a list of strings", name);
       }
+      checkLength(s.asText(), name, maxLength);
       if (!s.asText().isEmpty()) {
         out.add(s.asText());
       }
@@ -98,7 +101,8 @@ final class Fields {
     return out;
   }
 
-  static List<Integer> ints(JsonNode body, String name, int min, int maxExclusive) {
+  /** A list of at most {@code maxCount} integers in [min, maxExclusive). */
+  static List<Integer> ints(JsonNode body, String name, int min, int maxExclusive, int maxCount) {
     JsonNode v = field(body, name);
     if (v == null) {
       return List.of();
@@ -106,6 +110,7 @@ final class Fields {
     if (!v.isArray()) {
       throw ApiException.invalid("'" + name + "' must be a list of integers", name);
     }
+    checkSize(v, name, maxCount);
     List<Integer> out = new ArrayList<>();
     for (JsonNode i : v) {
       if (!i.isIntegralNumber() || i.asLong() < min || i.asLong() >= maxExclusive) {
@@ -116,5 +121,27 @@ final class Fields {
       out.add(i.asInt());
     }
     return out;
+  }
+
+  /** A 400 naming the field when the list holds more than {@code max} entries. */
+  static void checkSize(JsonNode list, String name, int max) {
+    if (list.size() > max) {
+      throw ApiException.invalid(
+          "'" + name + "' holds " + list.size() + " entries; at most " + max + " are allowed",
+          name);
+    }
+  }
+
+  private static void checkLength(String s, String name, int max) {
+    if (s.length() > max) {
+      throw ApiException.invalid(
+          "each entry of '"
+              + name
+              + "' may be at most "
+              + max
+              + " characters, got one of "
+              + s.length(),
+          name);
+    }
   }
 }

@@ -34,7 +34,8 @@ public record SamplingOptions(
     if (topP != null && topP == 0) {
       throw ApiException.invalid("'top_p' must be in (0, 1], got 0", "top_p");
     }
-    Integer topK = Fields.integer(body, "top_k", -1, Integer.MAX_VALUE);
+    // vLLM: -1 or 0 turns top-k off; more than the vocabulary means nothing more.
+    Integer topK = Fields.integer(body, "top_k", -1, vocabSize);
     Double minP = Fields.number(body, "min_p", 0, 1);
     Double repetition = Fields.number(body, "repetition_penalty", 0, 100);
     if (repetition != null && repetition == 0) {
@@ -47,8 +48,10 @@ public record SamplingOptions(
     if (maxTokens == null && !"max_tokens".equals(maxTokensField)) {
       maxTokens = Fields.integer(body, "max_tokens", 1, Integer.MAX_VALUE);
     }
-    List<String> stop = Fields.strings(body, "stop");
-    List<Integer> stopIds = Fields.ints(body, "stop_token_ids", 0, vocabSize);
+    List<String> stop =
+        Fields.strings(body, "stop", RequestLimits.MAX_STOP_STRINGS, RequestLimits.MAX_STOP_LENGTH);
+    List<Integer> stopIds =
+        Fields.ints(body, "stop_token_ids", 0, vocabSize, RequestLimits.MAX_STOP_TOKEN_IDS);
     boolean ignoreEos = Fields.bool(body, "ignore_eos");
     Integer n = Fields.integer(body, "n", 1, MAX_N);
     return new SamplingOptions(

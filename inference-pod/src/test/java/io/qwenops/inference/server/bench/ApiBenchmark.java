@@ -154,6 +154,7 @@ public final class ApiBenchmark {
         1024,
         null,
         8L << 20,
+        io.qwenops.inference.api.wire.RequestLimits.defaults(),
         false);
   }
 

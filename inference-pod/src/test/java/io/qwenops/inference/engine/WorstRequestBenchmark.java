@@ -1,0 +1,143 @@
+package io.qwenops.inference.engine;
+
+import io.qwenops.inference.api.chat.ForcedToolCall;
+import io.qwenops.inference.api.chat.ToolChoice;
+import io.qwenops.inference.api.wire.RequestLimits;
+import io.qwenops.inference.model.GenerationConfig;
+import io.qwenops.inference.server.TestTokenizers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+
+/**
+ * What the most expensive request the API accepts costs the step thread per generated token, on the
+ * real Qwen vocabulary (151,936 logits): sampling with every truncation on and top-k at its
+ * largest, stop matching with the most and longest stop strings allowed, and guided decoding of a
+ * forced call to one of the most tools allowed while sampling. Prints medians per row; a request
+ * with n choices pays it n times per step. Run: {@code ./mvnw -pl inference-pod test-compile
+ * exec:exec@worst-request-bench}.
+ */
+public final class WorstRequestBenchmark {
+
+  private static final int VOCAB = 151936;
+  private static final int REPS = 31;
+
+  public static void main(String[] args) {
+    SplittableRandom random = new SplittableRandom(1);
+    float[] logits = new float[VOCAB];
+    for (int i = 0; i < VOCAB; i++) {
+      logits[i] = (float) (random.nextGaussian() * 3);
+    }
+    int[] prompt = random.ints(2048, 0, VOCAB).toArray();
+    int[] output = random.ints(2048, 0, VOCAB).toArray();
+    GenerationConfig none = new GenerationConfig(Set.of(151645), null, null, null, null, null);
+    System.out.printf("sampling one row of %d logits (prompt 2048 + output 2048 tokens):%n", VOCAB);
+    for (int topK : new int[] {20, VOCAB / 2 - 1, VOCAB}) {
+      for (Integer logprobs : new Integer[] {null, 20}) {
+        ResolvedSampling s =
+            ResolvedSampling.of(params(0.8, 0.95, topK, 0.05, 1.1, 0.5, 0.5, logprobs), none);
+        report(
+            String.format("  top_k %6d, top_p/min_p/penalties on, logprobs %4s", topK, logprobs),
+            r ->
+                Sampler.sample(
+                    logits.clone(), s, prompt, output, output.length, new SplittableRandom(r)));
+      }
+    }
+    stopMatching();
+    guidedDecoding(logits);
+  }
+
+  private static void stopMatching() {
+    System.out.printf(
+        "stop matching per token (%d stop strings of %d chars, 8-char tokens):%n",
+        RequestLimits.MAX_STOP_STRINGS, RequestLimits.MAX_STOP_LENGTH);
+    // Every stop string is a run of 'a' with a different last character: a run of 'a' in the
+    // output keeps the longest possible text held back and every stop string half matched.
+    List<String> stops = new ArrayList<>();
+    for (int i = 0; i < RequestLimits.MAX_STOP_STRINGS; i++) {
+      stops.add("a".repeat(RequestLimits.MAX_STOP_LENGTH - 1) + (char) ('A' + i));
+    }
+    for (List<String> set : List.of(stops.subList(0, 1), stops)) {
+      StopStringMatcher m = new StopStringMatcher(set);
+      int tokens = 200_000;
+      double[] perToken = new double[REPS];
+      for (int r = 0; r < REPS; r++) {
+        long t = System.nanoTime();
+        for (int i = 0; i < tokens; i++) {
+          m.accept("aaaaaaaa");
+        }
+        perToken[r] = (System.nanoTime() - t) / 1e3 / tokens;
+      }
+      Arrays.sort(perToken);
+      System.out.printf(
+          "  %2d stop strings: %8.3f us per token median%n", set.size(), perToken[REPS / 2]);
+    }
+  }
+
+  private static void guidedDecoding(float[] logits) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < RequestLimits.MAX_TOOLS; i++) {
+      String n = "tool_" + i + "_";
+      names.add(n + "x".repeat(RequestLimits.MAX_TOOL_NAME_LENGTH - n.length()));
+    }
+    ForcedToolCall required =
+        ForcedToolCall.of(new ToolChoice(ToolChoice.Mode.REQUIRED, null), names);
+    ResolvedSampling s = ResolvedSampling.of(params(0.8, 0.95, 50, null, null, 0, 0, null), none());
+    System.out.printf(
+        "guided tool call, tool_choice required over %d tools (%d-char names), sampled:%n",
+        names.size(), RequestLimits.MAX_TOOL_NAME_LENGTH);
+    var grammar = required.grammar(TestTokenizers.QWEN, VOCAB, 4096);
+    for (int id : TestTokenizers.QWEN.encode("tool_1")) {
+      grammar.accept(id);
+    }
+    report(
+        "  choosing the name (full mask + draw)",
+        r -> ConstrainedSampling.sample(logits.clone(), s, new SplittableRandom(r), grammar));
+  }
+
+  private static GenerationConfig none() {
+    return new GenerationConfig(Set.of(151645), null, null, null, null, null);
+  }
+
+  private static SamplingParams params(
+      double temperature,
+      double topP,
+      int topK,
+      Double minP,
+      Double repetition,
+      double presence,
+      double frequency,
+      Integer logprobs) {
+    return new SamplingParams(
+        temperature,
+        topP,
+        topK,
+        minP,
+        repetition,
+        presence,
+        frequency,
+        null,
+        16,
+        List.of(),
+        Set.of(),
+        false,
+        logprobs);
+  }
+
+  private static void report(String what, IntConsumer step) {
+    for (int r = 0; r < 5; r++) {
+      step.accept(r);
+    }
+    double[] ms = new double[REPS];
+    for (int r = 0; r < REPS; r++) {
+      long t = System.nanoTime();
+      step.accept(r);
+      ms[r] = (System.nanoTime() - t) / 1e6;
+    }
+    Arrays.sort(ms);
+    System.out.printf("%-62s %8.2f ms median, %8.2f ms max%n", what, ms[REPS / 2], ms[REPS - 1]);
+  }
+}
