@@ -10,7 +10,10 @@ import java.util.Map;
 /**
  * {@code GET /health}: 200 once the model serves, 503 while it loads (readiness and startup
  * probes). {@code GET /health/live}: 200 while the process works, 503 only after the model failed
- * to load, so Kubernetes restarts the pod (liveness probe).
+ * to load, so Kubernetes restarts the pod (liveness probe). While loading, the body says what the
+ * load is doing: {@code "loading": {"phase": "downloading", "bytesDone", "bytesTotal", "percent"}}
+ * (the operator copies it into the QwenDeployment's Downloading condition), then {@code "phase":
+ * "loading"}.
  */
 public final class HealthService implements HttpService {
 
@@ -41,6 +44,19 @@ public final class HealthService implements HttpService {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", state.name().toLowerCase(java.util.Locale.ROOT));
     body.put("model", slot.servedName());
+    slot.loadingProgress()
+        .ifPresent(
+            p -> {
+              // Counts only, never paths: /health is open to anyone who reaches the pod.
+              Map<String, Object> loading = new LinkedHashMap<>();
+              loading.put("phase", p.phase());
+              if (p.phase().equals(LoadingProgress.DOWNLOADING)) {
+                loading.put("bytesDone", p.bytesDone());
+                loading.put("bytesTotal", p.bytesTotal());
+                loading.put("percent", p.percent());
+              }
+              body.put("loading", loading);
+            });
     if (slot.failure() != null) {
       body.put("error", slot.failure());
     }

@@ -106,7 +106,7 @@ public final class Main {
       AtomicReference<AutoCloseable> resources) {
     try {
       long start = System.nanoTime();
-      ModelLoader.Loaded loaded = loader.load(options);
+      ModelLoader.Loaded loaded = loader.load(options, slot::loadingProgress);
       resources.set(loaded.resources());
       slot.ready(loaded.model());
       LOG.log(
