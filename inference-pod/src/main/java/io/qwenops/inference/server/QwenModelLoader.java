@@ -71,7 +71,7 @@ public final class QwenModelLoader implements ModelLoader {
   }
 
   /** The engine's defaults, overridden by whatever the operator set. */
-  static EngineOptions engineOptions(ServerOptions o) {
+  public static EngineOptions engineOptions(ServerOptions o) {
     EngineOptions e = EngineOptions.defaults();
     if (o.device() != null) {
       e = e.withDevice(o.device());
