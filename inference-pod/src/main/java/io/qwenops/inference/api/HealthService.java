@@ -11,7 +11,10 @@ import java.util.Map;
  * {@code GET /health}: 200 once the model serves, 503 while it loads (readiness and startup
  * probes). {@code GET /health/live}: 200 while the process works, 503 once the model failed to load
  * or the engine's step loop stopped, so Kubernetes restarts the pod (liveness probe). Both are
- * unauthenticated, so they say only the state: why it failed is in the server's log.
+ * unauthenticated, so they say only the state: why it failed is in the server's log. While loading,
+ * the body says what the load is doing: {@code "loading": {"phase": "downloading", "bytesDone",
+ * "bytesTotal", "percent"}} (the operator copies it into the QwenDeployment's Downloading
+ * condition), then {@code "phase": "loading"}.
  */
 public final class HealthService implements HttpService {
 
@@ -42,6 +45,19 @@ public final class HealthService implements HttpService {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", state.name().toLowerCase(java.util.Locale.ROOT));
     body.put("model", slot.servedName());
+    slot.loadingProgress()
+        .ifPresent(
+            p -> {
+              // Counts only, never paths: /health is open to anyone who reaches the pod.
+              Map<String, Object> loading = new LinkedHashMap<>();
+              loading.put("phase", p.phase());
+              if (p.phase().equals(LoadingProgress.DOWNLOADING)) {
+                loading.put("bytesDone", p.bytesDone());
+                loading.put("bytesTotal", p.bytesTotal());
+                loading.put("percent", p.percent());
+              }
+              body.put("loading", loading);
+            });
     return body;
   }
 }

@@ -1,6 +1,7 @@
 package io.qwenops.inference.api;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Holds the model while it loads in the background: the server listens at once, answers 503 on
@@ -17,6 +18,7 @@ public final class ModelSlot {
   private final String servedName;
   private volatile ServingModel model;
   private volatile String failure;
+  private volatile Supplier<LoadingProgress> progress = () -> null;
 
   public ModelSlot(String servedName) {
     this.servedName = servedName;
@@ -34,6 +36,16 @@ public final class ModelSlot {
 
   public void ready(ServingModel loaded) {
     this.model = loaded;
+  }
+
+  /** Where {@code /health} reads what the load is doing while it runs. */
+  public void loadingProgress(Supplier<LoadingProgress> progress) {
+    this.progress = progress;
+  }
+
+  /** What the load is doing, while the model is loading and the loader says. */
+  public Optional<LoadingProgress> loadingProgress() {
+    return state() == State.LOADING ? Optional.ofNullable(progress.get()) : Optional.empty();
   }
 
   public void failed(String reason) {

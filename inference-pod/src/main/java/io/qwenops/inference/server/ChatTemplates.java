@@ -12,11 +12,11 @@ import java.nio.file.Path;
  * transformers), else {@code chat_template} in {@code tokenizer_config.json} (a string, or a list
  * of named templates where "default" wins), else ChatML.
  */
-final class ChatTemplates {
+public final class ChatTemplates {
 
   private ChatTemplates() {}
 
-  static ChatTemplate forModel(Path modelDir) throws IOException {
+  public static ChatTemplate forModel(Path modelDir) throws IOException {
     Path jinja = modelDir.resolve("chat_template.jinja");
     if (Files.isRegularFile(jinja)) {
       return new ChatTemplate(Files.readString(jinja));

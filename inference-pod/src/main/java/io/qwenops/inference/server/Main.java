@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.qwenops.inference.api.ModelSlot;
 import io.qwenops.inference.api.OpenAiRouting;
 import io.qwenops.inference.api.generate.RequestMetrics;
+import io.qwenops.inference.batch.BatchCommand;
 import io.qwenops.inference.engine.EngineStats;
 import io.qwenops.inference.metrics.MetricsService;
 import io.qwenops.inference.metrics.VllmMetrics;
@@ -30,6 +31,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("batch")) {
+      System.exit(
+          BatchCommand.run(
+              java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.err));
+      return;
+    }
     ServerOptions options;
     try {
       options = ServerOptions.parse(args, System.getenv());
@@ -112,7 +119,7 @@ public final class Main {
       AtomicReference<AutoCloseable> resources) {
     try {
       long start = System.nanoTime();
-      ModelLoader.Loaded loaded = loader.load(options);
+      ModelLoader.Loaded loaded = loader.load(options, slot::loadingProgress);
       resources.set(loaded.resources());
       slot.ready(loaded.model());
       LOG.log(

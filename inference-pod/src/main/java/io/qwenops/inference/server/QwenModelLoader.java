@@ -1,15 +1,19 @@
 package io.qwenops.inference.server;
 
+import io.qwenops.inference.api.LoadingProgress;
 import io.qwenops.inference.api.PromptTokenizer;
 import io.qwenops.inference.api.ServingModel;
 import io.qwenops.inference.engine.EngineOptions;
 import io.qwenops.inference.engine.LoadedModel;
 import io.qwenops.inference.engine.QwenEngines;
+import io.qwenops.inference.hub.DownloadProgress;
 import io.qwenops.inference.model.ComputeSetup;
 import io.qwenops.inference.model.QwenTokenizer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Loads a Qwen2 checkpoint with the project's engine and adapts it to what the API serves. */
 public final class QwenModelLoader implements ModelLoader {
@@ -17,7 +21,7 @@ public final class QwenModelLoader implements ModelLoader {
   private final Map<String, String> env;
 
   /**
-   * @param env the process environment (model cache, Hugging Face token and endpoint)
+   * @param env the process environment (Hugging Face cache, token, endpoint, offline mode)
    */
   public QwenModelLoader(Map<String, String> env) {
     this.env = env;
@@ -29,8 +33,23 @@ public final class QwenModelLoader implements ModelLoader {
 
   @Override
   public Loaded load(ServerOptions options) throws Exception {
+    return load(options, progress -> {});
+  }
+
+  @Override
+  public Loaded load(ServerOptions options, Consumer<Supplier<LoadingProgress>> progress)
+      throws Exception {
     EngineOptions engineOptions = engineOptions(options);
-    Path dir = ModelLocation.resolve(options.model(), env);
+    DownloadProgress download = new DownloadProgress();
+    if (ModelLocation.isHuggingFace(options.model())) {
+      progress.accept(
+          () -> {
+            DownloadProgress.Snapshot s = download.snapshot();
+            return new LoadingProgress(LoadingProgress.DOWNLOADING, s.bytesDone(), s.bytesTotal());
+          });
+    }
+    Path dir = ModelLocation.resolve(options.model(), env, download);
+    progress.accept(LoadingProgress::loading);
     LoadedModel loaded = QwenEngines.load(dir, engineOptions);
     try {
       ServingModel model =
@@ -52,7 +71,7 @@ public final class QwenModelLoader implements ModelLoader {
   }
 
   /** The engine's defaults, overridden by whatever the operator set. */
-  static EngineOptions engineOptions(ServerOptions o) {
+  public static EngineOptions engineOptions(ServerOptions o) {
     EngineOptions e = EngineOptions.defaults();
     if (o.device() != null) {
       e = e.withDevice(o.device());

@@ -10,7 +10,7 @@ public enum ServerOption {
       "QWENOPS_MODEL",
       "DIR",
       null,
-      "Checkpoint directory (config.json, *.safetensors, tokenizer.json), or hf://owner/name@revision to download it once into QWENOPS_MODEL_CACHE_DIR (HF_TOKEN, HF_ENDPOINT honoured)."),
+      "Checkpoint directory (config.json, *.safetensors, tokenizer.json), or hf://owner/name@revision to download it into the Hugging Face cache (HF_HOME; HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE honoured)."),
   SERVED_MODEL_NAME(
       "served-model-name",
       "QWENOPS_SERVED_MODEL_NAME",

@@ -207,6 +207,8 @@ public record ServerOptions(
         .append("Serves a Qwen 2.5 checkpoint over the OpenAI API (chat, completions, models),\n")
         .append(
             "with /health, /health/live, /metrics (vLLM names), /tokenize, /detokenize, /version.\n\n")
+        .append(
+            "Offline batch over a JSONL file, no server: java -jar inference-pod.jar batch --help\n\n")
         .append("Options (flag / environment variable / default):\n");
     for (ServerOption o : ServerOption.values()) {
       out.append(String.format("  --%s %s%n", o.flag(), o.metavar()))

@@ -6,10 +6,12 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qwenops.operator.exporter.ExporterGpuLookup;
+import io.qwenops.operator.inference.InferenceHealthLookup;
 import io.qwenops.operator.reconciler.EventRecorder;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
 import io.qwenops.operator.reconciler.KubernetesClusterLookup;
 import io.qwenops.operator.reconciler.QwenDeploymentReconciler;
+import io.qwenops.operator.status.PodDownloadLookup;
 import io.qwenops.operator.status.PodGpuLookup;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +36,17 @@ public final class QwenOperator {
       MeterRegistry registry,
       InvalidSpecBackoff backoff,
       PodGpuLookup gpuLookup) {
+    return create(client, settings, registry, backoff, gpuLookup, InferenceHealthLookup.standard());
+  }
+
+  /** As above, with the way model downloads are learnt from the pods chosen by the caller too. */
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      MeterRegistry registry,
+      InvalidSpecBackoff backoff,
+      PodGpuLookup gpuLookup,
+      PodDownloadLookup downloadLookup) {
     Operator operator =
         new Operator(
             o -> {
@@ -70,6 +83,7 @@ public final class QwenOperator {
             new EventRecorder(client, clock),
             backoff,
             gpuLookup,
+            downloadLookup,
             clock);
     operator.register(
         reconciler,

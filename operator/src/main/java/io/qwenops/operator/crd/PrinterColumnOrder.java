@@ -9,12 +9,12 @@ import java.util.List;
 
 /**
  * Build step run right after fabric8's CRD generator: it sorts printer columns by jsonPath, but
- * {@code kubectl get qd} should read Model, Ready, Endpoint, Age. Reorders the generated YAML's
- * {@code additionalPrinterColumns} entries in place, leaving every other byte as generated.
+ * {@code kubectl get qd} should read Model, Ready, Download, Endpoint, Age. Reorders the generated
+ * YAML's {@code additionalPrinterColumns} entries in place, leaving every other byte as generated.
  */
 public final class PrinterColumnOrder {
 
-  static final List<String> ORDER = List.of("Model", "Ready", "Endpoint", "Age");
+  static final List<String> ORDER = List.of("Model", "Ready", "Download", "Endpoint", "Age");
 
   private PrinterColumnOrder() {}
 

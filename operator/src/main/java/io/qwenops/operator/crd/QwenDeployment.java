@@ -22,6 +22,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.ready",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Download",
+    jsonPath = ".status.download",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
     name = "Endpoint",
     jsonPath = ".status.endpoint",
     type = AdditionalPrinterColumn.Type.STRING)

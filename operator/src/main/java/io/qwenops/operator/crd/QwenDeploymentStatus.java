@@ -31,10 +31,14 @@ public class QwenDeploymentStatus {
   @LabelSelector
   private String selector;
 
+  @JsonPropertyDescription(
+      "While a pod downloads the model: how far the least advanced one is, e.g. '42% of 988 MB'.")
+  private String download;
+
   @JsonPropertyDescription("The inference pods.")
   private List<PodSummary> pods;
 
-  @JsonPropertyDescription("Ready, Progressing and Degraded.")
+  @JsonPropertyDescription("Ready, Progressing, Degraded and Downloading.")
   private List<Condition> conditions;
 
   public Long getObservedGeneration() {
@@ -83,6 +87,14 @@ public class QwenDeploymentStatus {
 
   public void setSelector(String selector) {
     this.selector = selector;
+  }
+
+  public String getDownload() {
+    return download;
+  }
+
+  public void setDownload(String download) {
+    this.download = download;
   }
 
   public List<PodSummary> getPods() {

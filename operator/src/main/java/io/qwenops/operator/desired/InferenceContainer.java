@@ -77,7 +77,6 @@ final class InferenceContainer {
     putIfSet(plain, PodContract.ENV_MAX_NUM_BATCHED_TOKENS, engine.getMaxNumBatchedTokens());
     putIfSet(plain, PodContract.ENV_GPU_MEMORY_UTILIZATION, engine.getGpuMemoryUtilization());
     plain.put(PodContract.ENV_PORT, Integer.toString(PodContract.OPENAI_PORT));
-    plain.put(PodContract.ENV_MODEL_CACHE_DIR, PodContract.MODEL_CACHE_DIR);
     plain.put(PodContract.ENV_HF_HOME, PodContract.MODEL_CACHE_DIR + "/huggingface");
     plain.put(PodContract.ENV_GPU_UUIDS_FILE, PodContract.GPU_UUIDS_FILE);
     plain.put(PodContract.ENV_JDK_JAVA_OPTIONS, PodContract.INFERENCE_JAVA_OPTIONS);

@@ -42,7 +42,6 @@ public final class PodContract {
   public static final String ENV_API_KEY = "QWENOPS_API_KEY";
   public static final String ENV_HF_TOKEN = "HF_TOKEN";
   public static final String ENV_HF_HOME = "HF_HOME";
-  public static final String ENV_MODEL_CACHE_DIR = "QWENOPS_MODEL_CACHE_DIR";
   public static final String ENV_GPU_UUIDS_FILE = "QWENOPS_GPU_UUIDS_FILE";
 
   /**

@@ -14,10 +14,10 @@ import java.util.concurrent.Flow;
  * which closes the connection, and fails the body. An exporter that answers without end costs the
  * operator {@code maxBytes} of heap, not all of it.
  */
-final class BoundedBody implements BodySubscriber<byte[]> {
+public final class BoundedBody implements BodySubscriber<byte[]> {
 
   /** The body was longer than the operator reads. */
-  static final class TooLarge extends IOException {
+  public static final class TooLarge extends IOException {
     TooLarge(long maxBytes) {
       super("answer longer than " + maxBytes + " bytes");
     }
@@ -29,7 +29,7 @@ final class BoundedBody implements BodySubscriber<byte[]> {
   private Flow.Subscription subscription;
   private long received;
 
-  BoundedBody(long maxBytes) {
+  public BoundedBody(long maxBytes) {
     this.maxBytes = maxBytes;
   }
 

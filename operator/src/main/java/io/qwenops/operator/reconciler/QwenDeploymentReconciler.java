@@ -26,6 +26,8 @@ import io.qwenops.operator.dependent.OperatorManagedCache;
 import io.qwenops.operator.naming.Names;
 import io.qwenops.operator.status.ConditionMerger;
 import io.qwenops.operator.status.ConditionTypes;
+import io.qwenops.operator.status.ModelDownload;
+import io.qwenops.operator.status.PodDownloadLookup;
 import io.qwenops.operator.status.PodGpuLookup;
 import io.qwenops.operator.status.SpecProblem;
 import io.qwenops.operator.status.StatusAggregator;
@@ -34,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -71,19 +74,25 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
   private final EventRecorder events;
   private final InvalidSpecBackoff backoff;
   private final PodGpuLookup gpuLookup;
+  private final PodDownloadLookup downloadLookup;
   private final Clock clock;
+
+  /** While a pod downloads its model, status is refreshed this often (no pod event says so). */
+  static final Duration DOWNLOAD_REFRESH = Duration.ofSeconds(10);
 
   public QwenDeploymentReconciler(
       ClusterLookup cluster,
       EventRecorder events,
       InvalidSpecBackoff backoff,
       PodGpuLookup gpuLookup,
+      PodDownloadLookup downloadLookup,
       Clock clock) {
     this.cluster = cluster;
     this.validator = new SpecValidator(cluster);
     this.events = events;
     this.backoff = backoff;
     this.gpuLookup = gpuLookup;
+    this.downloadLookup = downloadLookup;
     this.clock = clock;
   }
 
@@ -136,14 +145,23 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
 
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
     PodGpuLookup.Answer gpus = gpuLookup.lookup(pods, () -> ExporterToken.read(cluster, qd));
+    Map<String, ModelDownload> downloads = downloadLookup.lookup(pods);
     QwenDeploymentStatus status =
         new StatusAggregator(qd)
             .deployment(LeftoverOwnedObjects.deployment(qd, context))
             .pods(pods, gpus.uuidsByPod())
+            .downloads(downloads)
             .build(previous, now);
     UpdateControl<QwenDeployment> control = patchIfChanged(qd, previous, status);
-    // A running pod whose exporter has not named its GPUs yet: look again later.
-    return gpus.askAgainAfter().map(control::rescheduleAfter).orElse(control);
+    // A running pod whose exporter has not named its GPUs yet, or a download under way: look
+    // again later, the sooner of the two.
+    Optional<Duration> again = gpus.askAgainAfter();
+    if (!downloads.isEmpty()) {
+      again =
+          Optional.of(
+              again.filter(d -> d.compareTo(DOWNLOAD_REFRESH) < 0).orElse(DOWNLOAD_REFRESH));
+    }
+    return again.map(control::rescheduleAfter).orElse(control);
   }
 
   private UpdateControl<QwenDeployment> rejectSpec(

@@ -6,6 +6,7 @@ public final class ConditionTypes {
   public static final String READY = "Ready";
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
+  public static final String DOWNLOADING = "Downloading";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
@@ -18,6 +19,8 @@ public final class ConditionTypes {
   public static final String REASON_AS_EXPECTED = "AsExpected";
   public static final String REASON_PODS_FAILING = "PodsFailing";
   public static final String REASON_RECONCILE_ERROR = "ReconcileError";
+  public static final String REASON_DOWNLOADING_MODEL = "DownloadingModel";
+  public static final String REASON_NO_DOWNLOAD = "NoDownload";
 
   private ConditionTypes() {}
 }

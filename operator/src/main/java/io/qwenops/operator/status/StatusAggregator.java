@@ -28,6 +28,7 @@ public final class StatusAggregator {
   private final List<String> errorReasons = new ArrayList<>();
   private final List<String> waiting = new ArrayList<>();
   private final List<PodSummary> pods = new ArrayList<>();
+  private final Map<String, ModelDownload> downloads = new java.util.TreeMap<>();
   private Deployment deployment;
   private SpecProblem specProblem;
   private int readyReplicas;
@@ -94,6 +95,12 @@ public final class StatusAggregator {
     return this;
   }
 
+  /** Pods downloading their model (pod name → progress), as their inference containers say. */
+  public StatusAggregator downloads(Map<String, ModelDownload> byPod) {
+    downloads.putAll(byPod);
+    return this;
+  }
+
   /** Status with conditions merged against {@code previous}; lastTransitionTime is kept. */
   public QwenDeploymentStatus build(QwenDeploymentStatus previous, Instant now) {
     int desired = qd.getSpec().getReplicas() == null ? 1 : qd.getSpec().getReplicas();
@@ -107,6 +114,7 @@ public final class StatusAggregator {
     status.setEndpoint(Names.endpoint(qd));
     status.setSelector(Names.selector(qd));
     status.setPods(pods);
+    slowestDownload().ifPresent(d -> status.setDownload(d.progress()));
 
     List<Condition> next = new ArrayList<>();
     if (specProblem != null) {
@@ -124,6 +132,7 @@ public final class StatusAggregator {
       next.add(progressingCondition(desired));
       next.add(degradedCondition());
     }
+    next.add(downloadingCondition());
     List<Condition> before = previous == null ? null : previous.getConditions();
     status.setConditions(ConditionMerger.merge(before, next, generation, now));
     return status;
@@ -235,6 +244,31 @@ public final class StatusAggregator {
             ? errorReasons.getFirst()
             : ConditionTypes.REASON_PODS_FAILING;
     return condition(ConditionTypes.DEGRADED, true, reason, String.join("; ", errors));
+  }
+
+  /** The least advanced download: the one the rollout waits for. */
+  private Optional<ModelDownload> slowestDownload() {
+    return downloads.values().stream().min(Comparator.comparingInt(ModelDownload::percent));
+  }
+
+  private Condition downloadingCondition() {
+    Optional<ModelDownload> slowest = slowestDownload();
+    if (slowest.isEmpty()) {
+      return condition(
+          ConditionTypes.DOWNLOADING,
+          false,
+          ConditionTypes.REASON_NO_DOWNLOAD,
+          "no pod is downloading the model");
+    }
+    String pods =
+        downloads.size() == 1
+            ? "pod " + downloads.keySet().iterator().next()
+            : downloads.size() + " pods, the slowest";
+    return condition(
+        ConditionTypes.DOWNLOADING,
+        true,
+        ConditionTypes.REASON_DOWNLOADING_MODEL,
+        "Downloading model: " + slowest.get().progress() + " (" + pods + ")");
   }
 
   private void error(String reason, String message) {

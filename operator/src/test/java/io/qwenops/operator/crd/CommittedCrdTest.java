@@ -54,10 +54,11 @@ class CommittedCrdTest {
     assertThat(version.getSubresources().getStatus()).isNotNull();
     assertThat(version.getAdditionalPrinterColumns())
         .extracting(c -> c.getName() + "=" + c.getJsonPath())
-        .as("kubectl get qd shows Model, Ready, Endpoint, Age in that order")
+        .as("kubectl get qd shows Model, Ready, Download, Endpoint, Age in that order")
         .containsExactly(
             "Model=.spec.model.source",
             "Ready=.status.ready",
+            "Download=.status.download",
             "Endpoint=.status.endpoint",
             "Age=.metadata.creationTimestamp");
   }

@@ -54,7 +54,7 @@ class DesiredStateTest {
         .containsEntry("QWENOPS_MAX_NUM_SEQS", "64")
         .containsEntry("QWENOPS_GPU_MEMORY_UTILIZATION", "0.9")
         .containsEntry("QWENOPS_PORT", "8000")
-        .containsEntry("QWENOPS_MODEL_CACHE_DIR", "/var/cache/qwenops/models")
+        .containsEntry("HF_HOME", "/var/cache/qwenops/models/huggingface")
         .containsEntry("QWENOPS_GPU_UUIDS_FILE", "/var/run/qwenops/gpu-uuids")
         .containsEntry("JDK_JAVA_OPTIONS", "--add-modules jdk.incubator.vector")
         .doesNotContainKeys("QWENOPS_MAX_MODEL_LEN", "QWENOPS_MAX_NUM_BATCHED_TOKENS", "HF_TOKEN");

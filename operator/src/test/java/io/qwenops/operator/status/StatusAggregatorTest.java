@@ -280,4 +280,33 @@ class StatusAggregatorTest {
         .as("the previous status is not modified")
         .isEqualTo("False");
   }
+
+  @Test
+  void aDownloadingPodShowsTheSlowestDownloadAsConditionAndColumn() {
+    QwenDeploymentStatus downloading =
+        new StatusAggregator(qwen(2))
+            .deployment(deployment())
+            .pods(List.of(pod("qwen-a", false), pod("qwen-b", false)))
+            .downloads(
+                Map.of(
+                    "qwen-a", new ModelDownload(415_000_000L, 988_000_000L),
+                    "qwen-b", new ModelDownload(900_000_000L, 988_000_000L)))
+            .build(null, T0);
+    Condition condition = find(downloading, "Downloading");
+    assertThat(condition.getStatus()).isEqualTo("True");
+    assertThat(condition.getReason()).isEqualTo("DownloadingModel");
+    assertThat(condition.getMessage())
+        .isEqualTo("Downloading model: 42% of 988 MB (2 pods, the slowest)");
+    assertThat(downloading.getDownload()).isEqualTo("42% of 988 MB");
+    assertThat(find(downloading, "Ready").getStatus()).isEqualTo("False");
+
+    QwenDeploymentStatus done =
+        new StatusAggregator(qwen(2))
+            .deployment(deployment())
+            .pods(List.of(pod("qwen-a", true), pod("qwen-b", true)))
+            .build(downloading, T1);
+    assertThat(find(done, "Downloading").getStatus()).isEqualTo("False");
+    assertThat(find(done, "Downloading").getLastTransitionTime()).isEqualTo(T1.toString());
+    assertThat(done.getDownload()).as("the column empties").isNull();
+  }
 }
