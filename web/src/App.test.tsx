@@ -38,7 +38,7 @@ describe('App', () => {
     gw.push();
     const row = await screen.findByTestId('deployment-row');
     expect(within(row).getByTestId('health-badge')).toHaveTextContent('healthy');
-    expect(await within(row).findByTestId('row-throughput')).toHaveTextContent('35.2');
+    await waitFor(() => expect(within(row).getByTestId('row-throughput')).toHaveTextContent('35.2'));
 
     await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
     const ws = FakeWebSocket.last();

@@ -22,7 +22,10 @@ export function App() {
 function Console({ user, onLogout }: { user: string | null; onLogout: (() => void) | null }) {
   const [client] = useState(() => new TelemetryClient());
   useEffect(() => onTokenChange(() => client.reconnectNow()), [client]);
-  useEffect(() => () => client.close(), [client]);
+  useEffect(() => {
+    client.start();
+    return () => client.close();
+  }, [client]);
   const deployments = useDeployments();
   const route = useRoute();
 

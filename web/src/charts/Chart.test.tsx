@@ -49,3 +49,39 @@ describe('Chart', () => {
     expect(plot.setDataCalls).toBe(calls);
   });
 });
+
+describe('Chart out of view', () => {
+  it('keeps data-points current but draws only once it scrolls into view', () => {
+    let callback!: (entries: { isIntersecting: boolean }[]) => void;
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        constructor(cb: typeof callback) {
+          callback = cb;
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    FakeUPlot.instances = [];
+    const xs: number[] = [];
+    const listeners = new Set<() => void>();
+    const source: ChartSource = {
+      data: () => [xs, xs] as unknown as uPlot.AlignedData,
+      subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
+    };
+    render(<Chart testId="c" series={[{ label: 'y', color: '#fff' }]} source={source} />);
+    act(() => flushFrames());
+    const plot = FakeUPlot.instances.at(-1)!;
+    act(() => callback([{ isIntersecting: false }]));
+    const drawn = plot.setDataCalls;
+    xs.push(1, 2, 3);
+    listeners.forEach((l) => l());
+    flushFrames();
+    expect(screen.getByTestId('c').dataset.points).toBe('3');
+    expect(plot.setDataCalls).toBe(drawn);
+    act(() => callback([{ isIntersecting: true }]));
+    flushFrames();
+    expect(plot.setDataCalls).toBe(drawn + 1);
+  });
+});

@@ -74,10 +74,20 @@ export function Chart(props: ChartProps) {
       ],
     };
     const plot = new uPlot(opts, source.data(), host);
+    // A chart scrolled out of view keeps its point count current but skips drawing until it is visible again:
+    // the GPU tab holds 48 charts and a screen shows a fraction of them.
+    let visible = true;
+    let stale = false;
     const redraw = () => {
       const data = source.data();
-      plot.setData(data);
       root.dataset.points = String(pointsInWindow(data[0] as ArrayLike<number>, live.current.windowSeconds));
+      if (!visible) {
+        stale = true;
+        return;
+      }
+      stale = false;
+      // batch() draws now rather than in a microtask, so the frame budget sees the real cost of each chart.
+      plot.batch(() => plot.setData(data));
       if (readoutRef.current && live.current.readout) readoutRef.current.textContent = live.current.readout(data);
     };
     live.current.redraw = () => scheduleOnFrame(redraw);
@@ -88,9 +98,18 @@ export function Chart(props: ChartProps) {
         ? new ResizeObserver(() => plot.setSize({ width: width(), height }))
         : null;
     resize?.observe(host);
+    const intersection =
+      typeof IntersectionObserver === 'function'
+        ? new IntersectionObserver((entries) => {
+            visible = entries[entries.length - 1].isIntersecting;
+            if (visible && stale) live.current.redraw();
+          })
+        : null;
+    intersection?.observe(root);
     return () => {
       unsubscribe();
       resize?.disconnect();
+      intersection?.disconnect();
       cancelOnFrame(redraw);
       plot.destroy();
     };

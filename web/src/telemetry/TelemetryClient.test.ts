@@ -1,6 +1,7 @@
 import { TelemetryClient } from './TelemetryClient';
 import { flushFrames } from './frameScheduler';
 import { FakeWebSocket } from '../test/FakeWebSocket';
+import { getToken, setToken } from '../api/token';
 import { hello, sample } from '../test/fixtures';
 
 const pod = { namespace: 'ml', pod: 'qwen-05b-abc' };
@@ -81,14 +82,26 @@ describe('TelemetryClient', () => {
     expect(FakeWebSocket.last().sent).toEqual([{ type: 'subscribe', pods: [pod], historySeconds: 300 }]);
   });
 
-  it('stops retrying when the gateway refuses the token (4401)', () => {
+  it('stops retrying and drops the token when the gateway refuses it (4401)', () => {
     vi.useFakeTimers();
+    setToken('expired');
     const c = client();
     c.subscribe([pod]);
     FakeWebSocket.last().serverClose(4401, 'unauthorized');
     vi.advanceTimersByTime(60_000);
     expect(c.connection.state).toBe('unauthorized');
     expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(getToken()).toBeNull();
+  });
+
+  it('connects again after close() and start(), as a StrictMode remount does', () => {
+    const c = client();
+    c.subscribe([pod]);
+    c.close();
+    c.start();
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    FakeWebSocket.last().serverOpen();
+    expect(c.connection.state).toBe('open');
   });
 
   it('forgets a GPU that a new hello no longer lists', () => {

@@ -1,4 +1,4 @@
-import { getToken } from '../api/token';
+import { getToken, setToken } from '../api/token';
 import { podKey, type GatewayMessage, type PodRef } from '../api/types';
 import { backoffMs } from '../hooks/backoff';
 import { scheduleOnFrame } from './frameScheduler';
@@ -89,6 +89,13 @@ export class TelemetryClient {
     this.connect();
   }
 
+  /** Undoes close() (React StrictMode unmounts and remounts the provider once in development). */
+  start(): void {
+    if (!this.closed) return;
+    this.closed = false;
+    if (this.subscriptions.size > 0) this.reconnectNow();
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.retryTimer);
@@ -129,6 +136,7 @@ export class TelemetryClient {
       if (this.closed) return;
       if (ev.code === 4401) {
         this.setConnection({ state: 'unauthorized', retryInMs: null, reason: 'the gateway refused the token' });
+        if (getToken()) setToken(null); // back to the login page
         return;
       }
       const delay = backoffMs(this.attempt++);

@@ -21,6 +21,10 @@ export class FakeUPlot {
     this.setDataCalls++;
   }
 
+  batch(fn: (u: FakeUPlot) => void): void {
+    fn(this);
+  }
+
   setSize(): void {}
 
   destroy(): void {
