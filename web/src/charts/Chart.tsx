@@ -26,6 +26,10 @@ export interface ChartProps {
 }
 
 const AXIS = { stroke: '#9aa0a6', grid: { stroke: '#2f3037', width: 1 }, ticks: { stroke: '#2f3037' } };
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const X_AXIS: uPlot.Axis = { ...AXIS, values: (_u, splits) => splits.map((s) => clock.format(s * 1000)) };
+const Y_AXIS: uPlot.Axis = { ...AXIS, size: 48, values: (_u, splits) => splits.map((s) => compact.format(s)) };
 
 /**
  * The one chart component: a uPlot canvas. Data changes never re-render React; the chart redraws itself at most
@@ -61,7 +65,7 @@ export function Chart(props: ChartProps) {
         },
         y: yRange ? { range: yRange } : { auto: true },
       },
-      axes: sparkline ? [{ show: false }, { show: false }] : [AXIS, { ...AXIS, size: 56 }],
+      axes: sparkline ? [{ show: false }, { show: false }] : [X_AXIS, Y_AXIS],
       series: [
         {},
         ...series.map((s) => ({
