@@ -31,6 +31,18 @@ describe('useTelemetry', () => {
     expect(hook.result.current.pods[0].stream.state).toBe('up');
     act(() => ws.serverSend({ type: 'status', ...pod, state: 'down', reason: 'exporter closed the stream', retryInMs: 2000 }));
     expect(hook.result.current.pods[0].stream).toEqual({ state: 'down', reason: 'exporter closed the stream', retryInMs: 2000 });
+    act(() => ws.serverSend({ type: 'status', ...pod, state: 'connecting', reason: null, retryInMs: null }));
+    expect(hook.result.current.pods[0].stream).toEqual({ state: 'reconnecting', reason: 'exporter closed the stream', retryInMs: null });
+    act(() => ws.serverSend({ type: 'status', ...pod, state: 'up', reason: null, retryInMs: null }));
+    expect(hook.result.current.pods[0].stream.state).toBe('up');
+  });
+
+  it('shows a first connection as connecting, not reconnecting', () => {
+    const { hook } = setup();
+    const ws = FakeWebSocket.last();
+    act(() => ws.serverOpen());
+    act(() => ws.serverSend({ type: 'status', ...pod, state: 'connecting', reason: null, retryInMs: null }));
+    expect(hook.result.current.pods[0].stream.state).toBe('connecting');
   });
 
   it('shows every pod as reconnecting while the console stream itself is down', () => {

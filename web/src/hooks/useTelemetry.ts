@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useMemo, useSyncExternalStore } from 'react';
-import { podKey, type HelloFrame, type PodRef, type StatusMessage } from '../api/types';
+import { podKey, type HelloFrame, type PodRef } from '../api/types';
 import type { Connection, TelemetryClient } from '../telemetry/TelemetryClient';
 import type { PodTelemetry } from '../telemetry/PodTelemetry';
 
@@ -32,10 +32,12 @@ export interface TelemetryState {
 }
 
 /** The console's own stream down outweighs what the gateway last said about each pod. */
-export function streamView(connection: Connection, status: StatusMessage | null | undefined): StreamView {
+export function streamView(connection: Connection, pod: PodTelemetry | undefined): StreamView {
   if (connection.state === 'reconnecting' || connection.state === 'unauthorized')
     return { state: 'reconnecting', reason: `console stream: ${connection.reason ?? connection.state}`, retryInMs: connection.retryInMs };
+  const status = pod?.status;
   if (connection.state !== 'open' || !status) return { state: 'connecting', reason: null, retryInMs: null };
+  if (pod.reconnecting) return { state: 'reconnecting', reason: pod.lastDownReason, retryInMs: null };
   return { state: status.state, reason: status.reason, retryInMs: status.retryInMs };
 }
 
@@ -64,7 +66,7 @@ export function useTelemetry(pods: PodRef[], historySeconds = 300): TelemetrySta
       connection: client.connection,
       pods: stablePods.map((ref) => {
         const data = client.pod(ref);
-        return { ref, data, hello: data?.hello ?? null, stream: streamView(client.connection, data?.status) };
+        return { ref, data, hello: data?.hello ?? null, stream: streamView(client.connection, data) };
       }),
     }),
     [client, stablePods, version],

@@ -4,9 +4,19 @@ import { GpuSeries } from './GpuSeries';
 /** What the browser knows of one pod's exporter stream: the gateway's status, the last hello, samples per GPU. */
 export class PodTelemetry {
   status: StatusMessage | null = null;
+  /** The gateway is trying again after the stream was up or down: the user sees "reconnecting", not "connecting". */
+  reconnecting = false;
+  /** Why the stream last went down (kept while the gateway reconnects). */
+  lastDownReason: string | null = null;
   hello: HelloFrame | null = null;
   droppedFrames = 0;
   readonly gpus = new Map<string, GpuSeries>();
+
+  setStatus(msg: StatusMessage): void {
+    if (msg.state === 'down') this.lastDownReason = msg.reason;
+    this.reconnecting = msg.state === 'connecting' && this.status != null && (this.status.state !== 'connecting' || this.reconnecting);
+    this.status = msg;
+  }
 
   series(uuid: string): GpuSeries {
     let s = this.gpus.get(uuid);

@@ -167,7 +167,7 @@ export class TelemetryClient {
       return; // not JSON: nothing a user could act on
     }
     if (msg.type === 'status') {
-      this.podState(msg).status = msg;
+      this.podState(msg).setStatus(msg);
       this.structureChanged();
     } else if (msg.type === 'frame') {
       const change = this.podState(msg).apply(msg.frame);
