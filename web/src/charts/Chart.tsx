@@ -119,7 +119,9 @@ export function Chart(props: ChartProps) {
     };
   }, [source, seriesKey, height, sparkline]);
 
-  useEffect(() => live.current.redraw(), [windowSeconds]);
+  useEffect(() => {
+    live.current.redraw();
+  }, [windowSeconds]);
 
   return (
     <div className={sparkline ? 'chart sparkline' : 'chart'} data-testid={testId} data-points="0" ref={rootRef}>

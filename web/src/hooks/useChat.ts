@@ -33,7 +33,9 @@ export function useChat(namespace: string, name: string, model: string): ChatSta
   const [streaming, setStreaming] = useState(false);
   const abortRef = useRef<AbortController | null>(null);
 
-  useEffect(() => setStore(loadStore(key)), [key]);
+  useEffect(() => {
+    setStore(loadStore(key));
+  }, [key]);
   useEffect(() => {
     if (!streaming) saveStore(key, store);
   }, [key, store, streaming]);
