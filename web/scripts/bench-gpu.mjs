@@ -1,0 +1,53 @@
+// Benchmark of the GPU tab: 8 GPUs × 6 uPlot charts at 2 Hz over a 15-minute window, in headless Chromium.
+// Builds bench/gpu.html in production mode, serves it, and prints the main thread's work per update, long tasks
+// and JS heap over the run. Needs Chromium and playwright-core (not a dependency of the console):
+//   apt-get install -y chromium && npm i --no-save playwright-core@1.65.2
+//   node scripts/bench-gpu.mjs [seconds=60] [gpus=8]
+import { build, preview } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const seconds = Number(process.argv[2] ?? 60);
+const gpus = Number(process.argv[3] ?? 8);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = fileURLToPath(new URL('../node_modules/.bench-dist', import.meta.url));
+
+await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: `${root}/bench/gpu.html` } } });
+const server = await preview({ root, build: { outDir }, preview: { port: 4199, strictPort: true }, logLevel: 'warn' });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(`http://127.0.0.1:4199/bench/gpu.html?gpus=${gpus}`);
+  await page.getByTestId('window-900').click();
+  if (gpus > 0) await page.waitForFunction(
+    () => [...document.querySelectorAll('[data-testid^=gpu-chart-]')].some((e) => Number(e.dataset.points) >= 1790),
+    null,
+    { timeout: 30_000 },
+  );
+  await page.waitForTimeout(3000); // the 15-minute history has loaded: measure the steady state from here
+  await page.evaluate(() => {
+    const b = window.__bench;
+    b.updates.length = 0;
+    b.longTasks.length = 0;
+    b.heap.length = 0;
+  });
+  await page.waitForTimeout(seconds * 1000);
+  const r = await page.evaluate(() => ({
+    ...window.__bench,
+    charts: document.querySelectorAll('[data-testid^=gpu-chart-]').length,
+    points: [...document.querySelectorAll('[data-testid^=gpu-chart-]')].map((e) => Number(e.dataset.points)),
+  }));
+  const sorted = [...r.updates].sort((a, b) => a - b);
+  const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  const mb = (b) => (b / 2 ** 20).toFixed(1);
+  console.log(`charts ${r.charts}, points per chart ${Math.min(...r.points)}..${Math.max(...r.points)}, run ${seconds} s, ${r.updates.length} updates`);
+  console.log(`main-thread work per update: p50 ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${q(1).toFixed(2)} ms`);
+  console.log(`long tasks (> 50 ms): ${r.longTasks.length}${r.longTasks.length ? ` (max ${Math.max(...r.longTasks).toFixed(0)} ms)` : ''}`);
+  if (r.heap.length > 1) console.log(`JS heap: ${mb(r.heap[0].bytes)} MiB at start, ${mb(r.heap.at(-1).bytes)} MiB after ${seconds} s`);
+} finally {
+  await browser.close();
+  await new Promise((resolve) => server.httpServer.close(resolve));
+}

@@ -1,0 +1,87 @@
+import { act, render, screen } from '@testing-library/react';
+import type uPlot from 'uplot';
+import { Chart } from './Chart';
+import type { ChartSource } from './ChartSource';
+import { flushFrames } from '../telemetry/frameScheduler';
+import { FakeUPlot } from '../test/FakeUPlot';
+
+function liveSource() {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const listeners = new Set<() => void>();
+  const source: ChartSource = {
+    data: () => [xs, ys] as unknown as uPlot.AlignedData,
+    subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
+  };
+  const push = (x: number, y: number) => {
+    xs.push(x);
+    ys.push(y);
+    listeners.forEach((l) => l());
+  };
+  return { source, push };
+}
+
+describe('Chart', () => {
+  it('redraws once per animation frame however many updates arrived, without re-rendering React', () => {
+    FakeUPlot.instances = [];
+    const { source, push } = liveSource();
+    render(<Chart testId="c" series={[{ label: 'y', color: '#fff' }]} source={source} windowSeconds={60} />);
+    act(() => flushFrames());
+    const plot = FakeUPlot.instances.at(-1)!;
+    const before = plot.setDataCalls;
+    for (let i = 0; i < 50; i++) push(i, i);
+    expect(plot.setDataCalls).toBe(before);
+    flushFrames();
+    expect(plot.setDataCalls).toBe(before + 1);
+    expect(screen.getByTestId('c').dataset.points).toBe('50');
+  });
+
+  it('destroys its uPlot on unmount and stops listening', () => {
+    FakeUPlot.instances = [];
+    const { source, push } = liveSource();
+    const { unmount } = render(<Chart testId="c" series={[{ label: 'y', color: '#fff' }]} source={source} />);
+    const plot = FakeUPlot.instances.at(-1)!;
+    unmount();
+    const calls = plot.setDataCalls;
+    push(1, 1);
+    flushFrames();
+    expect(plot.destroyed).toBe(true);
+    expect(plot.setDataCalls).toBe(calls);
+  });
+});
+
+describe('Chart out of view', () => {
+  it('keeps data-points current but draws only once it scrolls into view', () => {
+    let callback!: (entries: { isIntersecting: boolean }[]) => void;
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        constructor(cb: typeof callback) {
+          callback = cb;
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    FakeUPlot.instances = [];
+    const xs: number[] = [];
+    const listeners = new Set<() => void>();
+    const source: ChartSource = {
+      data: () => [xs, xs] as unknown as uPlot.AlignedData,
+      subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
+    };
+    render(<Chart testId="c" series={[{ label: 'y', color: '#fff' }]} source={source} />);
+    act(() => flushFrames());
+    const plot = FakeUPlot.instances.at(-1)!;
+    act(() => callback([{ isIntersecting: false }]));
+    const drawn = plot.setDataCalls;
+    xs.push(1, 2, 3);
+    listeners.forEach((l) => l());
+    flushFrames();
+    expect(screen.getByTestId('c').dataset.points).toBe('3');
+    expect(plot.setDataCalls).toBe(drawn);
+    act(() => callback([{ isIntersecting: true }]));
+    flushFrames();
+    expect(plot.setDataCalls).toBe(drawn + 1);
+  });
+});

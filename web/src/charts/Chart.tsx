@@ -1,0 +1,136 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { cancelOnFrame, scheduleOnFrame } from '../telemetry/frameScheduler';
+import { pointsInWindow, type ChartSource } from './ChartSource';
+
+export interface ChartSeries {
+  label: string;
+  color: string;
+  dash?: number[];
+}
+
+export interface ChartProps {
+  testId: string;
+  title?: string;
+  series: ChartSeries[];
+  source: ChartSource;
+  /** Show the last N seconds of data (a time axis); without it, all the data. */
+  windowSeconds?: number;
+  height?: number;
+  /** No axes, legend or cursor: a small inline trend. */
+  sparkline?: boolean;
+  yRange?: [number, number];
+  /** Text beside the title from the newest data (e.g. "512 W"), written straight to the DOM on each redraw. */
+  readout?: (data: uPlot.AlignedData) => string;
+}
+
+const AXIS = { stroke: '#9aa0a6', grid: { stroke: '#2f3037', width: 1 }, ticks: { stroke: '#2f3037' } };
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const X_AXIS: uPlot.Axis = { ...AXIS, values: (_u, splits) => splits.map((s) => clock.format(s * 1000)) };
+const Y_AXIS: uPlot.Axis = { ...AXIS, size: 48, values: (_u, splits) => splits.map((s) => compact.format(s)) };
+
+/**
+ * The one chart component: a uPlot canvas. Data changes never re-render React; the chart redraws itself at most
+ * once per animation frame (frameScheduler) and exposes how many points it shows as `data-points`.
+ */
+export function Chart(props: ChartProps) {
+  const { testId, title, series, source, windowSeconds, height = 160, sparkline = false, yRange, readout } = props;
+  const rootRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<HTMLDivElement>(null);
+  const readoutRef = useRef<HTMLSpanElement>(null);
+  const live = useRef({ windowSeconds, readout, redraw: () => {} });
+  live.current.windowSeconds = windowSeconds;
+  live.current.readout = readout;
+  const seriesKey = JSON.stringify(series) + JSON.stringify(yRange);
+
+  useEffect(() => {
+    const root = rootRef.current!;
+    const host = plotRef.current!;
+    const width = () => Math.max(120, host.clientWidth || 320);
+    const opts: uPlot.Options = {
+      width: width(),
+      height,
+      legend: { show: !sparkline, live: false },
+      cursor: { show: !sparkline },
+      scales: {
+        x: {
+          time: true,
+          range: (_u, min, max) => {
+            const w = live.current.windowSeconds;
+            if (max == null) return [Date.now() / 1000 - (w ?? 60), Date.now() / 1000];
+            return w ? [max - w, max] : [min, max];
+          },
+        },
+        y: yRange ? { range: yRange } : { auto: true },
+      },
+      axes: sparkline ? [{ show: false }, { show: false }] : [X_AXIS, Y_AXIS],
+      series: [
+        {},
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: 1.5,
+          dash: s.dash,
+          points: { show: false },
+        })),
+      ],
+    };
+    const plot = new uPlot(opts, source.data(), host);
+    // A chart scrolled out of view keeps its point count current but skips drawing until it is visible again:
+    // the GPU tab holds 48 charts and a screen shows a fraction of them.
+    let visible = true;
+    let stale = false;
+    const redraw = () => {
+      const data = source.data();
+      root.dataset.points = String(pointsInWindow(data[0] as ArrayLike<number>, live.current.windowSeconds));
+      if (!visible) {
+        stale = true;
+        return;
+      }
+      stale = false;
+      // batch() draws now rather than in a microtask, so the frame budget sees the real cost of each chart.
+      plot.batch(() => plot.setData(data));
+      if (readoutRef.current && live.current.readout) readoutRef.current.textContent = live.current.readout(data);
+    };
+    live.current.redraw = () => scheduleOnFrame(redraw);
+    const unsubscribe = source.subscribe(live.current.redraw);
+    live.current.redraw();
+    const resize =
+      typeof ResizeObserver === 'function'
+        ? new ResizeObserver(() => plot.setSize({ width: width(), height }))
+        : null;
+    resize?.observe(host);
+    const intersection =
+      typeof IntersectionObserver === 'function'
+        ? new IntersectionObserver((entries) => {
+            visible = entries[entries.length - 1].isIntersecting;
+            if (visible && stale) live.current.redraw();
+          })
+        : null;
+    intersection?.observe(root);
+    return () => {
+      unsubscribe();
+      resize?.disconnect();
+      intersection?.disconnect();
+      cancelOnFrame(redraw);
+      plot.destroy();
+    };
+  }, [source, seriesKey, height, sparkline]);
+
+  useEffect(() => {
+    live.current.redraw();
+  }, [windowSeconds]);
+
+  return (
+    <div className={sparkline ? 'chart sparkline' : 'chart'} data-testid={testId} data-points="0" ref={rootRef}>
+      {title && (
+        <div className="chart-title">
+          <span>{title}</span> <span className="chart-readout" ref={readoutRef} />
+        </div>
+      )}
+      <div className="chart-plot" ref={plotRef} />
+    </div>
+  );
+}
