@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.qwenops.inference.api.chat.ChatMessages;
 import io.qwenops.inference.api.chat.ChatTemplateException;
+import io.qwenops.inference.api.wire.ChatRequest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,15 +38,17 @@ public final class TokenizeService implements HttpService {
     String text;
     if (body.path("prompt").isTextual()) {
       text = body.get("prompt").asText();
-    } else if (body.path("messages").isArray() && !body.get("messages").isEmpty()) {
+    } else if (body.hasNonNull("messages")) {
+      JsonNode messages = ChatRequest.messages(body);
+      JsonNode tools = ChatRequest.tools(body);
       boolean generationPrompt = body.path("add_generation_prompt").asBoolean(true);
       try {
         text =
             model
                 .chatTemplate()
                 .render(
-                    ChatMessages.forTemplate(body.get("messages")),
-                    ChatMessages.tools(body.get("tools")),
+                    ChatMessages.forTemplate(messages),
+                    ChatMessages.tools(tools),
                     generationPrompt);
       } catch (ChatTemplateException e) {
         throw ApiException.invalid(e.getMessage(), "messages");

@@ -31,35 +31,8 @@ public record ChatRequest(
       throw ApiException.invalid("The request body must be a JSON object", null);
     }
     String model = Fields.string(body, "model");
-    JsonNode messages = Fields.field(body, "messages");
-    if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw ApiException.invalid("'messages' must be a non-empty list of messages", "messages");
-    }
-    for (int i = 0; i < messages.size(); i++) {
-      JsonNode m = messages.get(i);
-      String role = m.path("role").asText(null);
-      if (!m.isObject() || role == null || !ROLES.contains(role)) {
-        throw ApiException.invalid(
-            "messages[" + i + "].role must be one of " + ROLES + ", got " + m.get("role"),
-            "messages");
-      }
-      JsonNode content = m.get("content");
-      if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
-        throw ApiException.invalid(
-            "messages[" + i + "].content must be a string or a list of parts", "messages");
-      }
-    }
-    JsonNode tools = Fields.field(body, "tools");
-    if (tools != null) {
-      if (!tools.isArray()) {
-        throw ApiException.invalid("'tools' must be a list", "tools");
-      }
-      for (JsonNode t : tools) {
-        if (!t.path("function").path("name").isTextual()) {
-          throw ApiException.invalid("each tool needs function.name", "tools");
-        }
-      }
-    }
+    JsonNode messages = messages(body);
+    JsonNode tools = tools(body);
     ToolChoice toolChoice = ToolChoice.read(Fields.field(body, "tool_choice"), tools);
     boolean stream = Fields.bool(body, "stream");
     JsonNode streamOptions = Fields.field(body, "stream_options");
@@ -83,6 +56,54 @@ public record ChatRequest(
         addGenerationPrompt,
         logprobs ? (top == null ? 0 : top) : null,
         SamplingOptions.read(body, "max_completion_tokens", vocabSize));
+  }
+
+  /**
+   * The body's {@code messages}, checked: a non-empty list of objects, each with a known role and a
+   * string, a list of parts or null as content.
+   *
+   * @throws ApiException 400 naming {@code messages} otherwise
+   */
+  public static JsonNode messages(JsonNode body) {
+    JsonNode messages = Fields.field(body, "messages");
+    if (messages == null || !messages.isArray() || messages.isEmpty()) {
+      throw ApiException.invalid("'messages' must be a non-empty list of messages", "messages");
+    }
+    for (int i = 0; i < messages.size(); i++) {
+      JsonNode m = messages.get(i);
+      String role = m.path("role").asText(null);
+      if (!m.isObject() || role == null || !ROLES.contains(role)) {
+        throw ApiException.invalid(
+            "messages[" + i + "].role must be one of " + ROLES + ", got " + m.get("role"),
+            "messages");
+      }
+      JsonNode content = m.get("content");
+      if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
+        throw ApiException.invalid(
+            "messages[" + i + "].content must be a string or a list of parts", "messages");
+      }
+    }
+    return messages;
+  }
+
+  /**
+   * The body's {@code tools}, checked (a list of functions with names), or null when absent.
+   *
+   * @throws ApiException 400 naming {@code tools} otherwise
+   */
+  public static JsonNode tools(JsonNode body) {
+    JsonNode tools = Fields.field(body, "tools");
+    if (tools != null) {
+      if (!tools.isArray()) {
+        throw ApiException.invalid("'tools' must be a list", "tools");
+      }
+      for (JsonNode t : tools) {
+        if (!t.path("function").path("name").isTextual()) {
+          throw ApiException.invalid("each tool needs function.name", "tools");
+        }
+      }
+    }
+    return tools;
   }
 
   /**
