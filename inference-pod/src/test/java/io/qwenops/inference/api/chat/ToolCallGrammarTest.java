@@ -65,7 +65,9 @@ class ToolCallGrammarTest {
     assertThat(ToolCallParser.parse(forced.prefix() + run.text).calls()).isEmpty();
   }
 
-  /** Found by the reliability suite: a named call with max_tokens 6 was a 500 on the random model. */
+  /**
+   * Found by the reliability suite: a named call with max_tokens 6 was a 500 on the random model.
+   */
   @Test
   void everySmallBudgetLeavesATokenToTakeAtEveryStep() {
     SplittableRandom random = new SplittableRandom(12);
