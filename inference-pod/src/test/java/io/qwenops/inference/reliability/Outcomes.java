@@ -35,10 +35,6 @@ final class Outcomes {
     return List.copyOf(failures);
   }
 
-  synchronized Map<String, Map<String, Integer>> byRoute() {
-    return Map.copyOf(byRoute);
-  }
-
   /** Why the reply is wrong, or null when it is right. */
   static String judge(Attack attack, RawHttp.Reply reply) {
     int status = reply.status();
