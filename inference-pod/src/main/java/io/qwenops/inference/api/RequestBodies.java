@@ -2,9 +2,11 @@ package io.qwenops.inference.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /** Reads a JSON body with a size limit: too big is a 413, not JSON is a 400. */
 public final class RequestBodies {
@@ -25,7 +27,8 @@ public final class RequestBodies {
       if (bytes.length > maxBytes) {
         throw ApiException.tooLarge(maxBytes);
       }
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+      // The client sent less than it announced and hung up: its fault, not ours.
       throw ApiException.invalid("Could not read the request body: " + e.getMessage(), null);
     }
     try {

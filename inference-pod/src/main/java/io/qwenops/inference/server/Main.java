@@ -7,6 +7,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.qwenops.inference.api.ModelSlot;
 import io.qwenops.inference.api.OpenAiRouting;
+import io.qwenops.inference.api.TransportErrors;
 import io.qwenops.inference.api.generate.RequestMetrics;
 import io.qwenops.inference.batch.BatchCommand;
 import io.qwenops.inference.engine.EngineStats;
@@ -92,6 +93,7 @@ public final class Main {
         WebServer.builder()
             .host(options.host())
             .port(options.port())
+            .directHandlers(TransportErrors.handlers())
             .routing(r -> routing(r, slot, registry, metrics, options))
             .build()
             .start();

@@ -30,6 +30,7 @@ final class TestServer implements AutoCloseable {
         WebServer.builder()
             .host("127.0.0.1")
             .port(0)
+            .directHandlers(io.qwenops.inference.api.TransportErrors.handlers())
             .routing(r -> Main.routing(r, slot, registry, metrics, options))
             .build()
             .start();

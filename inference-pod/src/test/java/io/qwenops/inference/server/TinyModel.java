@@ -14,9 +14,9 @@ import java.util.Map;
  * (real Qwen2.5 tokenizer and chat template) written by {@link CheckpointWriter}, loaded through
  * {@link Main#start} exactly as production does.
  */
-final class TinyModel {
+public final class TinyModel {
 
-  static final String NAME = "qwen-tiny";
+  public static final String NAME = "qwen-tiny";
   static final int MAX_MODEL_LEN = 256;
   private static Main.RunningServer server;
 
@@ -39,7 +39,7 @@ final class TinyModel {
     return new Http(server().port());
   }
 
-  static synchronized Path checkpoint() {
+  public static synchronized Path checkpoint() {
     Path dir = Path.of("target", "test-models", NAME).toAbsolutePath();
     try {
       return CheckpointWriter.write(dir, CheckpointWriter.Spec.of(ModelShape.TINY));
@@ -68,7 +68,7 @@ final class TinyModel {
         false);
   }
 
-  static void awaitReady(ModelSlot slot) {
+  public static void awaitReady(ModelSlot slot) {
     long deadline = System.nanoTime() + 180_000_000_000L;
     while (slot.state() == ModelSlot.State.LOADING && System.nanoTime() < deadline) {
       try {

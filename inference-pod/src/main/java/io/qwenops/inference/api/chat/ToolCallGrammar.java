@@ -158,7 +158,9 @@ public final class ToolCallGrammar implements TokenConstraint {
   private int cost(State s) {
     return switch (s.phase) {
       case DONE -> 0;
-      case TAIL -> s.literalRest().length;
+      // The whole tail in tokens, as the other phases count it: in bytes, closing the arguments
+      // would look dearer than keeping them open, and a tight budget would allow no token at all.
+      case TAIL -> s.literalAt == 0 ? tailTokens : s.literalRest().length;
       default -> s.closingBeforeTail().length + tailTokens;
     };
   }

@@ -90,12 +90,12 @@ public record SamplingOptions(
           promptField);
     }
     int limit = maxTokens == null ? maxModelLen - promptTokens : maxTokens;
-    if (promptTokens + limit > maxModelLen) {
+    if ((long) promptTokens + limit > maxModelLen) { // long: max_tokens may be near 2^31
       throw ApiException.invalid(
           "This model's maximum context length is "
               + maxModelLen
               + " tokens. However, you requested "
-              + (promptTokens + limit)
+              + ((long) promptTokens + limit)
               + " tokens ("
               + promptTokens
               + " in the prompt, "

@@ -65,6 +65,27 @@ class ToolCallGrammarTest {
     assertThat(ToolCallParser.parse(forced.prefix() + run.text).calls()).isEmpty();
   }
 
+  /**
+   * Found by the reliability suite: a named call with max_tokens 6 was a 500 on the random model.
+   */
+  @Test
+  void everySmallBudgetLeavesATokenToTakeAtEveryStep() {
+    SplittableRandom random = new SplittableRandom(12);
+    for (int budget = 1; budget <= 14; budget++) {
+      for (boolean named : new boolean[] {true, false}) {
+        for (int trial = 0; trial < 4; trial++) {
+          ForcedToolCall forced =
+              ForcedToolCall.of(
+                  named
+                      ? new ToolChoice(ToolChoice.Mode.NAMED, "get_time")
+                      : new ToolChoice(ToolChoice.Mode.REQUIRED, null),
+                  TOOLS);
+          generate(forced.grammar(QWEN, VOCAB, budget), budget, random);
+        }
+      }
+    }
+  }
+
   @Test
   void markupAndEndOfTextAreNeverAllowed() {
     ForcedToolCall forced =
