@@ -123,13 +123,7 @@ public final class Main {
       long start = System.nanoTime();
       ModelLoader.Loaded loaded = loader.load(options, slot::loadingProgress);
       resources.set(loaded.resources());
-      slot.ready(loaded.model());
-      LOG.log(
-          Logger.Level.INFO,
-          "Model ''{0}'' ready in {1} s (max_model_len {2})",
-          loaded.model().name(),
-          String.format("%.1f", (System.nanoTime() - start) / 1e9),
-          String.valueOf(loaded.model().maxModelLen()));
+      // The UUIDs go out before the pod reports ready, so the exporter shows our GPUs from the start.
       if (loaded.onGpu()) {
         var uuids = GpuUuidsFile.write(env);
         if (!uuids.isEmpty()) {
@@ -140,6 +134,13 @@ public final class Main {
               env.get(GpuUuidsFile.FILE_ENV));
         }
       }
+      slot.ready(loaded.model());
+      LOG.log(
+          Logger.Level.INFO,
+          "Model ''{0}'' ready in {1} s (max_model_len {2})",
+          loaded.model().name(),
+          String.format("%.1f", (System.nanoTime() - start) / 1e9),
+          String.valueOf(loaded.model().maxModelLen()));
     } catch (Throwable t) {
       String reason = t.getMessage() == null ? t.toString() : t.getMessage();
       slot.failed(reason);
