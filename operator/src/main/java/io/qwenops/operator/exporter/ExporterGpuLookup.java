@@ -1,9 +1,9 @@
 package io.qwenops.operator.exporter;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.qwenops.operator.desired.PodContract;
+import io.qwenops.operator.podhttp.BoundedBody;
+import io.qwenops.operator.podhttp.PodEndpoint;
 import io.qwenops.operator.status.PodGpuLookup;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -151,29 +151,14 @@ public final class ExporterGpuLookup implements PodGpuLookup {
         || !"Running".equals(pod.getStatus().getPhase())) {
       return Optional.empty();
     }
-    String ip = pod.getStatus().getPodIP();
-    if (ip == null || ip.isBlank() || pod.getSpec() == null) {
-      return Optional.empty();
-    }
-    Optional<Container> exporter =
-        pod.getSpec().getContainers().stream()
-            .filter(c -> PodContract.EXPORTER_CONTAINER.equals(c.getName()))
-            .findFirst();
-    if (exporter.isEmpty()) {
-      return Optional.empty();
-    }
     // The port the pod itself declares for telemetry; the contract's default otherwise.
-    int port =
-        exporter.get().getPorts() == null
-            ? PodContract.TELEMETRY_PORT
-            : exporter.get().getPorts().stream()
-                .filter(p -> PodContract.TELEMETRY_PORT_NAME.equals(p.getName()))
-                .map(ContainerPort::getContainerPort)
-                .filter(p -> p != null && p > 0)
-                .findFirst()
-                .orElse(PodContract.TELEMETRY_PORT);
-    String host = ip.contains(":") ? "[" + ip + "]" : ip;
-    return Optional.of(URI.create("http://" + host + ":" + port + "/api/gpu/info"));
+    return PodEndpoint.of(
+        pod,
+        PodContract.EXPORTER_CONTAINER,
+        PodContract.TELEMETRY_PORT_NAME,
+        PodContract.TELEMETRY_PORT,
+        "http",
+        "/api/gpu/info");
   }
 
   private CompletableFuture<HttpResponse<byte[]>> ask(URI uri, Optional<String> token) {

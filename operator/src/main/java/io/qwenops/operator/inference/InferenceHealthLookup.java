@@ -2,12 +2,11 @@ package io.qwenops.operator.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.qwenops.operator.desired.PodContract;
-import io.qwenops.operator.exporter.BoundedBody;
+import io.qwenops.operator.podhttp.BoundedBody;
+import io.qwenops.operator.podhttp.PodEndpoint;
 import io.qwenops.operator.status.ModelDownload;
 import io.qwenops.operator.status.PodDownloadLookup;
 import java.io.IOException;
@@ -83,28 +82,13 @@ public final class InferenceHealthLookup implements PodDownloadLookup {
         || isReady(pod)) {
       return Optional.empty();
     }
-    String ip = pod.getStatus().getPodIP();
-    if (ip == null || ip.isBlank() || pod.getSpec() == null) {
-      return Optional.empty();
-    }
-    Optional<Container> inference =
-        pod.getSpec().getContainers().stream()
-            .filter(c -> PodContract.INFERENCE_CONTAINER.equals(c.getName()))
-            .findFirst();
-    if (inference.isEmpty()) {
-      return Optional.empty();
-    }
-    int port =
-        inference.get().getPorts() == null
-            ? PodContract.OPENAI_PORT
-            : inference.get().getPorts().stream()
-                .filter(p -> PodContract.OPENAI_PORT_NAME.equals(p.getName()))
-                .map(ContainerPort::getContainerPort)
-                .filter(p -> p != null && p > 0)
-                .findFirst()
-                .orElse(PodContract.OPENAI_PORT);
-    String host = ip.contains(":") ? "[" + ip + "]" : ip;
-    return Optional.of(URI.create("http://" + host + ":" + port + PodContract.READINESS_PATH));
+    return PodEndpoint.of(
+        pod,
+        PodContract.INFERENCE_CONTAINER,
+        PodContract.OPENAI_PORT_NAME,
+        PodContract.OPENAI_PORT,
+        "http",
+        PodContract.READINESS_PATH);
   }
 
   private CompletableFuture<HttpResponse<byte[]>> ask(URI uri) {

@@ -14,6 +14,7 @@ import io.qwenops.operator.crd.QwenDeploymentStatus;
 import io.qwenops.operator.desired.PodContract;
 import io.qwenops.operator.model.ModelSource;
 import io.qwenops.operator.naming.Names;
+import io.qwenops.operator.podhttp.PodEndpoint;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,18 +50,28 @@ public final class DeploymentViews {
     for (Pod pod : pods) {
       PodView view = podView(pod, status);
       podViews.add(view);
-      String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-      boolean hasIp = ip != null && !ip.isBlank();
       targets.add(
           new PodTarget(
               namespace,
               view.name(),
               view.ready(),
-              hasIp
-                  ? URI.create("http://" + ip + ":" + PodContract.OPENAI_PORT + "/metrics")
-                  : null,
-              hasIp && exporter
-                  ? URI.create("ws://" + ip + ":" + PodContract.TELEMETRY_PORT + "/ws/gpu")
+              PodEndpoint.of(
+                      pod,
+                      PodContract.INFERENCE_CONTAINER,
+                      PodContract.OPENAI_PORT_NAME,
+                      PodContract.OPENAI_PORT,
+                      "http",
+                      "/metrics")
+                  .orElse(null),
+              exporter
+                  ? PodEndpoint.of(
+                          pod,
+                          PodContract.EXPORTER_CONTAINER,
+                          PodContract.TELEMETRY_PORT_NAME,
+                          PodContract.TELEMETRY_PORT,
+                          "ws",
+                          "/ws/gpu")
+                      .orElse(null)
                   : null));
     }
     int desired = spec.getReplicas() == null ? 1 : spec.getReplicas();

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.qwenops.operator.crd.ModelSpec;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.crd.QwenDeploymentSpec;
+import io.qwenops.operator.desired.PodContract;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -45,6 +46,20 @@ public final class ClusterFixtures {
         .endMetadata()
         .withNewSpec()
         .withNodeName(node)
+        .addNewContainer()
+        .withName(PodContract.INFERENCE_CONTAINER)
+        .addNewPort()
+        .withName(PodContract.OPENAI_PORT_NAME)
+        .withContainerPort(PodContract.OPENAI_PORT)
+        .endPort()
+        .endContainer()
+        .addNewContainer()
+        .withName(PodContract.EXPORTER_CONTAINER)
+        .addNewPort()
+        .withName(PodContract.TELEMETRY_PORT_NAME)
+        .withContainerPort(PodContract.TELEMETRY_PORT)
+        .endPort()
+        .endContainer()
         .endSpec()
         .withNewStatus()
         .withPhase("Running")

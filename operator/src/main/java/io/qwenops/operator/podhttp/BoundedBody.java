@@ -1,4 +1,4 @@
-package io.qwenops.operator.exporter;
+package io.qwenops.operator.podhttp;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +11,7 @@ import java.util.concurrent.Flow;
 
 /**
  * Collects a response body of at most {@code maxBytes}; one byte more cancels the subscription,
- * which closes the connection, and fails the body. An exporter that answers without end costs the
+ * which closes the connection, and fails the body. A pod that answers without end costs the
  * operator {@code maxBytes} of heap, not all of it.
  */
 public final class BoundedBody implements BodySubscriber<byte[]> {
