@@ -57,7 +57,8 @@ mkdir -p "$run_dir"
 # --- build, only when a source is newer than the last good build ---------------------------------------------------
 pod_jar=inference-pod/target/inference-pod-0.1.0-SNAPSHOT.jar
 jars=("$pod_jar" gpu-exporter/target/gpu-exporter.jar operator/target/operator.jar)
-stamp=$run_dir/build.stamp
+stamp=target/run-local.build-stamp # beside the build, whatever the run folder
+mkdir -p target
 needs_build() {
   [ "$rebuild" = true ] && return 0
   [ -f "$stamp" ] || return 0
@@ -69,7 +70,7 @@ needs_build() {
 if needs_build; then
   command -v npm >/dev/null || { echo "run-local: npm is needed to build the console (install Node.js 20.19+)" >&2; exit 1; }
   echo "==> Building the operator with the console, the inference server and the gpu-exporter"
-  touch "$run_dir/build.started"
+  touch "$stamp.started"
   if ! ./mvnw -B -ntp -q -Dmaven.test.skip=true package -pl operator,inference-pod,gpu-exporter -am \
       >"$run_dir/build.log" 2>&1; then
     tail -n 40 "$run_dir/build.log" >&2
@@ -77,7 +78,7 @@ if needs_build; then
     exit 1
   fi
   # Sources edited during the build stay newer than the stamp, so the next start builds again.
-  mv "$run_dir/build.started" "$stamp"
+  mv "$stamp.started" "$stamp"
 else
   echo "==> Build is up to date (--rebuild forces one)"
 fi
