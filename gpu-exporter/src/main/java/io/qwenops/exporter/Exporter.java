@@ -74,7 +74,7 @@ public final class Exporter implements AutoCloseable {
     NvmlLoader.Result loaded = NvmlLoader.load(options.nvmlLibrary());
     Nvml nvml = loaded.nvml();
     if (nvml == null) {
-      LOG.warning(loaded.reason());
+      // The sampler logs the reason once; the retry loop calls this again and stays quiet.
       return GpuSource.unavailable(NvmlStatus.unavailable(loaded.library(), loaded.reason()));
     }
     try {
@@ -93,7 +93,6 @@ public final class Exporter implements AutoCloseable {
     } catch (NvmlException e) {
       nvml.close();
       String reason = "NVML failed: " + e.getMessage();
-      LOG.warning(reason);
       return GpuSource.unavailable(NvmlStatus.unavailable(loaded.library(), reason));
     }
   }

@@ -165,7 +165,10 @@ public final class Sampler implements AutoCloseable {
     NvmlStatus nvml = current.status();
     String reason = nvml.available() ? selection.reason() : nvml.reason();
     topology = new Topology(nvml, selection, List.of(), reason);
-    if (reason != null) {
+    if (!nvml.available()) {
+      // A machine without an NVIDIA GPU is a normal place to run: say why once, calmly.
+      LOG.info("No GPU telemetry: " + reason);
+    } else if (reason != null) {
       LOG.warning(reason);
     } else {
       LOG.info("showing GPUs " + selection.visibleUuids());

@@ -66,6 +66,8 @@ public final class ExporterServer implements AutoCloseable {
                   ? "from " + options.access().tokenFile()
                   : "from " + ExporterOptions.TOKEN_ENV)
               + ")");
+    } else if (isLoopback(options.host())) {
+      LOG.info("no access token: only this machine can reach " + options.host());
     } else {
       LOG.warning(
           "no access token configured: GPU UUIDs, process ids and pod names are open to anyone who"
@@ -76,6 +78,17 @@ public final class ExporterServer implements AutoCloseable {
               + ")");
     }
     return new ExporterServer(server, hub);
+  }
+
+  /**
+   * Whether only this machine can connect to the address (no token needed to keep GPUs private).
+   */
+  static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   public int port() {

@@ -2,6 +2,7 @@ package io.qwenops.inference.engine;
 
 import ai.djl.util.cuda.CudaUtils;
 import io.qwenops.inference.model.ComputeSetup;
+import io.qwenops.inference.model.CudaProbeLog;
 import io.qwenops.inference.model.GenerationConfig;
 import io.qwenops.inference.model.ModelConfig;
 import io.qwenops.inference.model.PagedKvCache;
@@ -29,6 +30,20 @@ public final class QwenEngines {
     return load(modelDir, options, StepHook.NONE, new Sha256BlockHasher());
   }
 
+  /** The one line that says where the engine runs, and why CPU when nobody asked for it. */
+  static String where(ComputeSetup setup, String device) {
+    String on = setup.device().isGpu() ? "cuda:" + setup.device().getDeviceId() : "CPU";
+    String why =
+        !setup.device().isGpu() && (device == null || device.equalsIgnoreCase("auto"))
+            ? " (PyTorch sees no CUDA GPU; --device cuda to require one)"
+            : "";
+    return "Running on "
+        + on
+        + " in "
+        + setup.weightType().name().toLowerCase(java.util.Locale.ROOT)
+        + why;
+  }
+
   /** As {@link #load(Path, EngineOptions)}, with the engine's test seams (see EngineLoop). */
   static LoadedModel load(Path modelDir, EngineOptions options, StepHook hook, BlockHasher hasher)
       throws IOException {
@@ -37,7 +52,9 @@ public final class QwenEngines {
     }
     ModelConfig config = ModelConfig.load(modelDir);
     GenerationConfig generation = GenerationConfig.load(modelDir);
+    CudaProbeLog.quietUnlessCudaAsked(options.device());
     ComputeSetup setup = ComputeSetup.resolve(options.device(), options.dtype());
+    LOG.info(where(setup, options.device()));
     QwenTokenizer tokenizer = QwenTokenizer.load(modelDir);
     Qwen2Weights weights;
     try {
