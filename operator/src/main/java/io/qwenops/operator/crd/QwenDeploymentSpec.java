@@ -49,9 +49,9 @@ public class QwenDeploymentSpec {
   private String priorityClassName;
 
   @JsonPropertyDescription(
-      "Runtime class used when GPUs are requested; empty for the node's default runtime.")
-  @Default("nvidia")
-  private String runtimeClassName = "nvidia";
+      "Runtime class used when GPUs are requested (e.g. nvidia where the GPU Operator defines it);"
+          + " unset: the node's default runtime.")
+  private String runtimeClassName;
 
   @JsonPropertyDescription("Image overrides.")
   private ImagesSpec images = new ImagesSpec();

@@ -37,7 +37,7 @@ final class InferenceContainer {
         .withContainerPort(PodContract.OPENAI_PORT)
         .withProtocol("TCP")
         .endPort()
-        .withResources(resources(spec.getResources()))
+        .withResources(resources(spec, source))
         .withVolumeMounts(PodVolumes.inferenceMounts(source))
         .withStartupProbe(PodTiming.startup(spec))
         .withLivenessProbe(PodTiming.liveness())
@@ -108,9 +108,17 @@ final class InferenceContainer {
         .build();
   }
 
-  private static ResourceRequirements resources(ResourcesSpec resources) {
+  private static ResourceRequirements resources(QwenDeploymentSpec spec, ModelSource source) {
+    ResourcesSpec resources = spec.getResources();
     Map<String, Quantity> requests = new LinkedHashMap<>();
     Map<String, Quantity> limits = new LinkedHashMap<>();
+    // The scheduler then places the pod only where the download fits on the node's disk.
+    ModelCacheSize.ephemeralStorage(spec.getModelCache(), source)
+        .ifPresent(
+            q -> {
+              requests.put("ephemeral-storage", q);
+              limits.put("ephemeral-storage", q);
+            });
     if (resources.getGpus() != null && resources.getGpus() > 0) {
       // Extended resources must have request == limit.
       requests.put(GPU_RESOURCE, new Quantity(resources.getGpus().toString()));
