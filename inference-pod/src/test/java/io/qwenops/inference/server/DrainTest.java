@@ -101,7 +101,6 @@ class DrainTest {
     long start = System.nanoTime();
     server.shutdown(Duration.ofMillis(300));
     long tookMs = (System.nanoTime() - start) / 1_000_000;
-    System.out.println("shutdown with a 300 ms drain took " + tookMs + " ms");
     assertThat(tookMs).as("ms the shutdown took").isLessThan(15_000);
     assertThat(server.drain().draining()).isTrue();
     assertRefusesConnections(server, port);
