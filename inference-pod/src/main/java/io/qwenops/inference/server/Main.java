@@ -14,6 +14,7 @@ import io.qwenops.inference.engine.EngineStats;
 import io.qwenops.inference.metrics.MetricsService;
 import io.qwenops.inference.metrics.VllmMetrics;
 import java.lang.System.Logger;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,6 +29,9 @@ public final class Main {
   public static final String VERSION =
       java.util.Optional.ofNullable(Main.class.getPackage().getImplementationVersion())
           .orElse("0.1.0-SNAPSHOT");
+
+  /** The operator recognises a failed load by this start of the termination message. */
+  static final String FAILED_LOAD_PREFIX = "Loading the model failed";
 
   private Main() {}
 
@@ -52,8 +56,30 @@ public final class Main {
       return;
     }
     LogConfig.configureRuntime();
-    RunningServer server = start(options, new QwenModelLoader(System.getenv()), System.getenv());
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shutdown"));
+    Map<String, String> env = System.getenv();
+    Duration drainTimeout = Drain.timeout(env);
+    RunningServer server = start(options, new QwenModelLoader(env), env);
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> server.shutdown(drainTimeout), "shutdown"));
+    exitIfTheLoadFails(server, env);
+  }
+
+  /**
+   * A model that cannot load will not load on its own: exit 1 with the reason as the termination
+   * message, so the pod restarts now (not when the startup probe's budget runs out) and Kubernetes
+   * shows why.
+   */
+  private static void exitIfTheLoadFails(RunningServer server, Map<String, String> env) {
+    try {
+      server.loading().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (server.slot().state() == ModelSlot.State.FAILED) {
+      TerminationMessage.write(env, FAILED_LOAD_PREFIX + ": " + server.slot().failure());
+      System.exit(1);
+    }
   }
 
   /**
@@ -81,6 +107,7 @@ public final class Main {
   public static RunningServer start(
       ServerOptions options, ModelLoader loader, Map<String, String> env) {
     ModelSlot slot = new ModelSlot(options.servedModelName());
+    Drain drain = new Drain();
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
     VllmMetrics metrics =
@@ -94,7 +121,11 @@ public final class Main {
             .host(options.host())
             .port(options.port())
             .directHandlers(TransportErrors.handlers())
-            .routing(r -> routing(r, slot, registry, metrics, options))
+            .routing(
+                r -> {
+                  r.addFilter(drain);
+                  routing(r, slot, registry, metrics, options);
+                })
             .build()
             .start();
     LOG.log(
@@ -110,7 +141,7 @@ public final class Main {
             .name("model-loader")
             .daemon(true)
             .start(() -> load(options, loader, env, slot, resources));
-    return new RunningServer(server, slot, registry, loading, resources);
+    return new RunningServer(server, slot, registry, loading, resources, drain);
   }
 
   private static void load(
@@ -144,20 +175,46 @@ public final class Main {
     } catch (Throwable t) {
       String reason = t.getMessage() == null ? t.toString() : t.getMessage();
       slot.failed(reason);
-      LOG.log(Logger.Level.ERROR, "Loading the model failed: " + reason, t);
+      LOG.log(Logger.Level.ERROR, FAILED_LOAD_PREFIX + ": " + reason, t);
     }
   }
 
-  /** A started server: its port, its model slot, and a way to stop both. */
+  /** A started server: its port, its model slot, and ways to stop both. */
   public record RunningServer(
       WebServer server,
       ModelSlot slot,
       PrometheusRegistry registry,
       Thread loading,
-      AtomicReference<AutoCloseable> resources) {
+      AtomicReference<AutoCloseable> resources,
+      Drain drain) {
 
     public int port() {
       return server.port();
+    }
+
+    /**
+     * What SIGTERM does: refuse new requests, let those running finish for up to {@code timeout},
+     * then stop.
+     */
+    public void shutdown(Duration timeout) {
+      drain.begin();
+      int running = drain.running();
+      LOG.log(
+          Logger.Level.INFO,
+          "Shutting down: refusing new requests, draining {0} running for up to {1} s",
+          String.valueOf(running),
+          String.valueOf(timeout.toSeconds()));
+      try {
+        if (!drain.awaitIdle(timeout)) {
+          LOG.log(
+              Logger.Level.WARNING,
+              "Drain timed out with {0} requests still running; they are cut off",
+              String.valueOf(drain.running()));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      stop();
     }
 
     public void stop() {

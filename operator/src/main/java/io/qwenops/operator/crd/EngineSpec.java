@@ -48,8 +48,23 @@ public class EngineSpec {
   private Double gpuMemoryUtilization = 0.9;
 
   @JsonPropertyDescription(
+      "Seconds a pod may take to download and load its model before Kubernetes restarts it (the"
+          + " startup probe's budget); 1800 when unset.")
+  @Min(60)
+  @Max(86400)
+  private Integer loadTimeoutSeconds;
+
+  @JsonPropertyDescription(
       "Further command-line arguments appended to the inference container's args.")
   private List<String> extraArgs;
+
+  public Integer getLoadTimeoutSeconds() {
+    return loadTimeoutSeconds;
+  }
+
+  public void setLoadTimeoutSeconds(Integer loadTimeoutSeconds) {
+    this.loadTimeoutSeconds = loadTimeoutSeconds;
+  }
 
   public String getDtype() {
     return dtype;

@@ -28,7 +28,10 @@ public class ModelCacheSpec {
   @JsonPropertyDescription("PVC to mount when type is ExistingClaim.")
   private String claimName;
 
-  @JsonPropertyDescription("Size of the PVC the operator creates when type is Managed.")
+  @JsonPropertyDescription(
+      "Size of the PVC the operator creates when type is Managed; with None, the emptyDir's size"
+          + " limit (and the container's ephemeral-storage request), estimated from an hf:// repo's"
+          + " parameter count when unset.")
   private Quantity size;
 
   @JsonPropertyDescription("Storage class of the created PVC; the cluster default when unset.")

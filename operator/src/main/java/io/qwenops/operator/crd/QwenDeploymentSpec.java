@@ -3,6 +3,7 @@ package io.qwenops.operator.crd;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Affinity;
@@ -48,9 +49,9 @@ public class QwenDeploymentSpec {
   private String priorityClassName;
 
   @JsonPropertyDescription(
-      "Runtime class used when GPUs are requested; empty for the node's default runtime.")
-  @Default("nvidia")
-  private String runtimeClassName = "nvidia";
+      "Runtime class used when GPUs are requested (e.g. nvidia where the GPU Operator defines it);"
+          + " unset: the node's default runtime.")
+  private String runtimeClassName;
 
   @JsonPropertyDescription("Image overrides.")
   private ImagesSpec images = new ImagesSpec();
@@ -63,6 +64,21 @@ public class QwenDeploymentSpec {
 
   @JsonPropertyDescription("The Service.")
   private ServiceSpec service = new ServiceSpec();
+
+  @JsonPropertyDescription(
+      "Seconds a stopping pod gets to finish its running requests (5 s of it go to the preStop"
+          + " hook that lets endpoints update); 60 when unset.")
+  @Min(15)
+  @Max(3600)
+  private Integer terminationGracePeriodSeconds;
+
+  public Integer getTerminationGracePeriodSeconds() {
+    return terminationGracePeriodSeconds;
+  }
+
+  public void setTerminationGracePeriodSeconds(Integer terminationGracePeriodSeconds) {
+    this.terminationGracePeriodSeconds = terminationGracePeriodSeconds;
+  }
 
   public ModelSpec getModel() {
     return model;

@@ -17,10 +17,6 @@ import java.util.List;
 /** The Deployment a QwenDeployment asks for. A pure function of the spec: no cluster reads. */
 public final class DesiredDeployment {
 
-  /** Generous: the startup probe already allows a long first download. */
-  static final int PROGRESS_DEADLINE_SECONDS =
-      PodContract.STARTUP_PERIOD_SECONDS * PodContract.STARTUP_FAILURE_THRESHOLD + 600;
-
   private DesiredDeployment() {}
 
   /**
@@ -48,7 +44,7 @@ public final class DesiredDeployment {
         .withMaxUnavailable(new IntOrString(1))
         .endRollingUpdate()
         .endStrategy()
-        .withProgressDeadlineSeconds(PROGRESS_DEADLINE_SECONDS)
+        .withProgressDeadlineSeconds(PodTiming.progressDeadlineSeconds(spec))
         .withRevisionHistoryLimit(3)
         .withNewTemplate()
         .withNewMetadata()
@@ -75,7 +71,7 @@ public final class DesiredDeployment {
             // Inference pods never talk to the Kubernetes API.
             .withAutomountServiceAccountToken(false)
             .withEnableServiceLinks(false)
-            .withTerminationGracePeriodSeconds(30L)
+            .withTerminationGracePeriodSeconds((long) PodTiming.terminationGraceSeconds(spec))
             .withNodeSelector(spec.getNodeSelector())
             .withTolerations(spec.getTolerations())
             .withAffinity(spec.getAffinity())

@@ -65,6 +65,7 @@ final class ExporterContainer {
             .withFailureThreshold(3)
             .endLivenessProbe()
             .withVolumeMounts(PodVolumes.exporterMounts(token))
+            .withTerminationMessagePolicy(PodContract.TERMINATION_MESSAGE_POLICY)
             .withSecurityContext(SecurityDefaults.container());
     if (token) {
       container.addToEnv(

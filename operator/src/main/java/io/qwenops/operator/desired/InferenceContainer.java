@@ -4,9 +4,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -40,15 +37,15 @@ final class InferenceContainer {
         .withContainerPort(PodContract.OPENAI_PORT)
         .withProtocol("TCP")
         .endPort()
-        .withResources(resources(spec.getResources()))
+        .withResources(resources(spec, source))
         .withVolumeMounts(PodVolumes.inferenceMounts(source))
-        .withStartupProbe(
-            httpProbe(
-                PodContract.LIVENESS_PATH,
-                PodContract.STARTUP_PERIOD_SECONDS,
-                PodContract.STARTUP_FAILURE_THRESHOLD))
-        .withLivenessProbe(httpProbe(PodContract.LIVENESS_PATH, 15, 4))
-        .withReadinessProbe(httpProbe(PodContract.READINESS_PATH, 5, 3))
+        .withStartupProbe(PodTiming.startup(spec))
+        .withLivenessProbe(PodTiming.liveness())
+        .withReadinessProbe(PodTiming.readiness())
+        .withLifecycle(PodTiming.preStopSleep())
+        // A failed load exits with its reason as the termination message (or, failing that, the
+        // log's tail): kubectl describe and the QwenDeployment's status show it.
+        .withTerminationMessagePolicy(PodContract.TERMINATION_MESSAGE_POLICY)
         .withSecurityContext(SecurityDefaults.container())
         .build();
   }
@@ -77,6 +74,7 @@ final class InferenceContainer {
     putIfSet(plain, PodContract.ENV_MAX_NUM_BATCHED_TOKENS, engine.getMaxNumBatchedTokens());
     putIfSet(plain, PodContract.ENV_GPU_MEMORY_UTILIZATION, engine.getGpuMemoryUtilization());
     plain.put(PodContract.ENV_PORT, Integer.toString(PodContract.OPENAI_PORT));
+    plain.put(PodContract.ENV_DRAIN_SECONDS, Integer.toString(PodTiming.drainSeconds(spec)));
     plain.put(PodContract.ENV_HF_HOME, PodContract.MODEL_CACHE_DIR + "/huggingface");
     plain.put(PodContract.ENV_GPU_UUIDS_FILE, PodContract.GPU_UUIDS_FILE);
     plain.put(PodContract.ENV_JDK_JAVA_OPTIONS, PodContract.INFERENCE_JAVA_OPTIONS);
@@ -110,9 +108,17 @@ final class InferenceContainer {
         .build();
   }
 
-  private static ResourceRequirements resources(ResourcesSpec resources) {
+  private static ResourceRequirements resources(QwenDeploymentSpec spec, ModelSource source) {
+    ResourcesSpec resources = spec.getResources();
     Map<String, Quantity> requests = new LinkedHashMap<>();
     Map<String, Quantity> limits = new LinkedHashMap<>();
+    // The scheduler then places the pod only where the download fits on the node's disk.
+    ModelCacheSize.ephemeralStorage(spec.getModelCache(), source)
+        .ifPresent(
+            q -> {
+              requests.put("ephemeral-storage", q);
+              limits.put("ephemeral-storage", q);
+            });
     if (resources.getGpus() != null && resources.getGpus() > 0) {
       // Extended resources must have request == limit.
       requests.put(GPU_RESOURCE, new Quantity(resources.getGpus().toString()));
@@ -127,17 +133,5 @@ final class InferenceContainer {
       limits.put("memory", resources.getMemory());
     }
     return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
-  }
-
-  static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
-    return new ProbeBuilder()
-        .withNewHttpGet()
-        .withPath(path)
-        .withPort(new IntOrString(PodContract.OPENAI_PORT_NAME))
-        .endHttpGet()
-        .withPeriodSeconds(periodSeconds)
-        .withFailureThreshold(failureThreshold)
-        .withTimeoutSeconds(3)
-        .build();
   }
 }

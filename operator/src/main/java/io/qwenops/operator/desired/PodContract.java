@@ -19,10 +19,7 @@ public final class PodContract {
   public static final String LIVENESS_PATH = "/health/live";
   public static final String EXPORTER_HEALTH_PATH = "/health";
 
-  /** Startup probe budget: a first download of a 7B checkpoint can take this long. */
-  public static final int STARTUP_PERIOD_SECONDS = 10;
-
-  public static final int STARTUP_FAILURE_THRESHOLD = 180;
+  public static final String TERMINATION_MESSAGE_POLICY = "FallbackToLogsOnError";
 
   public static final String SHARED_DIR = "/var/run/qwenops";
   public static final String GPU_UUIDS_FILE = SHARED_DIR + "/gpu-uuids";
@@ -39,6 +36,10 @@ public final class PodContract {
   public static final String ENV_MAX_NUM_BATCHED_TOKENS = "QWENOPS_MAX_NUM_BATCHED_TOKENS";
   public static final String ENV_GPU_MEMORY_UTILIZATION = "QWENOPS_GPU_MEMORY_UTILIZATION";
   public static final String ENV_PORT = "QWENOPS_PORT";
+
+  /** Seconds the server lets running requests finish after SIGTERM. */
+  public static final String ENV_DRAIN_SECONDS = "QWENOPS_DRAIN_SECONDS";
+
   public static final String ENV_API_KEY = "QWENOPS_API_KEY";
   public static final String ENV_HF_TOKEN = "HF_TOKEN";
   public static final String ENV_HF_HOME = "HF_HOME";

@@ -40,7 +40,7 @@ final class PodVolumes {
             .endEmptyDir()
             .build());
     volumes.add(emptyDir(SHARED));
-    volumes.add(modelCache(qd));
+    volumes.add(modelCache(qd, source));
     if (source instanceof ModelSource.Pvc pvc) {
       volumes.add(
           new VolumeBuilder()
@@ -97,10 +97,17 @@ final class PodVolumes {
         .build();
   }
 
-  private static Volume modelCache(QwenDeployment qd) {
+  private static Volume modelCache(QwenDeployment qd, ModelSource source) {
     ModelCacheSpec cache = qd.getSpec().getModelCache();
     return switch (cache.getType()) {
-      case None -> emptyDir(MODEL_CACHE);
+      // Sized, so a download that outgrows it evicts this pod, not the node's other tenants.
+      case None ->
+          new VolumeBuilder()
+              .withName(MODEL_CACHE)
+              .withNewEmptyDir()
+              .withSizeLimit(ModelCacheSize.emptyDirSize(cache, source).orElse(null))
+              .endEmptyDir()
+              .build();
       case ExistingClaim ->
           new VolumeBuilder()
               .withName(MODEL_CACHE)

@@ -67,25 +67,75 @@ final class PodHealth {
     }
     if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
       for (ContainerStatus container : pod.getStatus().getContainerStatuses()) {
-        if (container.getState() != null
-            && container.getState().getWaiting() != null
-            && STUCK_REASONS.contains(container.getState().getWaiting().getReason())) {
-          String reason = container.getState().getWaiting().getReason();
-          String detail = container.getState().getWaiting().getMessage();
-          return Optional.of(
-              new Problem(
-                  reason,
-                  "pod "
-                      + name
-                      + ": container "
-                      + container.getName()
-                      + " "
-                      + reason
-                      + (detail == null ? "" : " (" + detail + ")")));
+        Optional<Problem> problem = containerProblem(pod, container);
+        if (problem.isPresent()) {
+          return problem;
         }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A container that is not ready and will not become ready by waiting: killed for memory, a model
+   * that failed to load, or a stuck waiting reason (with how it last exited).
+   */
+  private static Optional<Problem> containerProblem(Pod pod, ContainerStatus container) {
+    if (Boolean.TRUE.equals(container.getReady())) {
+      return Optional.empty();
+    }
+    String prefix = "pod " + pod.getMetadata().getName() + ": container " + container.getName();
+    Optional<LastTermination> last = LastTermination.of(container);
+    if (last.isPresent() && last.get().oomKilled()) {
+      String limit =
+          LastTermination.memoryLimit(pod, container.getName()).map(q -> " of " + q).orElse("");
+      return Optional.of(
+          new Problem(
+              "OOMKilled",
+              prefix
+                  + " was OOMKilled: it went over its memory limit"
+                  + limit
+                  + ", restarted "
+                  + container.getRestartCount()
+                  + " times; raise resources.memory or lower engine.maxNumSeqs /"
+                  + " engine.maxModelLen"));
+    }
+    if (last.isPresent() && last.get().modelLoadFailed()) {
+      return Optional.of(new Problem("ModelLoadFailed", prefix + ": " + last.get().message()));
+    }
+    var waiting = container.getState() == null ? null : container.getState().getWaiting();
+    if (waiting != null && STUCK_REASONS.contains(waiting.getReason())) {
+      String reason = waiting.getReason();
+      String detail = waiting.getMessage();
+      return Optional.of(
+          new Problem(
+              reason,
+              prefix
+                  + " "
+                  + reason
+                  + (detail == null ? "" : " (" + detail + ")")
+                  + last.map(l -> "; " + l.detail()).orElse("")));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why a pending pod waits, when its conditions say more than its phase. The operator reads pods,
+   * not Events: a volume that cannot attach or mount (FailedAttachVolume / Multi-Attach,
+   * FailedMount) shows only as PodReadyToStartContainers=False, and its Events say which.
+   */
+  static String waitingFor(Pod pod) {
+    String phase = pod.getStatus() == null ? "Pending" : pod.getStatus().getPhase();
+    Optional<PodCondition> sandbox = condition(pod, "PodReadyToStartContainers");
+    if (sandbox.isPresent()
+        && "False".equals(sandbox.get().getStatus())
+        && condition(pod, "PodScheduled").map(c -> "True".equals(c.getStatus())).orElse(false)) {
+      return phase
+          + ": volumes not mounted yet; kubectl describe pod "
+          + pod.getMetadata().getName()
+          + " shows FailedMount or Multi-Attach if one cannot attach";
+    }
+    return phase;
   }
 
   private static List<String> annotatedGpuUuids(Pod pod) {

@@ -86,10 +86,7 @@ public final class StatusAggregator {
                 p -> error(p.reason(), p.message()),
                 () ->
                     waiting.add(
-                        pod.getMetadata().getName()
-                            + " ("
-                            + (pod.getStatus() == null ? "Pending" : pod.getStatus().getPhase())
-                            + ")"));
+                        pod.getMetadata().getName() + " (" + PodHealth.waitingFor(pod) + ")"));
       }
     }
     return this;

@@ -37,11 +37,11 @@ class DesiredStateTest {
   }
 
   @Test
-  void defaultsGiveOneGpuPodWithTheSidecarUnderTheNvidiaRuntime() {
+  void defaultsGiveOneGpuPodWithTheSidecarUnderTheNodesRuntime() {
     Deployment d = DesiredDeployment.of(qwen("hf://Qwen/Qwen2.5-0.5B-Instruct"));
     assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     var pod = d.getSpec().getTemplate().getSpec();
-    assertThat(pod.getRuntimeClassName()).isEqualTo("nvidia");
+    assertThat(pod.getRuntimeClassName()).isNull();
     assertThat(pod.getContainers())
         .extracting(Container::getName)
         .containsExactly("inference", "gpu-exporter");

@@ -138,7 +138,7 @@ class OperatorAgainstMockClusterTest {
     assertOwnedBy(d, created);
     assertThat(d.getSpec().getReplicas()).isEqualTo(2);
     var pod = d.getSpec().getTemplate().getSpec();
-    assertThat(pod.getRuntimeClassName()).isEqualTo("nvidia");
+    assertThat(pod.getRuntimeClassName()).isNull();
     assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
 
