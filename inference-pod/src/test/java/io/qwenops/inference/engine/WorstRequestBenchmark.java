@@ -95,7 +95,14 @@ public final class WorstRequestBenchmark {
     }
     report(
         "  choosing the name (full mask + draw)",
-        r -> ConstrainedSampling.sample(logits.clone(), s, new SplittableRandom(r), grammar));
+        r ->
+            ConstrainedSampling.sample(
+                logits.clone(),
+                s,
+                new SplittableRandom(r),
+                grammar,
+                LogprobsMode.RAW_LOGPROBS,
+                null));
   }
 
   private static GenerationConfig none() {
