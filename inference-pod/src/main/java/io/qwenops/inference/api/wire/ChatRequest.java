@@ -55,6 +55,7 @@ public record ChatRequest(
       throw ApiException.invalid("'top_logprobs' needs 'logprobs': true", "top_logprobs");
     }
     rejectUnsupportedFormat(body);
+    UnhonouredFields.rejectChat(body);
     JsonNode parallel = Fields.field(body, "parallel_tool_calls");
     boolean parallelToolCalls = parallel == null || Fields.bool(body, "parallel_tool_calls");
     JsonNode agp = Fields.field(body, "add_generation_prompt");
