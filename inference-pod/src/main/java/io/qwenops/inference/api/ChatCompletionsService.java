@@ -56,7 +56,8 @@ public final class ChatCompletionsService implements HttpService {
             chat.parseToolCalls(),
             chat.tools() == null
                 ? null
-                : ForcedToolCall.of(chat.toolChoice(), ToolChoice.names(chat.tools())));
+                : ForcedToolCall.of(chat.toolChoice(), ToolChoice.names(chat.tools())),
+            chat.parallelToolCalls());
     String rendered =
         ChatPrompts.render(
             model, chat.messages(), chat.tools(), chat.addGenerationPrompt(), RequestIds.of(req));
@@ -114,7 +115,7 @@ public final class ChatCompletionsService implements HttpService {
       List<ChatWire.ToolCall> calls = List.of();
       String reason = c.reason().openAiName();
       if (tools.parses()) {
-        ToolCallParser.Parsed parsed = ToolCallParser.parse(content);
+        ToolCallParser.Parsed parsed = tools.parse(content);
         if (!parsed.calls().isEmpty()) {
           content = parsed.content();
           calls = ChatWire.toolCalls(parsed.calls(), false);

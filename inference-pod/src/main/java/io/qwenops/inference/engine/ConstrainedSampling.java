@@ -1,7 +1,6 @@
 package io.qwenops.inference.engine;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -9,8 +8,10 @@ import java.util.SplittableRandom;
  * requests probe candidates best first and take the first one the constraint allows, so a likely
  * token costs one check; only when the best {@value #PROBES} are all refused is the whole
  * vocabulary checked. Sampled requests mask every refused token (as vLLM's guided decoding does,
- * before temperature and truncation), which checks the whole vocabulary each step. Logprobs, when
- * asked, are those of the unconstrained distribution: what the model itself preferred.
+ * before temperature and truncation), which checks the whole vocabulary each step. Raw logprobs are
+ * those of the unconstrained distribution (what the model itself preferred); processed ones are
+ * those of the masked, penalised, scaled and truncated row the token was drawn from, which costs
+ * one check of the whole vocabulary per token, greedy or not.
  */
 final class ConstrainedSampling {
 
@@ -18,24 +19,32 @@ final class ConstrainedSampling {
 
   private ConstrainedSampling() {}
 
+  /**
+   * @param logits after bias and penalties
+   * @param raw the raw report when the mode is raw and logprobs are wanted, else null
+   */
   static Sampler.Choice sample(
-      float[] logits, ResolvedSampling s, SplittableRandom random, TokenConstraint constraint) {
-    double[] logprobs = null;
-    if (s.logprobs() != null) {
-      float[] scaled = logits.clone();
-      if (!s.greedy()) {
-        LogitsProcessors.applyTemperature(scaled, s.temperature());
-      }
-      logprobs = LogitsProcessors.logSoftmax(scaled);
-    }
+      float[] logits,
+      ResolvedSampling s,
+      SplittableRandom random,
+      TokenConstraint constraint,
+      LogprobsMode mode,
+      double[] raw) {
+    boolean processed = s.logprobs() != null && !mode.raw();
     int chosen = constraint.forcedToken();
+    double[] reported = raw;
+    if (processed) {
+      float[] work = logits.clone();
+      mask(work, constraint);
+      if (!s.greedy()) {
+        truncate(work, s);
+      }
+      reported = mode.report(work);
+    }
     if (chosen < 0) {
       chosen = s.greedy() ? argmax(logits, constraint) : draw(logits, s, random, constraint);
     }
-    if (logprobs == null) {
-      return new Sampler.Choice(chosen, Double.NaN, List.of());
-    }
-    return new Sampler.Choice(chosen, logprobs[chosen], Sampler.top(logprobs, s.logprobs()));
+    return Sampler.choice(chosen, reported, s);
   }
 
   /** The most likely allowed token. */
@@ -83,11 +92,15 @@ final class ConstrainedSampling {
     if (LogitsProcessors.max(work) == Float.NEGATIVE_INFINITY) {
       throw new IllegalStateException("The output constraint allows no token");
     }
+    truncate(work, s);
+    return Sampler.draw(LogitsProcessors.softmax(work), random.nextDouble());
+  }
+
+  private static void truncate(float[] work, ResolvedSampling s) {
     LogitsProcessors.applyTemperature(work, s.temperature());
     LogitsProcessors.applyTopK(work, s.topK());
     LogitsProcessors.applyTopP(work, s.topP());
     LogitsProcessors.applyMinP(work, s.minP());
-    return Sampler.draw(LogitsProcessors.softmax(work), random.nextDouble());
   }
 
   /** Sets every refused token to -inf. */

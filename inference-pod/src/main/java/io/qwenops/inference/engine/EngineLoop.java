@@ -414,7 +414,11 @@ public final class EngineLoop implements InferenceEngine {
         logits = logits.get(new NDIndex("{}", step.create(built.sampleRows())));
       }
       hook.before(StepPhase.SAMPLE);
-      outcomes = sampled.isEmpty() ? List.of() : StepSampler.sample(logits, sampled);
+      outcomes =
+          sampled.isEmpty()
+              ? List.of()
+              : StepSampler.sample(
+                  logits, sampled, options.logprobsMode(), generation.eosTokenIds());
     } catch (RuntimeException | StackOverflowError e) {
       failStep(ordered.stream().map(ContinuousBatchScheduler.Work::sequence).toList(), e);
       return;

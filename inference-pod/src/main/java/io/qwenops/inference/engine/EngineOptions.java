@@ -16,6 +16,7 @@ package io.qwenops.inference.engine;
  * @param blockSize tokens per KV block
  * @param enablePrefixCaching reuse KV blocks of identical prompt prefixes
  * @param maxWaiting queued requests at most; more are refused with {@link QueueFullException}
+ * @param logprobsMode which numbers {@code logprobs} report (vLLM's {@code --logprobs-mode})
  */
 public record EngineOptions(
     String device,
@@ -27,9 +28,13 @@ public record EngineOptions(
     long kvCacheBytes,
     int blockSize,
     boolean enablePrefixCaching,
-    int maxWaiting) {
+    int maxWaiting,
+    LogprobsMode logprobsMode) {
 
   public EngineOptions {
+    if (logprobsMode == null) {
+      logprobsMode = LogprobsMode.RAW_LOGPROBS;
+    }
     if (maxNumSeqs < 1 || maxNumBatchedTokens < 1 || blockSize < 1 || maxWaiting < 0) {
       throw new IllegalArgumentException(
           "maxNumSeqs, maxNumBatchedTokens and blockSize must be positive, maxWaiting >= 0");
@@ -37,6 +42,32 @@ public record EngineOptions(
     if (gpuMemoryUtilization <= 0 || gpuMemoryUtilization > 1) {
       throw new IllegalArgumentException("gpuMemoryUtilization must be in (0, 1]");
     }
+  }
+
+  /** Raw logprobs, vLLM's default. */
+  public EngineOptions(
+      String device,
+      String dtype,
+      int maxModelLen,
+      int maxNumSeqs,
+      int maxNumBatchedTokens,
+      double gpuMemoryUtilization,
+      long kvCacheBytes,
+      int blockSize,
+      boolean enablePrefixCaching,
+      int maxWaiting) {
+    this(
+        device,
+        dtype,
+        maxModelLen,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        blockSize,
+        enablePrefixCaching,
+        maxWaiting,
+        LogprobsMode.RAW_LOGPROBS);
   }
 
   public static EngineOptions defaults() {
@@ -54,7 +85,8 @@ public record EngineOptions(
         kvCacheBytes,
         blockSize,
         enablePrefixCaching,
-        maxWaiting);
+        maxWaiting,
+        logprobsMode);
   }
 
   public EngineOptions withDtype(String t) {
@@ -68,7 +100,8 @@ public record EngineOptions(
         kvCacheBytes,
         blockSize,
         enablePrefixCaching,
-        maxWaiting);
+        maxWaiting,
+        logprobsMode);
   }
 
   public EngineOptions withMaxModelLen(int n) {
@@ -82,7 +115,8 @@ public record EngineOptions(
         kvCacheBytes,
         blockSize,
         enablePrefixCaching,
-        maxWaiting);
+        maxWaiting,
+        logprobsMode);
   }
 
   public EngineOptions withMaxNumSeqs(int n) {
@@ -96,7 +130,8 @@ public record EngineOptions(
         kvCacheBytes,
         blockSize,
         enablePrefixCaching,
-        maxWaiting);
+        maxWaiting,
+        logprobsMode);
   }
 
   public EngineOptions withMaxNumBatchedTokens(int n) {
@@ -110,7 +145,8 @@ public record EngineOptions(
         kvCacheBytes,
         blockSize,
         enablePrefixCaching,
-        maxWaiting);
+        maxWaiting,
+        logprobsMode);
   }
 
   public EngineOptions withKvCacheBytes(long bytes) {
@@ -124,7 +160,8 @@ public record EngineOptions(
         bytes,
         blockSize,
         enablePrefixCaching,
-        maxWaiting);
+        maxWaiting,
+        logprobsMode);
   }
 
   public EngineOptions withBlockSize(int n) {
@@ -138,7 +175,8 @@ public record EngineOptions(
         kvCacheBytes,
         n,
         enablePrefixCaching,
-        maxWaiting);
+        maxWaiting,
+        logprobsMode);
   }
 
   public EngineOptions withPrefixCaching(boolean on) {
@@ -152,7 +190,8 @@ public record EngineOptions(
         kvCacheBytes,
         blockSize,
         on,
-        maxWaiting);
+        maxWaiting,
+        logprobsMode);
   }
 
   public EngineOptions withMaxWaiting(int n) {
@@ -166,6 +205,22 @@ public record EngineOptions(
         kvCacheBytes,
         blockSize,
         enablePrefixCaching,
-        n);
+        n,
+        logprobsMode);
+  }
+
+  public EngineOptions withLogprobsMode(LogprobsMode mode) {
+    return new EngineOptions(
+        device,
+        dtype,
+        maxModelLen,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        blockSize,
+        enablePrefixCaching,
+        maxWaiting,
+        mode);
   }
 }

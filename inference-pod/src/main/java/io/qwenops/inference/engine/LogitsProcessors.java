@@ -1,14 +1,45 @@
 package io.qwenops.inference.engine;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * In-place transformations of one row of logits, in vLLM's order: penalties, temperature, then
- * top-k, top-p and min-p truncation (removed entries become -inf).
+ * In-place transformations of one row of logits, in vLLM's order: min-tokens masking and logit
+ * bias, penalties, temperature, then top-k, top-p and min-p truncation (removed entries become
+ * -inf).
  */
 final class LogitsProcessors {
 
   private LogitsProcessors() {}
+
+  /**
+   * Masks the stop tokens (EOS and {@code stop_token_ids}) while fewer than {@code min_tokens}
+   * tokens were generated, then adds {@code logit_bias}: both touch only the listed ids.
+   */
+  static void applyMinTokensAndBias(
+      float[] logits, int outputLength, ResolvedSampling s, Set<Integer> eosTokenIds) {
+    if (outputLength < s.minTokens()) {
+      if (!s.ignoreEos()) {
+        mask(logits, eosTokenIds);
+      }
+      mask(logits, s.stopTokenIds());
+    }
+    for (Map.Entry<Integer, Float> e : s.logitBias().entrySet()) {
+      int id = e.getKey();
+      if (id >= 0 && id < logits.length) {
+        logits[id] += e.getValue();
+      }
+    }
+  }
+
+  private static void mask(float[] logits, Set<Integer> ids) {
+    for (int id : ids) {
+      if (id >= 0 && id < logits.length) {
+        logits[id] = Float.NEGATIVE_INFINITY;
+      }
+    }
+  }
 
   /**
    * Repetition penalty over prompt and output tokens (divide positive logits, multiply negative

@@ -2,6 +2,7 @@ package io.qwenops.inference.engine;
 
 import io.qwenops.inference.model.GenerationConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,7 +22,9 @@ record ResolvedSampling(
     List<String> stop,
     Set<Integer> stopTokenIds,
     boolean ignoreEos,
-    Integer logprobs) {
+    Integer logprobs,
+    Map<Integer, Float> logitBias,
+    int minTokens) {
 
   /** Below this temperature sampling is greedy (as vLLM's _SAMPLING_EPS). */
   static final double GREEDY_EPSILON = 1e-5;
@@ -40,7 +43,9 @@ record ResolvedSampling(
         p.stop(),
         p.stopTokenIds(),
         p.ignoreEos(),
-        p.logprobs());
+        p.logprobs(),
+        p.logitBias(),
+        p.minTokens());
   }
 
   private static double first(Double given, Double fromModel, double neutral) {
@@ -55,8 +60,13 @@ record ResolvedSampling(
     return repetitionPenalty != 1.0 || presencePenalty != 0 || frequencyPenalty != 0;
   }
 
+  /** Logit bias or a minimum length still to reach: the row changes before sampling. */
+  boolean changesLogits(int outputLength) {
+    return !logitBias.isEmpty() || outputLength < minTokens;
+  }
+
   /** Plain argmax of the raw logits: can be taken on the device without copying the row. */
-  boolean argmaxOnly() {
-    return greedy() && !hasPenalties() && logprobs == null;
+  boolean argmaxOnly(int outputLength) {
+    return greedy() && !hasPenalties() && logprobs == null && !changesLogits(outputLength);
   }
 }

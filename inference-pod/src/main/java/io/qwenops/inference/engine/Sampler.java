@@ -2,12 +2,14 @@ package io.qwenops.inference.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
  * Picks one token from one row of logits, in Java so that a seeded request draws exactly the same
- * numbers whatever else is in the batch. Logprobs are those of the processed distribution (after
- * penalties and temperature, before top-k/top-p/min-p truncation).
+ * numbers whatever else is in the batch. Logprobs follow the engine's {@link LogprobsMode}: by
+ * default the model's raw distribution, before bias, penalties, temperature and truncation, as vLLM
+ * returns them.
  */
 final class Sampler {
 
@@ -23,10 +25,15 @@ final class Sampler {
       int[] output,
       int outputLength,
       SplittableRandom random) {
-    return sample(logits, s, prompt, output, outputLength, random, null);
+    return sample(
+        logits, s, prompt, output, outputLength, random, null, LogprobsMode.RAW_LOGPROBS, Set.of());
   }
 
-  /** As above; with a constraint, only tokens it allows can be chosen (see ConstrainedSampling). */
+  /**
+   * As above; with a constraint, only tokens it allows can be chosen (see ConstrainedSampling).
+   *
+   * @param eosTokenIds masked, with the stop token ids, until {@code min_tokens} are generated
+   */
   static Choice sample(
       float[] logits,
       ResolvedSampling s,
@@ -34,34 +41,43 @@ final class Sampler {
       int[] output,
       int outputLength,
       SplittableRandom random,
-      TokenConstraint constraint) {
+      TokenConstraint constraint,
+      LogprobsMode mode,
+      Set<Integer> eosTokenIds) {
+    boolean wanted = s.logprobs() != null;
+    double[] reported = wanted && mode.raw() ? mode.report(logits) : null;
+    LogitsProcessors.applyMinTokensAndBias(logits, outputLength, s, eosTokenIds);
     LogitsProcessors.applyPenalties(logits, prompt, output, outputLength, s);
     if (constraint != null) {
-      return ConstrainedSampling.sample(logits, s, random, constraint);
+      return ConstrainedSampling.sample(logits, s, random, constraint, mode, reported);
     }
+    boolean processed = wanted && !mode.raw();
     int chosen;
-    double[] logprobs = null;
     if (s.greedy()) {
       chosen = LogitsProcessors.argmax(logits);
-      if (s.logprobs() != null) {
-        logprobs = LogitsProcessors.logSoftmax(logits);
+      if (processed) {
+        reported = mode.report(logits);
       }
-    } else if (s.logprobs() == null && s.topK() > 0 && s.topK() < logits.length / 2) {
+    } else if (!processed && s.topK() > 0 && s.topK() < logits.length / 2) {
       chosen = sampleTopK(logits, s, random);
     } else {
       LogitsProcessors.applyTemperature(logits, s.temperature());
-      if (s.logprobs() != null) {
-        logprobs = LogitsProcessors.logSoftmax(logits);
-      }
       LogitsProcessors.applyTopK(logits, s.topK());
       LogitsProcessors.applyTopP(logits, s.topP());
       LogitsProcessors.applyMinP(logits, s.minP());
+      if (processed) {
+        reported = mode.report(logits);
+      }
       chosen = draw(LogitsProcessors.softmax(logits), random.nextDouble());
     }
-    if (logprobs == null) {
+    return choice(chosen, reported, s);
+  }
+
+  static Choice choice(int chosen, double[] reported, ResolvedSampling s) {
+    if (reported == null) {
       return new Choice(chosen, Double.NaN, List.of());
     }
-    return new Choice(chosen, logprobs[chosen], top(logprobs, s.logprobs()));
+    return new Choice(chosen, reported[chosen], top(reported, s.logprobs()));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.qwenops.inference.engine;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,6 +19,10 @@ import java.util.Set;
  * @param stopTokenIds token ids that end generation, in addition to the model's EOS ids
  * @param ignoreEos keep generating past EOS (benchmarks)
  * @param logprobs {@code null}: none; 0: the chosen token's logprob; k: also the top k alternatives
+ * @param logitBias added to the logits of these token ids before sampling (OpenAI's {@code
+ *     logit_bias}); empty for none
+ * @param minTokens EOS and stop tokens are masked, and stops ignored, until this many tokens are
+ *     generated (vLLM's {@code min_tokens})
  */
 public record SamplingParams(
     Double temperature,
@@ -32,11 +37,50 @@ public record SamplingParams(
     List<String> stop,
     Set<Integer> stopTokenIds,
     boolean ignoreEos,
-    Integer logprobs) {
+    Integer logprobs,
+    Map<Integer, Float> logitBias,
+    int minTokens) {
 
   public SamplingParams {
     stop = stop == null ? List.of() : List.copyOf(stop);
     stopTokenIds = stopTokenIds == null ? Set.of() : Set.copyOf(stopTokenIds);
+    logitBias = logitBias == null ? Map.of() : Map.copyOf(logitBias);
+    if (minTokens < 0 || minTokens > maxTokens) {
+      throw new IllegalArgumentException("minTokens must be in [0, maxTokens]");
+    }
+  }
+
+  /** No logit bias, no minimum length. */
+  public SamplingParams(
+      Double temperature,
+      Double topP,
+      Integer topK,
+      Double minP,
+      Double repetitionPenalty,
+      double presencePenalty,
+      double frequencyPenalty,
+      Long seed,
+      int maxTokens,
+      List<String> stop,
+      Set<Integer> stopTokenIds,
+      boolean ignoreEos,
+      Integer logprobs) {
+    this(
+        temperature,
+        topP,
+        topK,
+        minP,
+        repetitionPenalty,
+        presencePenalty,
+        frequencyPenalty,
+        seed,
+        maxTokens,
+        stop,
+        stopTokenIds,
+        ignoreEos,
+        logprobs,
+        Map.of(),
+        0);
   }
 
   /** Greedy decoding of up to {@code maxTokens} tokens, nothing else set. */

@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Picks the next token of each sequence a step sampled, from its row of the step's logits. Greedy
- * rows without penalties take the argmax on the device; the rest copy their row to the {@link
- * Sampler}. A request's own constraint that throws fails that request alone.
+ * rows without penalties, logit bias or min-tokens take the argmax on the device; the rest copy
+ * their row to the {@link Sampler}. A request's own constraint that throws fails that request
+ * alone.
  */
 final class StepSampler {
 
@@ -18,10 +20,12 @@ final class StepSampler {
   private StepSampler() {}
 
   /** One outcome per sequence, in order; {@code logits} has one row per sequence. */
-  static List<Outcome> sample(NDArray logits, List<Sequence> sampled) {
+  static List<Outcome> sample(
+      NDArray logits, List<Sequence> sampled, LogprobsMode mode, Set<Integer> eosTokenIds) {
     List<Outcome> out = new ArrayList<>(sampled.size());
     boolean allArgmax =
-        sampled.stream().allMatch(s -> s.sampling.argmaxOnly() && s.constraint == null);
+        sampled.stream()
+            .allMatch(s -> s.sampling.argmaxOnly(s.outputLength) && s.constraint == null);
     if (allArgmax) {
       for (long id : logits.argMax(1).toLongArray()) {
         out.add(new Outcome(new Sampler.Choice((int) id, Double.NaN, List.of()), null));
@@ -37,7 +41,15 @@ final class StepSampler {
         out.add(
             new Outcome(
                 Sampler.sample(
-                    row, s.sampling, s.prompt, s.output, s.outputLength, s.random, s.constraint),
+                    row,
+                    s.sampling,
+                    s.prompt,
+                    s.output,
+                    s.outputLength,
+                    s.random,
+                    s.constraint,
+                    mode,
+                    eosTokenIds),
                 null));
       } catch (RuntimeException e) {
         out.add(new Outcome(null, e));

@@ -5,8 +5,10 @@ import java.util.Set;
 /**
  * Whether a sequence stops after the token it just took, and the text that token adds (as vLLM's
  * {@code check_stop}): EOS unless ignored, a stop token id, an output constraint that is complete,
- * a stop string (the text is cut before it), {@code max_tokens} or a full context. On a stop,
- * whatever text was held back (a partial character or a possible stop string) is released.
+ * a stop string (the text is cut before it), {@code max_tokens} or a full context. Before {@code
+ * min_tokens} tokens, EOS, stop tokens and stop strings do not stop (as vLLM: a stop string counts
+ * once the output has more than {@code min_tokens} tokens). On a stop, whatever text was held back
+ * (a partial character or a possible stop string) is released.
  */
 final class StopCheck {
 
@@ -21,16 +23,18 @@ final class StopCheck {
   /** Checks {@code s} after {@code token} was appended to it; a failing constraint throws. */
   static Result after(Sequence s, int token, Set<Integer> eosTokenIds, int maxModelLen) {
     FinishReason reason = null;
-    if (!s.sampling.ignoreEos() && eosTokenIds.contains(token)) {
+    boolean mayStop = s.outputLength >= s.sampling.minTokens();
+    if (mayStop && !s.sampling.ignoreEos() && eosTokenIds.contains(token)) {
       reason = FinishReason.STOP;
-    } else if (s.sampling.stopTokenIds().contains(token)) {
+    } else if (mayStop && s.sampling.stopTokenIds().contains(token)) {
       reason = FinishReason.STOP;
     }
     if (s.constraint != null && s.constraint.accept(token)) {
       reason = FinishReason.STOP;
     }
     String text = s.detokenizer.next(token);
-    StopStringMatcher.Result matched = s.stopMatcher.accept(text);
+    StopStringMatcher.Result matched =
+        s.stopMatcher.accept(text, s.outputLength > s.sampling.minTokens());
     text = matched.text();
     if (matched.stopped()) {
       reason = FinishReason.STOP;

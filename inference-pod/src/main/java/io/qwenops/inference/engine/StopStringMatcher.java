@@ -91,6 +91,14 @@ final class StopStringMatcher {
   }
 
   Result accept(String text) {
+    return accept(text, true);
+  }
+
+  /**
+   * @param armed false while a completed stop string must not stop the stream ({@code min_tokens}):
+   *     the text goes on, and a stop string that completes later still counts
+   */
+  Result accept(String text, boolean armed) {
     if (empty) {
       return new Result(text, false);
     }
@@ -98,7 +106,7 @@ final class StopStringMatcher {
     held.append(text);
     for (int i = start; i < held.length(); i++) {
       state = step(state, held.charAt(i));
-      if (state.stopLength > 0) {
+      if (armed && state.stopLength > 0) {
         String out = held.substring(0, i + 1 - state.stopLength);
         held.setLength(0);
         state = root;

@@ -106,9 +106,10 @@ public final class QwenModelLoader implements ModelLoader {
               e.kvCacheBytes(),
               e.blockSize(),
               e.enablePrefixCaching(),
-              e.maxWaiting());
+              e.maxWaiting(),
+              e.logprobsMode());
     }
-    return e;
+    return e.withLogprobsMode(o.logprobsMode());
   }
 
   /** The engine's tokenizer as the API sees it. */

@@ -63,6 +63,12 @@ public enum ServerOption {
       "N",
       null,
       "Waiting-queue length beyond which requests get 429 + Retry-After."),
+  LOGPROBS_MODE(
+      "logprobs-mode",
+      "QWENOPS_LOGPROBS_MODE",
+      "MODE",
+      "raw_logprobs",
+      "What logprobs report, as vLLM's flag: raw_logprobs (the model's own, before bias, penalties, temperature and top-k/top-p), raw_logits, processed_logprobs or processed_logits (after them)."),
   API_KEY(
       "api-key",
       "QWENOPS_API_KEY",

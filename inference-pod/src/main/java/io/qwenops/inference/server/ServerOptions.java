@@ -3,6 +3,7 @@ package io.qwenops.inference.server;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.qwenops.inference.api.wire.RequestLimits;
+import io.qwenops.inference.engine.LogprobsMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -30,7 +31,46 @@ public record ServerOptions(
     String apiKey,
     long maxRequestBytes,
     RequestLimits requestLimits,
-    boolean help) {
+    boolean help,
+    LogprobsMode logprobsMode) {
+
+  /** Raw logprobs (vLLM's default). */
+  public ServerOptions(
+      String model,
+      String servedModelName,
+      String host,
+      int port,
+      String device,
+      String dtype,
+      Integer maxModelLen,
+      Integer maxNumSeqs,
+      Integer maxNumBatchedTokens,
+      Double gpuMemoryUtilization,
+      Long kvCacheBytes,
+      Integer maxWaiting,
+      String apiKey,
+      long maxRequestBytes,
+      RequestLimits requestLimits,
+      boolean help) {
+    this(
+        model,
+        servedModelName,
+        host,
+        port,
+        device,
+        dtype,
+        maxModelLen,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        maxWaiting,
+        apiKey,
+        maxRequestBytes,
+        requestLimits,
+        help,
+        LogprobsMode.RAW_LOGPROBS);
+  }
 
   public static ServerOptions parse(String[] args, Map<String, String> env) {
     Map<String, String> flags = new HashMap<>();
@@ -129,7 +169,16 @@ public record ServerOptions(
         new RequestLimits(
             integer(config, ServerOption.MAX_PROMPTS_PER_REQUEST, 1, Integer.MAX_VALUE),
             integer(config, ServerOption.MAX_CHOICES_PER_REQUEST, 1, Integer.MAX_VALUE)),
-        false);
+        false,
+        logprobsMode(config));
+  }
+
+  private static LogprobsMode logprobsMode(Config config) {
+    try {
+      return LogprobsMode.parse(string(config, ServerOption.LOGPROBS_MODE));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + ServerOption.LOGPROBS_MODE.flag() + ": " + e.getMessage());
+    }
   }
 
   /** 0 for the context length means "the model's own", as an unset value does. */

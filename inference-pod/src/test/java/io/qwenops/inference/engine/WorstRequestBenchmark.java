@@ -46,8 +46,45 @@ public final class WorstRequestBenchmark {
                     logits.clone(), s, prompt, output, output.length, new SplittableRandom(r)));
       }
     }
+    biasAndMinTokens(logits, prompt, output, none);
     stopMatching();
     guidedDecoding(logits);
+  }
+
+  /** The most logit_bias entries and stop ids allowed, min_tokens not yet reached, per mode. */
+  private static void biasAndMinTokens(
+      float[] logits, int[] prompt, int[] output, GenerationConfig none) {
+    java.util.Map<Integer, Float> bias = new java.util.HashMap<>();
+    for (int i = 0; i < RequestLimits.MAX_LOGIT_BIAS; i++) {
+      bias.put(i * 148, 1.5f);
+    }
+    Set<Integer> stopIds = new java.util.HashSet<>();
+    for (int i = 0; i < RequestLimits.MAX_STOP_TOKEN_IDS; i++) {
+      stopIds.add(VOCAB - 1 - i * 7);
+    }
+    for (LogprobsMode mode :
+        new LogprobsMode[] {LogprobsMode.RAW_LOGPROBS, LogprobsMode.PROCESSED_LOGPROBS}) {
+      SamplingParams p =
+          new SamplingParams(
+              0.8, 0.95, 20, 0.05, 1.1, 0.5, 0.5, null, 4096, List.of(), stopIds, false, 20, bias,
+              4096);
+      ResolvedSampling s = ResolvedSampling.of(p, none);
+      report(
+          String.format(
+              "  top_k 20, 20 logprobs, %d logit_bias, %d stop ids under min_tokens, %s",
+              bias.size(), stopIds.size(), mode.wireName()),
+          r ->
+              Sampler.sample(
+                  logits.clone(),
+                  s,
+                  prompt,
+                  output,
+                  output.length,
+                  new SplittableRandom(r),
+                  null,
+                  mode,
+                  Set.of(151645)));
+    }
   }
 
   private static void stopMatching() {
@@ -95,7 +132,14 @@ public final class WorstRequestBenchmark {
     }
     report(
         "  choosing the name (full mask + draw)",
-        r -> ConstrainedSampling.sample(logits.clone(), s, new SplittableRandom(r), grammar));
+        r ->
+            ConstrainedSampling.sample(
+                logits.clone(),
+                s,
+                new SplittableRandom(r),
+                grammar,
+                LogprobsMode.RAW_LOGPROBS,
+                null));
   }
 
   private static GenerationConfig none() {

@@ -120,4 +120,20 @@ class ServerOptionsTest {
         .isEmpty();
     assertThat(dir.resolve("x")).doesNotExist();
   }
+
+  @Test
+  void logprobsModeIsVllmsFlagWithRawLogprobsByDefault() {
+    Map<String, String> env = Map.of("QWENOPS_MODEL", "/m");
+    assertThat(ServerOptions.parse(new String[0], env).logprobsMode())
+        .isEqualTo(io.qwenops.inference.engine.LogprobsMode.RAW_LOGPROBS);
+    assertThat(
+            ServerOptions.parse(new String[] {"--logprobs-mode", "processed_logits"}, env)
+                .logprobsMode())
+        .isEqualTo(io.qwenops.inference.engine.LogprobsMode.PROCESSED_LOGITS);
+    assertThatThrownBy(
+            () -> ServerOptions.parse(new String[] {"--logprobs-mode", "processed"}, env))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--logprobs-mode")
+        .hasMessageContaining("raw_logprobs, raw_logits, processed_logprobs or processed_logits");
+  }
 }

@@ -24,6 +24,14 @@ public final class ToolCallParser {
   private ToolCallParser() {}
 
   public static Parsed parse(String text) {
+    return parse(text, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As above, keeping the first {@code maxCalls} calls ({@code parallel_tool_calls: false} keeps
+   * one, as vLLM does); the rest are still checked, so a malformed later call leaves it all text.
+   */
+  public static Parsed parse(String text, int maxCalls) {
     int first = text.indexOf(OPEN);
     if (first < 0) {
       return new Parsed(text, List.of());
@@ -42,7 +50,9 @@ public final class ToolCallParser {
       at = end < 0 ? -1 : text.indexOf(OPEN, end + CLOSE.length());
     }
     String content = text.substring(0, first).strip();
-    return new Parsed(content.isEmpty() ? null : content, calls);
+    return new Parsed(
+        content.isEmpty() ? null : content,
+        List.copyOf(calls.subList(0, Math.min(maxCalls, calls.size()))));
   }
 
   private static ToolCall readCall(String body) {

@@ -7,9 +7,21 @@ package io.qwenops.inference.api.chat;
  */
 public final class ToolCallStreamFilter {
 
+  private final int maxCalls;
   private final StringBuilder pending = new StringBuilder();
   private final StringBuilder sentContent = new StringBuilder();
   private boolean inCalls;
+
+  public ToolCallStreamFilter() {
+    this(Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param maxCalls calls kept at the end (1 for {@code parallel_tool_calls: false})
+   */
+  public ToolCallStreamFilter(int maxCalls) {
+    this.maxCalls = maxCalls;
+  }
 
   /** Feeds a text delta; returns the content that is safe to stream now (may be empty). */
   public String accept(String delta) {
@@ -35,7 +47,7 @@ public final class ToolCallStreamFilter {
     if (!inCalls) {
       return new ToolCallParser.Parsed(tail, java.util.List.of());
     }
-    ToolCallParser.Parsed parsed = ToolCallParser.parse(tail);
+    ToolCallParser.Parsed parsed = ToolCallParser.parse(tail, maxCalls);
     if (parsed.calls().isEmpty()) {
       return new ToolCallParser.Parsed(tail, java.util.List.of());
     }

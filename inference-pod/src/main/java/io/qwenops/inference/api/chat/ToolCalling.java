@@ -15,11 +15,26 @@ public final class ToolCalling {
 
   private final boolean parse;
   private final ForcedToolCall forced;
+  private final int maxCalls;
   private final List<ToolCallGrammar> grammars = new ArrayList<>();
 
   public ToolCalling(boolean parse, ForcedToolCall forced) {
+    this(parse, forced, true);
+  }
+
+  /**
+   * @param parallel false keeps only the first call of a reply ({@code parallel_tool_calls}); a
+   *     forced call's grammar ends after one call either way
+   */
+  public ToolCalling(boolean parse, ForcedToolCall forced, boolean parallel) {
     this.parse = parse;
     this.forced = forced;
+    this.maxCalls = parallel ? Integer.MAX_VALUE : 1;
+  }
+
+  /** The calls of a whole reply, at most as many as {@code parallel_tool_calls} allows. */
+  public ToolCallParser.Parsed parse(String reply) {
+    return ToolCallParser.parse(reply, maxCalls);
   }
 
   /** Appended to the rendered prompt: the forced call's opening, or nothing. */
@@ -51,7 +66,7 @@ public final class ToolCalling {
     if (!parse) {
       return null;
     }
-    ToolCallStreamFilter filter = new ToolCallStreamFilter();
+    ToolCallStreamFilter filter = new ToolCallStreamFilter(maxCalls);
     filter.accept(promptSuffix());
     return filter;
   }

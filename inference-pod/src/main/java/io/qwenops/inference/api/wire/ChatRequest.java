@@ -12,6 +12,7 @@ import java.util.Set;
  * @param tools the raw {@code tools} array, or null
  * @param toolChoice how tools may be called (checked against {@code tools})
  * @param topLogprobs null unless {@code logprobs} is true
+ * @param parallelToolCalls false: a reply's first tool call only ({@code parallel_tool_calls})
  */
 public record ChatRequest(
     String model,
@@ -22,7 +23,8 @@ public record ChatRequest(
     boolean includeUsage,
     boolean addGenerationPrompt,
     Integer topLogprobs,
-    SamplingOptions sampling) {
+    SamplingOptions sampling,
+    boolean parallelToolCalls) {
 
   private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
@@ -53,6 +55,9 @@ public record ChatRequest(
       throw ApiException.invalid("'top_logprobs' needs 'logprobs': true", "top_logprobs");
     }
     rejectUnsupportedFormat(body);
+    UnhonouredFields.rejectChat(body);
+    JsonNode parallel = Fields.field(body, "parallel_tool_calls");
+    boolean parallelToolCalls = parallel == null || Fields.bool(body, "parallel_tool_calls");
     JsonNode agp = Fields.field(body, "add_generation_prompt");
     boolean addGenerationPrompt = agp == null || Fields.bool(body, "add_generation_prompt");
     return new ChatRequest(
@@ -64,7 +69,8 @@ public record ChatRequest(
         includeUsage,
         addGenerationPrompt,
         logprobs ? (top == null ? 0 : top) : null,
-        SamplingOptions.read(body, "max_completion_tokens", vocabSize));
+        SamplingOptions.read(body, "max_completion_tokens", vocabSize),
+        parallelToolCalls);
   }
 
   /**
@@ -90,8 +96,34 @@ public record ChatRequest(
         throw ApiException.invalid(
             "messages[" + i + "].content must be a string or a list of parts", "messages");
       }
+      if (content != null && content.isArray()) {
+        checkTextParts(content, i);
+      }
     }
     return messages;
+  }
+
+  /**
+   * Only text parts: this model reads no images, audio or files, and dropping such a part would let
+   * the user believe it saw it (vLLM refuses them for a text-only model too).
+   */
+  private static void checkTextParts(JsonNode parts, int message) {
+    for (int j = 0; j < parts.size(); j++) {
+      JsonNode part = parts.get(j);
+      String where = "messages[" + message + "].content[" + j + "]";
+      String type = part.path("type").asText("");
+      if (!"text".equals(type)) {
+        throw ApiException.invalid(
+            where
+                + " is a '"
+                + type
+                + "' part; this model is text-only and reads only 'text' parts",
+            "messages");
+      }
+      if (!part.path("text").isTextual()) {
+        throw ApiException.invalid(where + ".text must be a string", "messages");
+      }
+    }
   }
 
   /**

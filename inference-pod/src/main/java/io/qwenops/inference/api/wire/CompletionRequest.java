@@ -48,6 +48,7 @@ public record CompletionRequest(
     Integer n = Fields.integer(body, "n", 1, SamplingOptions.MAX_N);
     limits.checkChoices(count, n == null ? 1 : n);
     List<Object> prompts = prompts(prompt, vocabSize);
+    UnhonouredFields.rejectCompletion(body);
     if (Fields.field(body, "suffix") != null) {
       throw ApiException.invalid("'suffix' is not supported", "suffix");
     }

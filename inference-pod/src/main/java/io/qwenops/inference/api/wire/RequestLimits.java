@@ -24,6 +24,9 @@ public record RequestLimits(int maxPrompts, int maxChoices) {
   /** Ids in {@code stop_token_ids}. */
   public static final int MAX_STOP_TOKEN_IDS = 256;
 
+  /** Entries in {@code logit_bias}. */
+  public static final int MAX_LOGIT_BIAS = 1024;
+
   /** Tools in {@code tools} (OpenAI's own cap). */
   public static final int MAX_TOOLS = 128;
 

@@ -5,6 +5,7 @@ import io.qwenops.inference.api.ApiException;
 import io.qwenops.inference.engine.SamplingParams;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sampling fields shared by chat and completions, validated. {@code maxTokens} may be null:
@@ -23,7 +24,9 @@ public record SamplingOptions(
     List<String> stop,
     List<Integer> stopTokenIds,
     boolean ignoreEos,
-    int n) {
+    int n,
+    Map<Integer, Float> logitBias,
+    int minTokens) {
 
   /** Upper bound on {@code n}: each choice is a sequence in the batch. */
   public static final int MAX_N = 64;
@@ -54,6 +57,13 @@ public record SamplingOptions(
         Fields.ints(body, "stop_token_ids", 0, vocabSize, RequestLimits.MAX_STOP_TOKEN_IDS);
     boolean ignoreEos = Fields.bool(body, "ignore_eos");
     Integer n = Fields.integer(body, "n", 1, MAX_N);
+    Map<Integer, Float> logitBias = LogitBias.read(body, vocabSize);
+    Integer minTokens = Fields.integer(body, "min_tokens", 0, Integer.MAX_VALUE);
+    if (minTokens != null && maxTokens != null && minTokens > maxTokens) {
+      throw ApiException.invalid(
+          "'min_tokens' (" + minTokens + ") must not exceed max_tokens (" + maxTokens + ")",
+          "min_tokens");
+    }
     return new SamplingOptions(
         temperature,
         topP,
@@ -67,7 +77,9 @@ public record SamplingOptions(
         stop,
         stopIds,
         ignoreEos,
-        n == null ? 1 : n);
+        n == null ? 1 : n,
+        logitBias,
+        minTokens == null ? 0 : minTokens);
   }
 
   /**
@@ -116,6 +128,8 @@ public record SamplingOptions(
         stop,
         new HashSet<>(stopTokenIds),
         ignoreEos,
-        logprobs);
+        logprobs,
+        logitBias,
+        Math.min(minTokens, limit));
   }
 }
