@@ -29,6 +29,8 @@ setTimeout(() => {
 }, 300_000).unref();
 
 const charts = '[data-testid^=gpu-chart-]:not([data-supported=false])';
+// Viewport screenshots: a chart scrolled out of view skips drawing until it is visible, so a full-page picture
+// would show the lower charts empty.
 const shot = (page, name) => page.screenshot({ path: join(artifacts, `console-${name}.png`) });
 const pointsPerChart = (page) => page.$$eval(charts, (els) => els.map((e) => Number(e.dataset.points)));
 

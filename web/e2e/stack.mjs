@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 const live = new Set();
+const workDirs = new Set();
 
 function killGroup(child, signal) {
   try {
@@ -20,7 +21,10 @@ function killGroup(child, signal) {
     // already gone
   }
 }
-process.on('exit', () => live.forEach((c) => killGroup(c, 'SIGKILL')));
+process.on('exit', () => {
+  live.forEach((c) => killGroup(c, 'SIGKILL'));
+  workDirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
 export async function freePort() {
@@ -117,6 +121,7 @@ export class Stack {
     this.logs = logs;
     mkdirSync(logs, { recursive: true });
     this.work = mkdtempSync(join(tmpdir(), 'qwenops-e2e-'));
+    workDirs.add(this.work);
     this.procs = [];
     this.podJar = jar(join(repo, 'inference-pod/target'), 'inference-pod-');
     this.exporterJar = requireFile(join(repo, 'gpu-exporter/target/gpu-exporter.jar'), 'build the gpu-exporter first');
