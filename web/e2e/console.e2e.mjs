@@ -3,7 +3,7 @@
 // dying and coming back. Then the GPU tab's main-thread cost at 8 GPUs × 6 charts on a second exporter + gateway.
 // Run: `npm run e2e` in web/ after `./mvnw package` and `npm run build` (scripts/test.sh does both).
 // Without Chromium it skips, saying so, unless QWENOPS_REQUIRE_BROWSER=1 (CI), where that is a failure.
-// Artifacts (screenshots, process logs, gpu-scale.json) go to web/e2e/artifacts/; `--update-screenshot` also
+// Artifacts (screenshots, process logs, gpu-scale.json) go to web/e2e/artifacts/; `E2E_UPDATE_SCREENSHOT=1` also
 // refreshes docs/images/console-gpu.png, the README's picture.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,6 +119,8 @@ describe('console end to end', { skip: missing ?? false }, () => {
     const end = await pointsPerChart(page);
     const gained = end.map((n, i) => n - start[i]);
     assert.ok(gained.every((g) => g >= 5), `points gained per chart in 3 s: ${gained.join(', ')}`);
+    await page.getByTestId('window-60').click();
+    await page.waitForTimeout(600);
     await shot(page, 'gpu');
   });
 
@@ -150,7 +152,7 @@ describe('console end to end', { skip: missing ?? false }, () => {
     await page.getByTestId('tab-link-pods').click();
     await page.getByTestId('tab-pods').getByText('local-0').first().waitFor();
     await shot(page, 'pods');
-    if (process.argv.includes('--update-screenshot')) {
+    if (process.env.E2E_UPDATE_SCREENSHOT === '1') {
       mkdirSync(join(repo, 'docs/images'), { recursive: true });
       copyFileSync(join(artifacts, 'console-gpu.png'), join(repo, 'docs/images/console-gpu.png'));
     }
