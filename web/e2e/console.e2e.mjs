@@ -66,8 +66,8 @@ describe('console end to end', { skip: missing ?? false }, () => {
   it('lists the static deployment on the overview, ready', async () => {
     await page.goto(base);
     const row = page.locator('[data-testid=deployment-row][data-name="local/local"]');
-    await row.waitFor();
-    await page.locator('[data-testid=deployment-row] [data-testid=health-badge][data-level]').first().waitFor();
+    await row.locator('[data-testid=health-badge][data-level=healthy]').waitFor();
+    assert.match(await row.textContent(), /1\/1/, 'the one static replica should read ready');
     await shot(page, 'overview');
   });
 
