@@ -1,7 +1,7 @@
 // Benchmark of the GPU tab: 8 GPUs × 6 uPlot charts at 2 Hz over a 15-minute window, in headless Chromium.
 // Builds bench/gpu.html in production mode, serves it, and prints the main thread's work per update, long tasks
-// and JS heap over the run. Needs Chromium and playwright-core (not a dependency of the console):
-//   apt-get install -y chromium && npm i --no-save playwright-core@1.65.2
+// and JS heap over the run. Needs Chromium (apt-get install -y chromium); playwright-core is a devDependency.
+// The same numbers for the real console on the real stack come from the end-to-end run (e2e/console.e2e.mjs).
 //   node scripts/bench-gpu.mjs [seconds=60] [gpus=8]
 import { build, preview } from 'vite';
 import { fileURLToPath } from 'node:url';

@@ -36,6 +36,33 @@ describe('Chart', () => {
     expect(screen.getByTestId('c').dataset.points).toBe('50');
   });
 
+  it('draws no more often than one pixel of its window spans, and draws the last change when the stream pauses', () => {
+    vi.useFakeTimers();
+    FakeUPlot.instances = [];
+    const { source, push } = liveSource();
+    // 900 s over 300 px: 3 s per pixel, six telemetry updates at 2 Hz.
+    render(<Chart testId="c" series={[{ label: 'y', color: '#fff' }]} source={source} windowSeconds={900} />);
+    const plot = FakeUPlot.instances.at(-1)!;
+    plot.width = 300;
+    act(() => flushFrames());
+    vi.advanceTimersByTime(3000);
+    push(0, 0);
+    flushFrames();
+    const drawn = plot.setDataCalls;
+    for (let i = 1; i <= 4; i++) {
+      vi.advanceTimersByTime(500);
+      push(i, i);
+      flushFrames();
+    }
+    expect(plot.setDataCalls).toBe(drawn);
+    expect(screen.getByTestId('c').dataset.points).toBe('5');
+    vi.advanceTimersByTime(1000);
+    flushFrames();
+    expect(plot.setDataCalls).toBe(drawn + 1);
+    expect((plot.data[1] as number[]).at(-1)).toBe(4);
+    vi.useRealTimers();
+  });
+
   it('destroys its uPlot on unmount and stops listening', () => {
     FakeUPlot.instances = [];
     const { source, push } = liveSource();

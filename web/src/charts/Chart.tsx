@@ -31,6 +31,11 @@ const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-d
 const X_AXIS: uPlot.Axis = { ...AXIS, values: (_u, splits) => splits.map((s) => clock.format(s * 1000)) };
 const Y_AXIS: uPlot.Axis = { ...AXIS, size: 48, values: (_u, splits) => splits.map((s) => compact.format(s)) };
 
+/** Milliseconds one pixel of the plot spans (0 without a time window, or before the plot knows its width). */
+function pixelMs(plot: uPlot, windowSeconds: number | undefined): number {
+  return windowSeconds && plot.width > 0 ? (windowSeconds * 1000) / plot.width : 0;
+}
+
 /**
  * The one chart component: a uPlot canvas. Data changes never re-render React; the chart redraws itself at most
  * once per animation frame (frameScheduler) and exposes how many points it shows as `data-points`.
@@ -40,7 +45,7 @@ export function Chart(props: ChartProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const readoutRef = useRef<HTMLSpanElement>(null);
-  const live = useRef({ windowSeconds, readout, redraw: () => {} });
+  const live = useRef({ windowSeconds, readout, redraw: () => {}, redrawNow: () => {} });
   live.current.windowSeconds = windowSeconds;
   live.current.readout = readout;
   const seriesKey = JSON.stringify(series) + JSON.stringify(yRange);
@@ -82,21 +87,37 @@ export function Chart(props: ChartProps) {
     // the GPU tab holds 48 charts and a screen shows a fraction of them.
     let visible = true;
     let stale = false;
-    const redraw = () => {
+    // Drawing more often than one pixel's worth of time shows nothing new: at the 15-minute window a 350 px plot
+    // spans 2.6 s per pixel, five telemetry updates. Each chart starts at a random phase, so the draws of many
+    // charts spread over the updates instead of landing on the same one; a timer draws the last change.
+    let lastDraw = performance.now() - Math.random() * pixelMs(plot, windowSeconds);
+    let trailing: ReturnType<typeof setTimeout> | undefined;
+    const redraw = (force = false) => {
       const data = source.data();
       root.dataset.points = String(pointsInWindow(data[0] as ArrayLike<number>, live.current.windowSeconds));
+      if (readoutRef.current && live.current.readout) readoutRef.current.textContent = live.current.readout(data);
       if (!visible) {
         stale = true;
         return;
       }
+      const wait = lastDraw + pixelMs(plot, live.current.windowSeconds) - performance.now();
+      if (!force && wait > 0) {
+        trailing ??= setTimeout(() => {
+          trailing = undefined;
+          scheduleOnFrame(redraw);
+        }, wait);
+        return;
+      }
       stale = false;
+      lastDraw = performance.now();
       // batch() draws now rather than in a microtask, so the frame budget sees the real cost of each chart.
       plot.batch(() => plot.setData(data));
-      if (readoutRef.current && live.current.readout) readoutRef.current.textContent = live.current.readout(data);
     };
+    const redrawNow = () => redraw(true);
     live.current.redraw = () => scheduleOnFrame(redraw);
+    live.current.redrawNow = () => scheduleOnFrame(redrawNow);
     const unsubscribe = source.subscribe(live.current.redraw);
-    live.current.redraw();
+    live.current.redrawNow();
     const resize =
       typeof ResizeObserver === 'function'
         ? new ResizeObserver(() => plot.setSize({ width: width(), height }))
@@ -106,7 +127,7 @@ export function Chart(props: ChartProps) {
       typeof IntersectionObserver === 'function'
         ? new IntersectionObserver((entries) => {
             visible = entries[entries.length - 1].isIntersecting;
-            if (visible && stale) live.current.redraw();
+            if (visible && stale) live.current.redrawNow();
           })
         : null;
     intersection?.observe(root);
@@ -115,12 +136,14 @@ export function Chart(props: ChartProps) {
       resize?.disconnect();
       intersection?.disconnect();
       cancelOnFrame(redraw);
+      cancelOnFrame(redrawNow);
+      clearTimeout(trailing);
       plot.destroy();
     };
   }, [source, seriesKey, height, sparkline]);
 
   useEffect(() => {
-    live.current.redraw();
+    live.current.redrawNow();
   }, [windowSeconds]);
 
   return (

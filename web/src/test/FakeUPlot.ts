@@ -6,6 +6,8 @@ export class FakeUPlot {
   data: uPlot.AlignedData;
   setDataCalls = 0;
   destroyed = false;
+  /** The plot's CSS width; unset (no pixel-rate limit on redraws) unless a test sets it. */
+  width?: number;
 
   constructor(
     readonly opts: uPlot.Options,
