@@ -166,12 +166,17 @@ start gpu-exporter "$run_dir/gpu-exporter.log" \
 pod_args=(--model "$model" --host 127.0.0.1 --port "$port")
 [ -n "$device" ] && pod_args+=(--device "$device")
 [ "$demo" = true ] && pod_args+=(--served-model-name demo-qwen2.5-tiny)
+console_notice=()
+[ "$demo" = true ] && console_notice=(--notice "Demo model: random weights in Qwen 2.5's layout with the real tokenizer. \
+The API, streaming, metrics and batching are real; the words are noise. \
+Run a real one with ./scripts/run-local.sh --model hf://Qwen/Qwen2.5-0.5B-Instruct")
 start "inference server" "$run_dir/inference.log" \
   java --add-modules jdk.incubator.vector -jar "$pod_jar" "${pod_args[@]}" ${server_args[@]+"${server_args[@]}"}
 start console "$run_dir/console.log" \
   java -XX:+UseSerialGC -Xmx256m -jar operator/target/operator.jar console --static --access none \
   --bind 127.0.0.1 --port "$console_port" \
-  --inference-url "http://127.0.0.1:$port" --exporter-url "http://127.0.0.1:$exporter_port"
+  --inference-url "http://127.0.0.1:$port" --exporter-url "http://127.0.0.1:$exporter_port" \
+  ${console_notice[@]+"${console_notice[@]}"}
 
 # --- wait until everything answers ---------------------------------------------------------------------------------
 started=$(date +%s)

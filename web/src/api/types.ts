@@ -42,6 +42,8 @@ export interface Deployment {
   conditions: Condition[];
   pods: Pod[];
   exporter: boolean;
+  /** What whoever runs it wants users to read first (local mode: the demo's weights are random). */
+  notice?: string | null;
 }
 
 export interface Quantiles {

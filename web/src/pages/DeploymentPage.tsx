@@ -1,3 +1,4 @@
+import { DeploymentNotice } from '../components/DeploymentNotice';
 import { ChatTab } from '../components/chat/ChatTab';
 import { GpuTab } from '../components/gpu/GpuTab';
 import { InferenceTab } from '../components/inference/InferenceTab';
@@ -38,6 +39,7 @@ export function DeploymentPage({ state, namespace, name, tab }: Props) {
         <HealthBadge deployment={deployment} />
         <span className="mono muted">{deployment.model}</span>
       </div>
+      <DeploymentNotice deployment={deployment} />
       <Tabs namespace={namespace} name={name} active={tab} />
       <section role="tabpanel" aria-label={tab} data-testid={`tab-${tab}`} className="tabpanel">
         {tab === 'chat' && <ChatTab deployment={deployment} />}

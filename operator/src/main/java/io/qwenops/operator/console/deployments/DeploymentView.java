@@ -16,7 +16,8 @@ public record DeploymentView(
     Long generation,
     List<ConditionView> conditions,
     List<PodView> pods,
-    boolean exporter) {
+    boolean exporter,
+    String notice) {
 
   public record Replicas(int desired, int ready) {}
 

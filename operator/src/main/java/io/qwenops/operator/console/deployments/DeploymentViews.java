@@ -26,6 +26,9 @@ import java.util.Objects;
 /** Pure: a QwenDeployment and its live pods → what the console shows and where it reaches them. */
 public final class DeploymentViews {
 
+  /** Annotation on a QwenDeployment whose text the console shows above its page. */
+  public static final String NOTICE = "qwenops.io/notice";
+
   private DeploymentViews() {}
 
   public static ConsoleDeployment of(QwenDeployment qd, List<Pod> observedPods) {
@@ -92,7 +95,8 @@ public final class DeploymentViews {
             qd.getMetadata().getGeneration(),
             conditions(status),
             podViews,
-            exporter);
+            exporter,
+            notice(qd));
     URI inference =
         serviceAddress.of(
             namespace,
@@ -184,5 +188,14 @@ public final class DeploymentViews {
       }
     }
     return List.of();
+  }
+
+  /**
+   * What whoever runs this deployment wants its users to read first (annotation {@value NOTICE}).
+   */
+  static String notice(QwenDeployment qd) {
+    var annotations = qd.getMetadata().getAnnotations();
+    String text = annotations == null ? null : annotations.get(NOTICE);
+    return text == null || text.isBlank() ? null : text.strip();
   }
 }

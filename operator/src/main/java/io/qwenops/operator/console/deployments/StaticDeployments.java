@@ -25,6 +25,7 @@ public final class StaticDeployments implements DeploymentSource {
   private final String name;
   private final URI inferenceUrl;
   private final URI exporterUrl;
+  private final String notice;
   private final HttpClient http;
   private final Duration pollInterval;
   private final ChangeCounter changes = new ChangeCounter();
@@ -33,8 +34,19 @@ public final class StaticDeployments implements DeploymentSource {
 
   private record Probe(boolean ready, String servedModelName, String problem) {}
 
+  /** As below, with no notice. */
   public StaticDeployments(String name, URI inferenceUrl, URI exporterUrl, Duration pollInterval) {
+    this(name, inferenceUrl, exporterUrl, null, pollInterval);
+  }
+
+  /**
+   * @param notice text the console shows above the deployment (local mode: that the demo model's
+   *     weights are random), or null
+   */
+  public StaticDeployments(
+      String name, URI inferenceUrl, URI exporterUrl, String notice, Duration pollInterval) {
     this.name = name;
+    this.notice = notice == null || notice.isBlank() ? null : notice.strip();
     this.inferenceUrl = stripSlash(inferenceUrl);
     this.exporterUrl = exporterUrl == null ? null : stripSlash(exporterUrl);
     this.pollInterval = pollInterval;
@@ -121,7 +133,8 @@ public final class StaticDeployments implements DeploymentSource {
             null,
             List.of(new ConditionView("Ready", status, reason, probe.problem(), null)),
             List.of(podView),
-            exporterUrl != null);
+            exporterUrl != null,
+            notice);
     URI exporterStream =
         exporterUrl == null
             ? null

@@ -45,6 +45,7 @@ public final class ConsoleMain {
                   settings.name(),
                   settings.inferenceUrl(),
                   settings.exporterUrl(),
+                  settings.notice(),
                   Duration.ofSeconds(2))
               : ClusterDeployments.start(client, settings.watchNamespaces());
       gateway =

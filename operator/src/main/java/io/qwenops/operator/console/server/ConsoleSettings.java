@@ -28,6 +28,7 @@ public record ConsoleSettings(
     URI inferenceUrl,
     URI exporterUrl,
     String name,
+    String notice,
     Path webDir) {
 
   static final String USAGE =
@@ -44,6 +45,7 @@ public record ConsoleSettings(
         --inference-url URL        static mode: the inference server (QWENOPS_CONSOLE_INFERENCE_URL)
         --exporter-url URL         static mode: the gpu-exporter (QWENOPS_CONSOLE_EXPORTER_URL)
         --name NAME                static mode: the deployment's name (QWENOPS_CONSOLE_NAME, default local)
+        --notice TEXT              static mode: a line shown above the deployment (QWENOPS_CONSOLE_NOTICE)
         --web-dir DIR              serve web assets from DIR instead of the jar (QWENOPS_CONSOLE_WEB_DIR)
       """;
 
@@ -64,6 +66,7 @@ public record ConsoleSettings(
             Map.entry("inference-url", "QWENOPS_CONSOLE_INFERENCE_URL"),
             Map.entry("exporter-url", "QWENOPS_CONSOLE_EXPORTER_URL"),
             Map.entry("name", "QWENOPS_CONSOLE_NAME"),
+            Map.entry("notice", "QWENOPS_CONSOLE_NOTICE"),
             Map.entry("web-dir", "QWENOPS_CONSOLE_WEB_DIR"));
     envNames.forEach(
         (flag, variable) -> {
@@ -157,6 +160,7 @@ public record ConsoleSettings(
         inference,
         exporter,
         v.getOrDefault("name", "local"),
+        v.get("notice"),
         v.containsKey("web-dir") ? Path.of(v.get("web-dir")) : null);
   }
 

@@ -34,6 +34,8 @@ class ClusterDeploymentsTest {
       SecretKeyRef ref = new SecretKeyRef();
       ref.setName("qwen-key");
       qd.getSpec().setApiKeySecretRef(ref);
+      qd.getMetadata()
+          .setAnnotations(java.util.Map.of(DeploymentViews.NOTICE, " Maintenance at 18:00 UTC "));
       cluster.client.resource(qd).create();
       cluster
           .client
@@ -72,6 +74,7 @@ class ClusterDeploymentsTest {
         assertThat(d.path("pods").get(1).path("conditions").get(0).path("reason").asText())
             .isEqualTo("ContainersNotReady");
         assertThat(d.path("exporter").asBoolean()).isTrue();
+        assertThat(d.path("notice").asText()).isEqualTo("Maintenance at 18:00 UTC");
 
         HttpResponse<InputStream> events =
             http.send(
@@ -91,6 +94,9 @@ class ClusterDeploymentsTest {
         assertThat(pushed.path("deployments"))
             .extracting(n -> n.path("name").asText())
             .containsExactly("qwen-05b", "second");
+        assertThat(pushed.path("deployments").get(1).path("notice").isNull())
+            .as("no annotation, no notice")
+            .isTrue();
         events.body().close();
 
         // The chat proxy adds the deployment's API key from its Secret.

@@ -67,4 +67,18 @@ class ConsoleSettingsTest {
     assertThatThrownBy(() -> ConsoleSettings.parse(new String[] {"--prot", "1"}, Map.of()))
         .hasMessageContaining("unknown flag --prot");
   }
+
+  @Test
+  void staticModeTakesANoticeForTheDeploymentPage() {
+    ConsoleSettings s =
+        ConsoleSettings.parse(
+            new String[] {
+              "--static",
+              "--access=none",
+              "--bind=127.0.0.1",
+              "--inference-url=http://127.0.0.1:8000"
+            },
+            Map.of("QWENOPS_CONSOLE_NOTICE", "Demo model: random weights"));
+    assertThat(s.notice()).isEqualTo("Demo model: random weights");
+  }
 }

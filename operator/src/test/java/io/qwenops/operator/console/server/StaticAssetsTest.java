@@ -28,7 +28,8 @@ class StaticAssetsTest {
             ConsoleGateway.start(
                 "127.0.0.1",
                 0,
-                new StaticDeployments("local", inference.url(), null, Duration.ofSeconds(1)),
+                new StaticDeployments(
+                    "local", inference.url(), null, "Random weights", Duration.ofSeconds(1)),
                 new SharedTokenAccess("s3cret"),
                 true,
                 dist);
@@ -51,7 +52,8 @@ class StaticAssetsTest {
           .isEqualTo("{\"mode\":\"token\",\"authenticated\":false,\"user\":null,\"static\":true}");
       assertThat(get(http, base + "/api/deployments", "wrong").statusCode()).isEqualTo(401);
       assertThat(get(http, base + "/api/deployments", "s3cret").body())
-          .contains("\"name\":\"local\"");
+          .contains("\"name\":\"local\"")
+          .contains("\"notice\":\"Random weights\"");
     }
   }
 
