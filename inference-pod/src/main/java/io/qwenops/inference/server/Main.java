@@ -154,7 +154,8 @@ public final class Main {
       long start = System.nanoTime();
       ModelLoader.Loaded loaded = loader.load(options, slot::loadingProgress);
       resources.set(loaded.resources());
-      // The UUIDs go out before the pod reports ready, so the exporter shows our GPUs from the start.
+      // The UUIDs go out before the pod reports ready, so the exporter shows our GPUs from the
+      // start.
       if (loaded.onGpu()) {
         var uuids = GpuUuidsFile.write(env);
         if (!uuids.isEmpty()) {
