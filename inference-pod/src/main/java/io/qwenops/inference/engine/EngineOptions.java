@@ -44,34 +44,9 @@ public record EngineOptions(
     }
   }
 
-  /** Raw logprobs, vLLM's default. */
-  public EngineOptions(
-      String device,
-      String dtype,
-      int maxModelLen,
-      int maxNumSeqs,
-      int maxNumBatchedTokens,
-      double gpuMemoryUtilization,
-      long kvCacheBytes,
-      int blockSize,
-      boolean enablePrefixCaching,
-      int maxWaiting) {
-    this(
-        device,
-        dtype,
-        maxModelLen,
-        maxNumSeqs,
-        maxNumBatchedTokens,
-        gpuMemoryUtilization,
-        kvCacheBytes,
-        blockSize,
-        enablePrefixCaching,
-        maxWaiting,
-        LogprobsMode.RAW_LOGPROBS);
-  }
-
   public static EngineOptions defaults() {
-    return new EngineOptions("auto", "auto", 0, 64, 512, 0.9, 0, 16, true, 1024);
+    return new EngineOptions(
+        "auto", "auto", 0, 64, 512, 0.9, 0, 16, true, 1024, LogprobsMode.RAW_LOGPROBS);
   }
 
   public EngineOptions withDevice(String d) {

@@ -50,42 +50,10 @@ public record SamplingParams(
     }
   }
 
-  /** No logit bias, no minimum length. */
-  public SamplingParams(
-      Double temperature,
-      Double topP,
-      Integer topK,
-      Double minP,
-      Double repetitionPenalty,
-      double presencePenalty,
-      double frequencyPenalty,
-      Long seed,
-      int maxTokens,
-      List<String> stop,
-      Set<Integer> stopTokenIds,
-      boolean ignoreEos,
-      Integer logprobs) {
-    this(
-        temperature,
-        topP,
-        topK,
-        minP,
-        repetitionPenalty,
-        presencePenalty,
-        frequencyPenalty,
-        seed,
-        maxTokens,
-        stop,
-        stopTokenIds,
-        ignoreEos,
-        logprobs,
-        Map.of(),
-        0);
-  }
-
   /** Greedy decoding of up to {@code maxTokens} tokens, nothing else set. */
   public static SamplingParams greedy(int maxTokens) {
     return new SamplingParams(
-        0.0, null, null, null, null, 0, 0, null, maxTokens, List.of(), Set.of(), false, null);
+        0.0, null, null, null, null, 0, 0, null, maxTokens, List.of(), Set.of(), false, null,
+        Map.of(), 0);
   }
 }

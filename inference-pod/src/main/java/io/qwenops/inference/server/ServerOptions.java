@@ -34,44 +34,6 @@ public record ServerOptions(
     boolean help,
     LogprobsMode logprobsMode) {
 
-  /** Raw logprobs (vLLM's default). */
-  public ServerOptions(
-      String model,
-      String servedModelName,
-      String host,
-      int port,
-      String device,
-      String dtype,
-      Integer maxModelLen,
-      Integer maxNumSeqs,
-      Integer maxNumBatchedTokens,
-      Double gpuMemoryUtilization,
-      Long kvCacheBytes,
-      Integer maxWaiting,
-      String apiKey,
-      long maxRequestBytes,
-      RequestLimits requestLimits,
-      boolean help) {
-    this(
-        model,
-        servedModelName,
-        host,
-        port,
-        device,
-        dtype,
-        maxModelLen,
-        maxNumSeqs,
-        maxNumBatchedTokens,
-        gpuMemoryUtilization,
-        kvCacheBytes,
-        maxWaiting,
-        apiKey,
-        maxRequestBytes,
-        requestLimits,
-        help,
-        LogprobsMode.RAW_LOGPROBS);
-  }
-
   public static ServerOptions parse(String[] args, Map<String, String> env) {
     Map<String, String> flags = new HashMap<>();
     boolean help = false;
@@ -105,7 +67,23 @@ public record ServerOptions(
     }
     if (help) {
       return new ServerOptions(
-          null, null, null, 0, null, null, null, null, null, null, null, null, null, 0, null, true);
+          null,
+          null,
+          null,
+          0,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          0,
+          null,
+          true,
+          LogprobsMode.RAW_LOGPROBS);
     }
     Map<String, String> fromEnv = new HashMap<>();
     for (ServerOption o : ServerOption.values()) {

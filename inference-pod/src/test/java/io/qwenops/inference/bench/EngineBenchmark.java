@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -194,7 +195,7 @@ public final class EngineBenchmark {
 
   private static SamplingParams params() {
     return new SamplingParams(
-        0.0, 1.0, 0, 0.0, 1.0, 0, 0, null, OUTPUT, List.of(), Set.of(), true, null);
+        0.0, 1.0, 0, 0.0, 1.0, 0, 0, null, OUTPUT, List.of(), Set.of(), true, null, Map.of(), 0);
   }
 
   static Result runEngine(String name, LoadedModel model, int concurrency, double capSeconds)

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.qwenops.inference.engine.EngineTestSupport.Collector;
 import io.qwenops.inference.model.TestCheckpoints;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +60,8 @@ class ConstrainedGenerationTest {
   @Test
   void greedyAndSampledRequestsOnlyTakeAllowedOrForcedTokens() throws Exception {
     SamplingParams sampled =
-        new SamplingParams(1.0, 0.9, 0, 0.0, 1.0, 0, 0, 7L, 20, List.of(), Set.of(), true, 2);
+        new SamplingParams(
+            1.0, 0.9, 0, 0.0, 1.0, 0, 0, 7L, 20, List.of(), Set.of(), true, 2, Map.of(), 0);
     for (SamplingParams p : List.of(plainGreedy(20), sampled)) {
       Collector c = new Collector();
       model.engine().submit(new GenerationRequest("c", PROMPT, p, null, new FiveDigits()), c);

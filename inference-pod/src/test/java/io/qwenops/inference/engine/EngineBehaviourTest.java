@@ -9,6 +9,7 @@ import io.qwenops.inference.engine.EngineTestSupport.Collector;
 import io.qwenops.inference.model.TestCheckpoints;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +43,7 @@ class EngineBehaviourTest {
   private static SamplingParams sampled(
       Long seed, int maxTokens, List<String> stop, Set<Integer> stopIds, Integer logprobs) {
     return new SamplingParams(
-        1.0, 0.95, 50, 0.0, 1.0, 0, 0, seed, maxTokens, stop, stopIds, true, logprobs);
+        1.0, 0.95, 50, 0.0, 1.0, 0, 0, seed, maxTokens, stop, stopIds, true, logprobs, Map.of(), 0);
   }
 
   @Test
@@ -50,7 +51,21 @@ class EngineBehaviourTest {
     int[] free = EngineTestSupport.run(model.engine(), "free", PROMPT, plainGreedy(10)).ids();
     SamplingParams stopAtThird =
         new SamplingParams(
-            0.0, 1.0, 0, 0.0, 1.0, 0, 0, null, 10, List.of(), Set.of(free[2]), true, null);
+            0.0,
+            1.0,
+            0,
+            0.0,
+            1.0,
+            0,
+            0,
+            null,
+            10,
+            List.of(),
+            Set.of(free[2]),
+            true,
+            null,
+            Map.of(),
+            0);
     Collector c = EngineTestSupport.run(model.engine(), "stop-id", PROMPT, stopAtThird);
     assertThat(c.await()).isEqualTo(FinishReason.STOP);
     assertThat(c.ids()).containsExactly(free[0], free[1], free[2]);
@@ -71,7 +86,21 @@ class EngineBehaviourTest {
     String stop = text.substring(5, 9);
     SamplingParams withStop =
         new SamplingParams(
-            0.0, 1.0, 0, 0.0, 1.0, 0, 0, null, 20, List.of(stop), Set.of(), true, null);
+            0.0,
+            1.0,
+            0,
+            0.0,
+            1.0,
+            0,
+            0,
+            null,
+            20,
+            List.of(stop),
+            Set.of(),
+            true,
+            null,
+            Map.of(),
+            0);
     Collector c = EngineTestSupport.run(model.engine(), "stop-string", PROMPT, withStop);
     assertThat(c.await()).isEqualTo(FinishReason.STOP);
     assertThat(c.text()).isEqualTo(text.substring(0, text.indexOf(stop)));

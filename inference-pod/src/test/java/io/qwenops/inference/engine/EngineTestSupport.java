@@ -2,6 +2,7 @@ package io.qwenops.inference.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +15,7 @@ final class EngineTestSupport {
   /** Greedy, no penalties (the model's generation_config would add repetition_penalty 1.05). */
   static SamplingParams plainGreedy(int maxTokens) {
     return new SamplingParams(
-        0.0, 1.0, 0, 0.0, 1.0, 0, 0, null, maxTokens, List.of(), Set.of(), true, null);
+        0.0, 1.0, 0, 0.0, 1.0, 0, 0, null, maxTokens, List.of(), Set.of(), true, null, Map.of(), 0);
   }
 
   static class Collector implements GenerationListener {

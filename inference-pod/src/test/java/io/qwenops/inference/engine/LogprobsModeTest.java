@@ -90,7 +90,7 @@ class LogprobsModeTest {
       for (LogprobsMode mode : LogprobsMode.values()) {
         SamplingParams p =
             new SamplingParams(
-                1.3, 0.9, 3, null, 1.0, 0, 0, seed, 10, List.of(), Set.of(), false, 2);
+                1.3, 0.9, 3, null, 1.0, 0, 0, seed, 10, List.of(), Set.of(), false, 2, Map.of(), 0);
         chosen[mode.ordinal()] =
             Sampler.sample(
                     ROW.clone(),

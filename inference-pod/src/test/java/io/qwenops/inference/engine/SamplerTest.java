@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qwenops.inference.model.GenerationConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,21 @@ class SamplerTest {
 
   private static SamplingParams params(Double temperature, Double topP, Integer topK, Double minP) {
     return new SamplingParams(
-        temperature, topP, topK, minP, 1.0, 0, 0, null, 10, List.of(), Set.of(), false, null);
+        temperature,
+        topP,
+        topK,
+        minP,
+        1.0,
+        0,
+        0,
+        null,
+        10,
+        List.of(),
+        Set.of(),
+        false,
+        null,
+        Map.of(),
+        0);
   }
 
   @Test
@@ -57,7 +72,8 @@ class SamplerTest {
     ResolvedSampling s =
         resolve(
             new SamplingParams(
-                null, null, null, null, null, 0, 0, null, 5, List.of(), Set.of(), false, null));
+                null, null, null, null, null, 0, 0, null, 5, List.of(), Set.of(), false, null,
+                Map.of(), 0));
     assertThat(s.temperature()).isEqualTo(0.7);
     assertThat(s.topP()).isEqualTo(0.8);
     assertThat(s.topK()).isEqualTo(20);
@@ -95,7 +111,8 @@ class SamplerTest {
     float[] logits = {2, -2, 1, 1};
     SamplingParams p =
         new SamplingParams(
-            0.0, null, null, null, 2.0, 0.5, 0.25, null, 10, List.of(), Set.of(), false, null);
+            0.0, null, null, null, 2.0, 0.5, 0.25, null, 10, List.of(), Set.of(), false, null,
+            Map.of(), 0);
     int[] prompt = {0};
     int[] output = {1, 3, 3};
     LogitsProcessors.applyPenalties(logits, prompt, output, 3, resolve(p));
@@ -126,7 +143,7 @@ class SamplerTest {
     float[] logits = {0, 2, 1};
     SamplingParams p =
         new SamplingParams(
-            0.0, null, null, null, 1.0, 0, 0, null, 10, List.of(), Set.of(), false, 2);
+            0.0, null, null, null, 1.0, 0, 0, null, 10, List.of(), Set.of(), false, 2, Map.of(), 0);
     Sampler.Choice choice =
         Sampler.sample(logits, resolve(p), new int[0], new int[0], 0, new SplittableRandom(1));
     double logSum = Math.log(Math.exp(0) + Math.exp(2) + Math.exp(1));
@@ -144,9 +161,10 @@ class SamplerTest {
     }
     SamplingParams fast =
         new SamplingParams(
-            0.7, 0.8, 20, 0.05, 1.1, 0, 0, null, 10, List.of(), Set.of(), false, null);
+            0.7, 0.8, 20, 0.05, 1.1, 0, 0, null, 10, List.of(), Set.of(), false, null, Map.of(), 0);
     SamplingParams full =
-        new SamplingParams(0.7, 0.8, 20, 0.05, 1.1, 0, 0, null, 10, List.of(), Set.of(), false, 0);
+        new SamplingParams(
+            0.7, 0.8, 20, 0.05, 1.1, 0, 0, null, 10, List.of(), Set.of(), false, 0, Map.of(), 0);
     SplittableRandom a = new SplittableRandom(9);
     SplittableRandom b = new SplittableRandom(9);
     int[] prompt = {5, 17, 99};

@@ -8,6 +8,7 @@ import io.qwenops.inference.server.TestTokenizers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
@@ -168,7 +169,9 @@ public final class WorstRequestBenchmark {
         List.of(),
         Set.of(),
         false,
-        logprobs);
+        logprobs,
+        Map.of(),
+        0);
   }
 
   private static void report(String what, IntConsumer step) {

@@ -9,6 +9,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.qwenops.inference.engine.EngineStats;
 import io.qwenops.inference.engine.InferenceEngine;
+import io.qwenops.inference.engine.LogprobsMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,7 +64,8 @@ class DisconnectTest {
               null,
               64 * 1024,
               io.qwenops.inference.api.wire.RequestLimits.defaults(),
-              false);
+              false,
+              LogprobsMode.RAW_LOGPROBS);
       oneSeat = Main.start(options, new QwenModelLoader(), Map.of());
       TinyModel.awaitReady(oneSeat.slot());
     }

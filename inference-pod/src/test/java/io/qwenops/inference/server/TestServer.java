@@ -4,6 +4,7 @@ import io.helidon.webserver.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.qwenops.inference.api.ModelSlot;
 import io.qwenops.inference.api.wire.RequestLimits;
+import io.qwenops.inference.engine.LogprobsMode;
 import io.qwenops.inference.metrics.VllmMetrics;
 
 /** Starts the production routing ({@link Main#routing}) on a free port for one test class. */
@@ -55,7 +56,8 @@ final class TestServer implements AutoCloseable {
         apiKey,
         maxRequestBytes,
         limits,
-        false);
+        false,
+        LogprobsMode.RAW_LOGPROBS);
   }
 
   int port() {

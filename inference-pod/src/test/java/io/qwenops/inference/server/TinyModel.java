@@ -2,6 +2,7 @@ package io.qwenops.inference.server;
 
 import io.qwenops.inference.api.ModelSlot;
 import io.qwenops.inference.api.ServingModel;
+import io.qwenops.inference.engine.LogprobsMode;
 import io.qwenops.inference.model.CheckpointWriter;
 import io.qwenops.inference.model.ModelShape;
 import java.io.IOException;
@@ -65,7 +66,8 @@ public final class TinyModel {
         apiKey,
         64 * 1024,
         io.qwenops.inference.api.wire.RequestLimits.defaults(),
-        false);
+        false,
+        LogprobsMode.RAW_LOGPROBS);
   }
 
   public static void awaitReady(ModelSlot slot) {

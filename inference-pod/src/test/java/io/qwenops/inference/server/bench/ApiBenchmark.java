@@ -4,6 +4,7 @@ import io.qwenops.inference.api.ServingModel;
 import io.qwenops.inference.engine.FinishReason;
 import io.qwenops.inference.engine.GenerationListener;
 import io.qwenops.inference.engine.GenerationRequest;
+import io.qwenops.inference.engine.LogprobsMode;
 import io.qwenops.inference.engine.RequestTimings;
 import io.qwenops.inference.engine.SamplingParams;
 import io.qwenops.inference.engine.TokenOutput;
@@ -155,7 +156,8 @@ public final class ApiBenchmark {
         null,
         8L << 20,
         io.qwenops.inference.api.wire.RequestLimits.defaults(),
-        false);
+        false,
+        LogprobsMode.RAW_LOGPROBS);
   }
 
   static String awaitReady(Main.RunningServer server) throws InterruptedException {
@@ -186,7 +188,9 @@ public final class ApiBenchmark {
             List.of(),
             java.util.Set.of(),
             true,
-            null);
+            null,
+            Map.of(),
+            0);
     model
         .engine()
         .submit(
