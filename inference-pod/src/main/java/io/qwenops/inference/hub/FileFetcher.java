@@ -97,9 +97,12 @@ final class FileFetcher {
                 append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
       byte[] buffer = new byte[1 << 16];
       int n;
-      while ((n = in.read(buffer)) > 0) {
-        out.write(buffer, 0, n);
-        progress.add(n);
+      try (StallWatch watch = new StallWatch(in, settings.stallTimeout())) {
+        while ((n = readOrStall(in, buffer, watch)) > 0) {
+          out.write(buffer, 0, n);
+          progress.add(n);
+          watch.progressed();
+        }
       }
     }
     long size = Files.size(part);
@@ -108,6 +111,26 @@ final class FileFetcher {
           "connection ended after " + size + " of " + file.size() + " bytes of " + file.name());
     }
     return true;
+  }
+
+  /** One read; a body the watch closed for sending nothing is a broken connection, retried. */
+  private int readOrStall(InputStream in, byte[] buffer, StallWatch watch) throws IOException {
+    int n;
+    try {
+      n = in.read(buffer);
+    } catch (IOException e) {
+      if (!watch.stalled()) {
+        throw e;
+      }
+      n = -1;
+    }
+    if (watch.stalled()) {
+      throw new IOException(
+          "no bytes for "
+              + settings.stallTimeout().toMillis()
+              + " ms (HF_HUB_DOWNLOAD_TIMEOUT); the connection was cut");
+    }
+    return n;
   }
 
   /** Waits before the next try; throws once the tries are used up without progress. */

@@ -43,6 +43,9 @@ public final class FakeHub implements AutoCloseable {
   /** Files whose first GET is cut off after this many bytes. */
   final Map<String, Long> cutOnce = new ConcurrentHashMap<>();
 
+  /** Files whose first GET stops sending after this many bytes and holds the connection open. */
+  final Map<String, Long> stallOnce = new ConcurrentHashMap<>();
+
   /** Files listed with a sha256 that their bytes do not have. */
   final Set<String> wrongSha = ConcurrentHashMap.newKeySet();
 
@@ -59,6 +62,8 @@ public final class FakeHub implements AutoCloseable {
   public volatile long millisPerChunk;
 
   public volatile String requiredToken;
+
+  private volatile boolean closed;
 
   public FakeHub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -83,6 +88,7 @@ public final class FakeHub implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     server.stop(0);
   }
 
@@ -182,6 +188,10 @@ public final class FakeHub implements AutoCloseable {
     }
     ex.sendResponseHeaders(range == null ? 200 : 206, bytes.length - from);
     Long cut = cutOnce.remove(name);
+    Long stall = stallOnce.remove(name);
+    if (stall != null) {
+      cut = stall;
+    }
     int end = cut == null ? bytes.length : (int) Math.min(bytes.length, from + cut);
     OutputStream out = ex.getResponseBody();
     long written = 0;
@@ -195,6 +205,14 @@ public final class FakeHub implements AutoCloseable {
       }
     }
     served.add(new Served(repo, commit, name, range, written));
+    if (stall != null) {
+      // Silent, connection open: as a CDN that stops mid-file. Ends when the client hangs up.
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (!closed && System.nanoTime() < until) {
+        sleep(50);
+      }
+      throw new IOException("stalled " + name + " after " + written + " bytes");
+    }
     if (cut != null) {
       // Closing short of Content-Length makes the JDK server drop the connection: a reset.
       throw new IOException("cut off " + name + " after " + written + " bytes");

@@ -113,10 +113,52 @@ class SnapshotDownloaderTest {
     assertThat(requests).hasSize(2);
     assertThat(requests.get(0).range()).isNull();
     assertThat(requests.get(0).bytes()).isEqualTo(cut);
-    assertThat(requests.get(1).range()).isEqualTo("bytes=" + cut + "-");
-    assertThat(requests.stream().mapToLong(FakeHub.Served::bytes).sum())
-        .as("every byte sent once")
-        .isEqualTo(weights.length);
+    assertResumedFromWhatArrived(requests.get(1), cut, weights.length);
+  }
+
+  /**
+   * The retry asks for the rest from the bytes the client had written: at most what the server sent
+   * before the reset (a reset can drop the last bytes in flight), and far more than none.
+   */
+  private static void assertResumedFromWhatArrived(FakeHub.Served retry, long sent, long size) {
+    assertThat(retry.range()).matches("bytes=\\d+-");
+    long from = Long.parseLong(retry.range().replaceAll("\\D", ""));
+    assertThat(from).as("continued, not restarted").isBetween(sent - (256 << 10), sent);
+    assertThat(retry.bytes()).as("only the rest is sent again").isEqualTo(size - from);
+  }
+
+  @Test
+  void aBodyThatStopsArrivingIsCutAfterTheStallTimeoutAndContinued() throws IOException {
+    byte[] weights = filesA.get("model.safetensors");
+    long stall = weights.length / 3;
+    hub.stallOnce.put("model.safetensors", stall);
+    HubSettings settings =
+        HubSettings.fromEnv(env())
+            .withRetries(4, Duration.ofMillis(10))
+            .withStallTimeout(Duration.ofMillis(300));
+
+    long start = System.nanoTime();
+    Path snapshot =
+        new SnapshotDownloader(settings)
+            .download(HubRef.parse("hf://" + REPO), new DownloadProgress());
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("cut after the stall timeout, not left hanging")
+        .isLessThan(Duration.ofSeconds(20));
+    assertThat(Files.readAllBytes(snapshot.resolve("model.safetensors"))).isEqualTo(weights);
+    var requests = hub.servedFiles("model.safetensors");
+    assertThat(requests).hasSize(2);
+    assertResumedFromWhatArrived(requests.get(1), stall, weights.length);
+  }
+
+  @Test
+  void theStallTimeoutIsReadAsHuggingFaceHubReadsIt() {
+    assertThat(HubSettings.downloadTimeout(null)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(HubSettings.downloadTimeout("2.5")).isEqualTo(Duration.ofMillis(2500));
+    assertThatThrownBy(() -> HubSettings.downloadTimeout("soon"))
+        .hasMessageContaining("HF_HUB_DOWNLOAD_TIMEOUT");
+    assertThatThrownBy(() -> HubSettings.downloadTimeout("0"))
+        .hasMessageContaining("HF_HUB_DOWNLOAD_TIMEOUT");
   }
 
   @Test
