@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.desired.DesiredAutoscaler;
 import io.qwenops.operator.naming.Names;
@@ -22,6 +23,13 @@ public class AutoscalerDependent
   protected HorizontalPodAutoscaler desired(
       QwenDeployment primary, Context<QwenDeployment> context) {
     return DesiredAutoscaler.of(primary);
+  }
+
+  /** Named without desired(): once autoscaling is removed the HPA must still be found. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(
+      QwenDeployment primary, Context<QwenDeployment> context) {
+    return new ResourceID(Names.autoscaler(primary), primary.getMetadata().getNamespace());
   }
 
   @Override
