@@ -166,4 +166,23 @@ class CelRulesTest {
     assertThat(allPass(".spec.autoscaling", "{\"minReplicas\":1,\"maxReplicas\":4}")).isTrue();
     assertThat(allPass(".spec.autoscaling", "{\"minReplicas\":5,\"maxReplicas\":4}")).isFalse();
   }
+
+  @Test
+  void theEnvRulesRefuseExactlyTheNamesTheOperatorRefuses() throws Exception {
+    List<String> inference = new ArrayList<>(List.of(ReservedNames.INFERENCE_ENV));
+    inference.add("QWENOPS_ANYTHING");
+    for (String name : inference) {
+      assertThat(allPass(".spec.env", "[{\"name\":\"" + name + "\"}]")).as(name).isFalse();
+      assertThat(ReservedNames.reservedInferenceEnv(name)).as(name).isTrue();
+    }
+    List<String> exporter = new ArrayList<>(List.of(ReservedNames.EXPORTER_ENV));
+    exporter.add("QWENOPS_ANYTHING");
+    for (String name : exporter) {
+      assertThat(allPass(".spec.exporter.env", "[{\"name\":\"" + name + "\"}]")).as(name).isFalse();
+      assertThat(ReservedNames.reservedExporterEnv(name)).as(name).isTrue();
+    }
+    for (String label : ReservedNames.POD_LABELS) {
+      assertThat(allPass(".spec.podLabels", "{\"" + label + "\":\"x\"}")).as(label).isFalse();
+    }
+  }
 }
