@@ -5,8 +5,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import java.util.List;
@@ -14,13 +19,21 @@ import java.util.Map;
 
 /** What a platform engineer asks for: a Qwen model served behind an OpenAI endpoint. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.exporter) || !has(self.exporter.gpuVisibility)"
+            + " || self.exporter.gpuVisibility != 'ResourceClaim'"
+            + " || (has(self.resources) && has(self.resources.gpuClaim))",
+    message = "exporter.gpuVisibility ResourceClaim needs resources.gpuClaim")
 public class QwenDeploymentSpec {
 
   @JsonPropertyDescription("The model to serve.")
   @Required
   private ModelSpec model;
 
-  @JsonPropertyDescription("Number of inference pods.")
+  @JsonPropertyDescription(
+      "Number of inference pods. With autoscaling, the HorizontalPodAutoscaler sets it (through"
+          + " the scale subresource): leave it out of applied manifests.")
   @Default("1")
   @Min(0)
   @SpecReplicas
@@ -35,6 +48,46 @@ public class QwenDeploymentSpec {
 
   @JsonPropertyDescription("GPUs, CPU and memory per pod.")
   private ResourcesSpec resources = new ResourcesSpec();
+
+  @JsonPropertyDescription(
+      "Scale the inference pods between minReplicas and maxReplicas on a metric they export,"
+          + " through a HorizontalPodAutoscaler the operator makes.")
+  private AutoscalingSpec autoscaling;
+
+  @JsonPropertyDescription(
+      "Extra environment variables of the inference container (proxies, HF_ENDPOINT,"
+          + " HF_HUB_OFFLINE, ...). Names the operator sets (QWENOPS_*, HF_HOME, HF_TOKEN,"
+          + " JDK_JAVA_OPTIONS) are refused.")
+  @Size(max = ReservedNames.MAX_ENV)
+  @ValidationRule(
+      value = ReservedNames.INFERENCE_ENV_RULE,
+      message = ReservedNames.INFERENCE_ENV_MESSAGE)
+  private List<EnvVar> env;
+
+  @JsonPropertyDescription(
+      "ConfigMaps and Secrets whose keys become the inference container's environment; the"
+          + " operator's variables and env win over a key of the same name.")
+  @Size(max = ReservedNames.MAX_ENV)
+  private List<EnvFromSource> envFrom;
+
+  @JsonPropertyDescription(
+      "Labels added to the inference pods (not to the selector); the operator's"
+          + " app.kubernetes.io labels are refused.")
+  @ValidationRule(value = ReservedNames.POD_LABELS_RULE, message = ReservedNames.POD_LABELS_MESSAGE)
+  private Map<String, String> podLabels;
+
+  @JsonPropertyDescription("Annotations added to the inference pods.")
+  @ValidationRule(
+      value = ReservedNames.POD_ANNOTATIONS_RULE,
+      message = ReservedNames.POD_ANNOTATIONS_MESSAGE)
+  private Map<String, String> podAnnotations;
+
+  @JsonPropertyDescription(
+      "ServiceAccount of the inference pods (e.g. one bound to cloud credentials for a private"
+          + " model store); the namespace's default when unset. Its API token is still not"
+          + " mounted.")
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  private String serviceAccountName;
 
   @JsonPropertyDescription("Node selector of the inference pods.")
   private Map<String, String> nodeSelector;
@@ -78,6 +131,54 @@ public class QwenDeploymentSpec {
 
   public void setTerminationGracePeriodSeconds(Integer terminationGracePeriodSeconds) {
     this.terminationGracePeriodSeconds = terminationGracePeriodSeconds;
+  }
+
+  public AutoscalingSpec getAutoscaling() {
+    return autoscaling;
+  }
+
+  public void setAutoscaling(AutoscalingSpec autoscaling) {
+    this.autoscaling = autoscaling;
+  }
+
+  public List<EnvVar> getEnv() {
+    return env;
+  }
+
+  public void setEnv(List<EnvVar> env) {
+    this.env = env;
+  }
+
+  public List<EnvFromSource> getEnvFrom() {
+    return envFrom;
+  }
+
+  public void setEnvFrom(List<EnvFromSource> envFrom) {
+    this.envFrom = envFrom;
+  }
+
+  public Map<String, String> getPodLabels() {
+    return podLabels;
+  }
+
+  public void setPodLabels(Map<String, String> podLabels) {
+    this.podLabels = podLabels;
+  }
+
+  public Map<String, String> getPodAnnotations() {
+    return podAnnotations;
+  }
+
+  public void setPodAnnotations(Map<String, String> podAnnotations) {
+    this.podAnnotations = podAnnotations;
+  }
+
+  public String getServiceAccountName() {
+    return serviceAccountName;
+  }
+
+  public void setServiceAccountName(String serviceAccountName) {
+    this.serviceAccountName = serviceAccountName;
   }
 
   public ModelSpec getModel() {

@@ -12,7 +12,9 @@ import io.qwenops.operator.crd.QwenDeploymentSpec;
 import io.qwenops.operator.model.ModelSource;
 import io.qwenops.operator.naming.Names;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The Deployment a QwenDeployment asks for. A pure function of the spec: no cluster reads. */
 public final class DesiredDeployment {
@@ -48,7 +50,9 @@ public final class DesiredDeployment {
         .withRevisionHistoryLimit(3)
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(Names.labels(qd))
+        .withLabels(podLabels(qd))
+        .withAnnotations(
+            spec.getPodAnnotations() == null ? null : new LinkedHashMap<>(spec.getPodAnnotations()))
         .endMetadata()
         .withSpec(podSpec(qd, source))
         .endTemplate()
@@ -75,8 +79,10 @@ public final class DesiredDeployment {
             .withNodeSelector(spec.getNodeSelector())
             .withTolerations(spec.getTolerations())
             .withAffinity(spec.getAffinity())
-            .withPriorityClassName(spec.getPriorityClassName());
-    if (usesGpus(spec)
+            .withPriorityClassName(spec.getPriorityClassName())
+            .withServiceAccountName(spec.getServiceAccountName())
+            .withResourceClaims(GpuAccess.podClaims(spec));
+    if (GpuAccess.usesGpus(spec)
         && spec.getRuntimeClassName() != null
         && !spec.getRuntimeClassName().isBlank()) {
       pod.withRuntimeClassName(spec.getRuntimeClassName());
@@ -89,7 +95,13 @@ public final class DesiredDeployment {
     return pod.build();
   }
 
-  static boolean usesGpus(QwenDeploymentSpec spec) {
-    return spec.getResources().getGpus() != null && spec.getResources().getGpus() > 0;
+  /** The user's pod labels, then the operator's: a reserved key (refused anyway) never wins. */
+  private static Map<String, String> podLabels(QwenDeployment qd) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (qd.getSpec().getPodLabels() != null) {
+      labels.putAll(qd.getSpec().getPodLabels());
+    }
+    labels.putAll(Names.labels(qd));
+    return labels;
   }
 }

@@ -16,11 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The inference container: the OpenAI server on 8000, configured through QWENOPS_* env. */
 final class InferenceContainer {
-
-  static final String GPU_RESOURCE = "nvidia.com/gpu";
 
   private InferenceContainer() {}
 
@@ -32,6 +31,7 @@ final class InferenceContainer {
         .withArgs(
             spec.getEngine().getExtraArgs() == null ? List.of() : spec.getEngine().getExtraArgs())
         .withEnv(env(spec, source))
+        .withEnvFrom(spec.getEnvFrom() == null ? List.of() : spec.getEnvFrom())
         .addNewPort()
         .withName(PodContract.OPENAI_PORT_NAME)
         .withContainerPort(PodContract.OPENAI_PORT)
@@ -90,6 +90,11 @@ final class InferenceContainer {
           fromSecret(
               PodContract.ENV_API_KEY, spec.getApiKeySecretRef(), PodContract.DEFAULT_API_KEY_KEY));
     }
+    // After the operator's, so a user value may refer to them as $(NAME); the schema and
+    // SpecValidator refuse a user entry that names one of them.
+    if (spec.getEnv() != null) {
+      env.addAll(spec.getEnv());
+    }
     return env;
   }
 
@@ -113,16 +118,18 @@ final class InferenceContainer {
     Map<String, Quantity> requests = new LinkedHashMap<>();
     Map<String, Quantity> limits = new LinkedHashMap<>();
     // The scheduler then places the pod only where the download fits on the node's disk.
-    ModelCacheSize.ephemeralStorage(spec.getModelCache(), source)
+    Optional.ofNullable(resources.getEphemeralStorage())
+        .or(() -> ModelCacheSize.ephemeralStorage(spec.getModelCache(), source))
         .ifPresent(
             q -> {
               requests.put("ephemeral-storage", q);
               limits.put("ephemeral-storage", q);
             });
-    if (resources.getGpus() != null && resources.getGpus() > 0) {
+    int gpus = GpuAccess.deviceCount(spec);
+    if (gpus > 0) {
       // Extended resources must have request == limit.
-      requests.put(GPU_RESOURCE, new Quantity(resources.getGpus().toString()));
-      limits.put(GPU_RESOURCE, new Quantity(resources.getGpus().toString()));
+      requests.put(resources.gpuResourceOrDefault(), new Quantity(Integer.toString(gpus)));
+      limits.put(resources.gpuResourceOrDefault(), new Quantity(Integer.toString(gpus)));
     }
     if (resources.getCpu() != null) {
       requests.put("cpu", resources.getCpu());
@@ -132,6 +139,10 @@ final class InferenceContainer {
       requests.put("memory", resources.getMemory());
       limits.put("memory", resources.getMemory());
     }
-    return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
+    return new ResourceRequirementsBuilder()
+        .withRequests(requests)
+        .withLimits(limits)
+        .withClaims(GpuAccess.inferenceClaims(spec))
+        .build();
   }
 }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * name ({@code Qwen2.5-7B-Instruct}: 7 × 10⁹ × 2 bytes of BF16, plus a quarter for tokenizer,
  * shards in flight and rounding). Unknown otherwise: no limit, as before.
  */
-final class ModelCacheSize {
+public final class ModelCacheSize {
 
   private static final Pattern BILLIONS =
       Pattern.compile("(?i)(?<![0-9.])(\\d+(?:\\.\\d+)?)b(?![a-z])");
@@ -24,7 +24,7 @@ final class ModelCacheSize {
 
   private ModelCacheSize() {}
 
-  static Optional<Quantity> emptyDirSize(ModelCacheSpec cache, ModelSource source) {
+  public static Optional<Quantity> emptyDirSize(ModelCacheSpec cache, ModelSource source) {
     if (cache.getType() != ModelCacheType.None) {
       return Optional.empty();
     }
@@ -40,7 +40,7 @@ final class ModelCacheSize {
   /**
    * The cache plus scratch space: the inference container's ephemeral-storage request and limit.
    */
-  static Optional<Quantity> ephemeralStorage(ModelCacheSpec cache, ModelSource source) {
+  public static Optional<Quantity> ephemeralStorage(ModelCacheSpec cache, ModelSource source) {
     return emptyDirSize(cache, source)
         .map(
             size -> {

@@ -17,6 +17,8 @@ final class SecurityDefaults {
         .withRunAsGroup(PodContract.RUN_AS_USER)
         // fsGroup makes a fresh cache PVC writable for the non-root user.
         .withFsGroup(PodContract.RUN_AS_USER)
+        // Without it the kubelet walks a large cache volume to chown it at every pod start.
+        .withFsGroupChangePolicy("OnRootMismatch")
         .withNewSeccompProfile()
         .withType("RuntimeDefault")
         .endSeccompProfile()

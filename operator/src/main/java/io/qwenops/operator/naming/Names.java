@@ -48,6 +48,10 @@ public final class Names {
     return ValidName.dns1035Label(name(qd), "");
   }
 
+  public static String autoscaler(QwenDeployment qd) {
+    return ValidName.dns1035Label(name(qd), "");
+  }
+
   public static String modelCacheClaim(QwenDeployment qd) {
     return ValidName.dns1035Label(name(qd), MODEL_CACHE_SUFFIX);
   }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,14 @@ public final class KubernetesClusterLookup implements ClusterLookup {
   @Override
   public boolean claimExists(String namespace, String name) {
     return client.persistentVolumeClaims().inNamespace(namespace).withName(name).get() != null;
+  }
+
+  @Override
+  public List<String> claimAccessModes(String namespace, String name) {
+    var claim = client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+    return claim == null || claim.getSpec() == null || claim.getSpec().getAccessModes() == null
+        ? List.of()
+        : claim.getSpec().getAccessModes();
   }
 
   /** A name the spec gave, put in a path: never more than one segment. */

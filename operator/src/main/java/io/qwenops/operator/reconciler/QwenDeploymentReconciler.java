@@ -17,6 +17,8 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.crd.QwenDeploymentStatus;
+import io.qwenops.operator.dependent.AutoscalerDependent;
+import io.qwenops.operator.dependent.AutoscalingRequested;
 import io.qwenops.operator.dependent.DisruptionBudgetDependent;
 import io.qwenops.operator.dependent.InferenceDeploymentDependent;
 import io.qwenops.operator.dependent.InferenceServiceDependent;
@@ -61,7 +63,11 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           name = "model-cache",
           type = ModelCacheClaimDependent.class,
-          reconcilePrecondition = OperatorManagedCache.class)
+          reconcilePrecondition = OperatorManagedCache.class),
+      @Dependent(
+          name = "autoscaler",
+          type = AutoscalerDependent.class,
+          reconcilePrecondition = AutoscalingRequested.class)
     })
 public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
 
@@ -71,6 +77,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
 
   private final ClusterLookup cluster;
   private final SpecValidator validator;
+  private final SpecWarnings warnings;
   private final EventRecorder events;
   private final InvalidSpecBackoff backoff;
   private final PodGpuLookup gpuLookup;
@@ -89,6 +96,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
       Clock clock) {
     this.cluster = cluster;
     this.validator = new SpecValidator(cluster);
+    this.warnings = new SpecWarnings(cluster);
     this.events = events;
     this.backoff = backoff;
     this.gpuLookup = gpuLookup;
@@ -148,6 +156,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     Map<String, ModelDownload> downloads = downloadLookup.lookup(pods);
     QwenDeploymentStatus status =
         new StatusAggregator(qd)
+            .warnings(warnings.of(qd))
             .deployment(LeftoverOwnedObjects.deployment(qd, context))
             .pods(pods, gpus.uuidsByPod())
             .downloads(downloads)

@@ -40,6 +40,7 @@ public final class SpecValidator {
     Optional<SpecProblem> found =
         firstOf(
             () -> checkEngine(qd.getSpec().getEngine()),
+            () -> UserPodFields.check(qd.getSpec(), source),
             () -> checkExporter(qd.getSpec().getExporter()),
             () -> checkCache(namespace, qd.getSpec().getModelCache()),
             () -> checkModelClaim(namespace, source),

@@ -7,6 +7,7 @@ public final class ConditionTypes {
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
   public static final String DOWNLOADING = "Downloading";
+  public static final String SPEC_WARNING = "SpecWarning";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
@@ -21,6 +22,8 @@ public final class ConditionTypes {
   public static final String REASON_RECONCILE_ERROR = "ReconcileError";
   public static final String REASON_DOWNLOADING_MODEL = "DownloadingModel";
   public static final String REASON_NO_DOWNLOAD = "NoDownload";
+  public static final String REASON_NO_WARNINGS = "NoWarnings";
+  public static final String REASON_SEVERAL_WARNINGS = "SeveralWarnings";
 
   private ConditionTypes() {}
 }

@@ -31,6 +31,7 @@ public final class StatusAggregator {
   private final Map<String, ModelDownload> downloads = new java.util.TreeMap<>();
   private Deployment deployment;
   private SpecProblem specProblem;
+  private final List<SpecProblem> warnings = new ArrayList<>();
   private int readyReplicas;
   private int existingReplicas;
 
@@ -40,6 +41,12 @@ public final class StatusAggregator {
 
   public StatusAggregator specProblem(SpecProblem problem) {
     this.specProblem = problem;
+    return this;
+  }
+
+  /** Pitfalls in a spec that still rolls out: the SpecWarning condition. */
+  public StatusAggregator warnings(List<SpecProblem> found) {
+    warnings.addAll(found);
     return this;
   }
 
@@ -130,6 +137,7 @@ public final class StatusAggregator {
       next.add(degradedCondition());
     }
     next.add(downloadingCondition());
+    next.add(warningCondition());
     List<Condition> before = previous == null ? null : previous.getConditions();
     status.setConditions(ConditionMerger.merge(before, next, generation, now));
     return status;
@@ -266,6 +274,25 @@ public final class StatusAggregator {
         true,
         ConditionTypes.REASON_DOWNLOADING_MODEL,
         "Downloading model: " + slowest.get().progress() + " (" + pods + ")");
+  }
+
+  private Condition warningCondition() {
+    if (warnings.isEmpty()) {
+      return condition(
+          ConditionTypes.SPEC_WARNING,
+          false,
+          ConditionTypes.REASON_NO_WARNINGS,
+          "no known pitfall in the spec");
+    }
+    String reason =
+        warnings.size() == 1
+            ? warnings.getFirst().reason()
+            : ConditionTypes.REASON_SEVERAL_WARNINGS;
+    return condition(
+        ConditionTypes.SPEC_WARNING,
+        true,
+        reason,
+        String.join("; ", warnings.stream().map(SpecProblem::message).toList()));
   }
 
   private void error(String reason, String message) {

@@ -120,4 +120,69 @@ class CelRulesTest {
     assertThat(allPass(path, "{\"maxNumSeqs\":64,\"maxNumBatchedTokens\":8192}")).isTrue();
     assertThat(allPass(path, "{\"maxNumSeqs\":64,\"maxNumBatchedTokens\":16}")).isFalse();
   }
+
+  @Test
+  void envRulesRefuseTheOperatorsVariablesAndAllowOthers() throws Exception {
+    assertThat(allPass(".spec.env", "[{\"name\":\"HF_ENDPOINT\",\"value\":\"https://m\"}]"))
+        .isTrue();
+    assertThat(allPass(".spec.env", "[{\"name\":\"HF_HUB_OFFLINE\",\"value\":\"1\"}]")).isTrue();
+    assertThat(allPass(".spec.env", "[{\"name\":\"QWENOPS_MODEL\",\"value\":\"x\"}]")).isFalse();
+    assertThat(allPass(".spec.env", "[{\"name\":\"HF_HOME\",\"value\":\"/x\"}]")).isFalse();
+    assertThat(allPass(".spec.exporter.env", "[{\"name\":\"NO_PROXY\",\"value\":\".svc\"}]"))
+        .isTrue();
+    assertThat(
+            allPass(
+                ".spec.exporter.env", "[{\"name\":\"NVIDIA_VISIBLE_DEVICES\",\"value\":\"0\"}]"))
+        .isFalse();
+  }
+
+  @Test
+  void podLabelRuleKeepsTheOperatorsLabelsAndAnnotationRuleTheGpuAnnotation() throws Exception {
+    assertThat(allPass(".spec.podLabels", "{\"team\":\"search\"}")).isTrue();
+    assertThat(allPass(".spec.podLabels", "{\"app.kubernetes.io/instance\":\"x\"}")).isFalse();
+    assertThat(allPass(".spec.podLabels", "{\"app.kubernetes.io/managed-by\":\"x\"}")).isFalse();
+    assertThat(allPass(".spec.podAnnotations", "{\"prometheus.io/scrape\":\"true\"}")).isTrue();
+    assertThat(allPass(".spec.podAnnotations", "{\"qwenops.io/gpu-uuids\":\"GPU-1\"}")).isFalse();
+  }
+
+  @Test
+  void gpuResourceNameRuleRefusesTheKubernetesDomain() throws Exception {
+    String path = ".spec.resources.gpuResourceName";
+    assertThat(allPass(path, "\"nvidia.com/mig-1g.10gb\"")).isTrue();
+    assertThat(allPass(path, "\"kubernetes.io/gpu\"")).isFalse();
+    assertThat(allPass(path, "\"node.kubernetes.io/gpu\"")).isFalse();
+  }
+
+  @Test
+  void claimVisibilityRuleNeedsAClaimAndAutoscalingRuleOrderedBounds() throws Exception {
+    assertThat(allPass(".spec", "{\"exporter\":{\"gpuVisibility\":\"ResourceClaim\"}}")).isFalse();
+    assertThat(
+            allPass(
+                ".spec",
+                "{\"exporter\":{\"gpuVisibility\":\"ResourceClaim\"},"
+                    + "\"resources\":{\"gpuClaim\":{\"resourceClaimTemplateName\":\"h100\"}}}"))
+        .isTrue();
+    assertThat(allPass(".spec", "{\"exporter\":{\"gpuVisibility\":\"Env\"}}")).isTrue();
+    assertThat(allPass(".spec.autoscaling", "{\"minReplicas\":1,\"maxReplicas\":4}")).isTrue();
+    assertThat(allPass(".spec.autoscaling", "{\"minReplicas\":5,\"maxReplicas\":4}")).isFalse();
+  }
+
+  @Test
+  void theEnvRulesRefuseExactlyTheNamesTheOperatorRefuses() throws Exception {
+    List<String> inference = new ArrayList<>(List.of(ReservedNames.INFERENCE_ENV));
+    inference.add("QWENOPS_ANYTHING");
+    for (String name : inference) {
+      assertThat(allPass(".spec.env", "[{\"name\":\"" + name + "\"}]")).as(name).isFalse();
+      assertThat(ReservedNames.reservedInferenceEnv(name)).as(name).isTrue();
+    }
+    List<String> exporter = new ArrayList<>(List.of(ReservedNames.EXPORTER_ENV));
+    exporter.add("QWENOPS_ANYTHING");
+    for (String name : exporter) {
+      assertThat(allPass(".spec.exporter.env", "[{\"name\":\"" + name + "\"}]")).as(name).isFalse();
+      assertThat(ReservedNames.reservedExporterEnv(name)).as(name).isTrue();
+    }
+    for (String label : ReservedNames.POD_LABELS) {
+      assertThat(allPass(".spec.podLabels", "{\"" + label + "\":\"x\"}")).as(label).isFalse();
+    }
+  }
 }

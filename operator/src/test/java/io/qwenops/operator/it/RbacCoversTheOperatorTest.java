@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -21,6 +22,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qwenops.operator.app.OperatorSettings;
 import io.qwenops.operator.app.QwenOperator;
+import io.qwenops.operator.crd.AutoscalingSpec;
 import io.qwenops.operator.crd.ModelCacheType;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
@@ -68,6 +70,9 @@ class RbacCoversTheOperatorTest {
             "create apps/deployments",
             "update apps/deployments",
             "create core/persistentvolumeclaims",
+            "create autoscaling/horizontalpodautoscalers",
+            "delete autoscaling/horizontalpodautoscalers",
+            "watch autoscaling/horizontalpodautoscalers",
             "create core/events",
             "get core/secrets",
             "patch qwenops.io/qwendeployments/status",
@@ -112,6 +117,16 @@ class RbacCoversTheOperatorTest {
                   + request.namespace())
           .isTrue();
     }
+  }
+
+  static HorizontalPodAutoscaler autoscaler(KubernetesClient client, String ns, String name) {
+    return client
+        .autoscaling()
+        .v2()
+        .horizontalPodAutoscalers()
+        .inNamespace(ns)
+        .withName(name)
+        .get();
   }
 
   /** Is the request allowed, with the ClusterRole bound cluster-wide or in {@code watched} only? */
@@ -205,6 +220,9 @@ class RbacCoversTheOperatorTest {
     qd.getSpec().getExporter().setTokenSecretRef(Fixtures.ref("exporter-auth", null));
     qd.getSpec().getModelCache().setType(ModelCacheType.Managed);
     qd.getSpec().getModelCache().setSize(new Quantity("10Gi"));
+    AutoscalingSpec autoscaling = new AutoscalingSpec();
+    autoscaling.setMaxReplicas(3);
+    qd.getSpec().setAutoscaling(autoscaling);
     client.resource(qd).create();
     client.resource(Fixtures.qwen(ns, "broken", "hf://Qwen/Qwen2.5-0.5B-Instruct", 1)).create();
     client
@@ -222,6 +240,7 @@ class RbacCoversTheOperatorTest {
                   client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("full").get())
               .isNotNull();
           assertThat(client.v1().events().inNamespace(ns).list().getItems()).isNotEmpty();
+          assertThat(autoscaler(client, ns, "full")).isNotNull();
         });
     // Drift, a scale-down that removes the budget, and a switch back to no cache.
     client
@@ -252,9 +271,11 @@ class RbacCoversTheOperatorTest {
         .withName("full")
         .patch(
             PatchContext.of(PatchType.JSON_MERGE),
-            "{\"spec\":{\"replicas\":1,\"modelCache\":{\"type\":\"None\",\"size\":null}}}");
+            "{\"spec\":{\"replicas\":1,\"modelCache\":{\"type\":\"None\",\"size\":null},"
+                + "\"autoscaling\":null}}");
     eventually(
         () -> {
+          assertThat(autoscaler(client, ns, "full")).isNull();
           assertThat(
                   client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("full").get())
               .isNull();

@@ -309,4 +309,26 @@ class StatusAggregatorTest {
     assertThat(find(done, "Downloading").getLastTransitionTime()).isEqualTo(T1.toString());
     assertThat(done.getDownload()).as("the column empties").isNull();
   }
+
+  @Test
+  void specWarningIsTrueWithTheWarningsReasonAndFalseWithout() {
+    QwenDeploymentStatus warned =
+        new StatusAggregator(qwen(2))
+            .warnings(List.of(new SpecProblem("SharedReadWriteOnceCache", "claim is RWO")))
+            .deployment(deployment())
+            .build(null, T0);
+    Condition warning = find(warned, "SpecWarning");
+    assertThat(warning.getStatus()).isEqualTo("True");
+    assertThat(warning.getReason()).isEqualTo("SharedReadWriteOnceCache");
+    assertThat(warning.getMessage()).isEqualTo("claim is RWO");
+    assertThat(find(warned, "Degraded").getStatus())
+        .as("a warning is not a failure")
+        .isEqualTo("False");
+
+    QwenDeploymentStatus clear =
+        new StatusAggregator(qwen(1)).deployment(deployment()).build(warned, T1);
+    assertThat(find(clear, "SpecWarning").getStatus()).isEqualTo("False");
+    assertThat(find(clear, "SpecWarning").getReason()).isEqualTo("NoWarnings");
+    assertThat(find(clear, "SpecWarning").getLastTransitionTime()).isEqualTo(T1.toString());
+  }
 }
