@@ -79,6 +79,7 @@ public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
       }
       // Apply creates: the create path is the collection, and a create carries no version.
       JsonNode object = Serialization.unmarshal(body, JsonNode.class);
+      lastApplied.put(objectPath + "|" + fieldManager(request.getPath()), object.deepCopy());
       ((ObjectNode) object.path("metadata")).remove("resourceVersion");
       return handleCreate(
           request(

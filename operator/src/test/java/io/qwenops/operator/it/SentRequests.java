@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.http.StandardHttpRequest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -50,7 +51,9 @@ final class SentRequests {
                                 request.uri().getRawPath(),
                                 request.bodyString(),
                                 request.header("Accept"),
-                                request.header("Content-Type"),
+                                request instanceof StandardHttpRequest standard
+                                    ? standard.getContentType()
+                                    : request.header("Content-Type"),
                                 request.uri().getRawQuery());
                         beforeSend.accept(one);
                         sent.add(one);
