@@ -354,7 +354,7 @@ class WhatTheOperatorWritesTest {
     AtomicBoolean armed = new AtomicBoolean(true);
     sent.beforeSend(
         s -> {
-          if (s.method().equals("PUT")
+          if (s.isWrite()
               && s.path().endsWith("/namespaces/" + ns + "/qwendeployments/qwen/status")
               && armed.compareAndSet(true, false)) {
             // Between the operator's read and its write, the status it is about to write lands
