@@ -391,6 +391,42 @@ class WhatTheOperatorWritesTest {
         .isEqualTo(since);
   }
 
+  @Test
+  void aSpecProblemTheServerAlreadyShowsIsNotAnnouncedAgain() throws InterruptedException {
+    String ns = "warning-" + NAMESPACES.incrementAndGet();
+    QwenDeployment qd = Fixtures.qwen(ns, "qwen", MODEL, 1);
+    qd.getSpec().setApiKeySecretRef(Fixtures.ref("absent", "api-key"));
+    AtomicBoolean armed = new AtomicBoolean(true);
+    sent.beforeSend(
+        s -> {
+          if (s.method().equals("PUT")
+              && s.path().endsWith("/namespaces/" + ns + "/qwendeployments/qwen/status")
+              && armed.compareAndSet(true, false)) {
+            // The report lands first, as the operator's own earlier write would while its cache
+            // still shows the object without it.
+            QwenDeployment report = Serialization.unmarshal(s.body(), QwenDeployment.class);
+            QwenDeployment fresh = get(ns);
+            fresh.setStatus(report.getStatus());
+            client.resource(fresh).updateStatus();
+          }
+        });
+    try {
+      client.resource(qd).create();
+      eventually(() -> assertThat(armed).isFalse());
+    } finally {
+      sent.beforeSend(s -> {});
+    }
+    eventually(
+        () ->
+            assertThat(get(ns).getStatus().getConditions())
+                .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("SecretNotFound")));
+    // The test backoff rechecks every 200 ms to 1 s: several reconciles see the same problem.
+    Thread.sleep(1500);
+    assertThat(writes(0, ns, "/events"))
+        .as("the status the server had already reports the problem: no Warning again")
+        .isEmpty();
+  }
+
   static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 
   static void assertIsApply(SentRequests.Sent write) {
