@@ -65,12 +65,11 @@ class RbacCoversTheOperatorTest {
         .as("the scenario exercised the operator")
         .extracting(ApiRequest::toString)
         .contains(
-            "create apps/deployments",
-            "update apps/deployments",
-            "create core/persistentvolumeclaims",
+            "patch apps/deployments",
+            "patch core/persistentvolumeclaims",
             "create core/events",
             "get core/secrets",
-            "patch qwenops.io/qwendeployments/status",
+            "update qwenops.io/qwendeployments/status",
             "watch core/pods");
     for (ApiRequest request : recorded.requests()) {
       assertThat(allowed(roles, request, Set.of()))
