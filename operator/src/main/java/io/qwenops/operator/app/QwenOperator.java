@@ -57,9 +57,12 @@ public final class QwenOperator {
                           .notCollectingMetricsPerResource()
                           .build())
                   .withConcurrentReconciliationThreads(settings.reconcileThreads())
-                  // Plain updates with JOSDK's JSON matcher: predictable against any API server,
-                  // and a manual edit of an owned object is seen as drift and put back.
-                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  // Owned objects by server-side apply under one field manager: a field dropped
+                  // from the spec is removed, fields other managers own are left alone
+                  // (dependent/AppliedDependent, docs/operator.md "How the operator writes").
+                  .withSSABasedCreateUpdateMatchForDependentResources(true)
+                  // Status is written by StatusWriter (a PUT with optimistic locking, retried on
+                  // conflict), never by JOSDK's patch against the cached copy.
                   .withUseSSAToPatchPrimaryResource(false)
                   .withCloseClientOnStop(false);
               if (settings.leaderElection()) {

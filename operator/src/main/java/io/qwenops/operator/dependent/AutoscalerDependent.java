@@ -3,7 +3,6 @@ package io.qwenops.operator.dependent;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.qwenops.operator.crd.QwenDeployment;
@@ -12,8 +11,7 @@ import io.qwenops.operator.naming.Names;
 
 /** The HorizontalPodAutoscaler; {@link AutoscalingRequested} decides whether it exists. */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
-public class AutoscalerDependent
-    extends CRUDKubernetesDependentResource<HorizontalPodAutoscaler, QwenDeployment> {
+public class AutoscalerDependent extends AppliedDependent<HorizontalPodAutoscaler> {
 
   public AutoscalerDependent() {
     super(HorizontalPodAutoscaler.class);
@@ -30,11 +28,5 @@ public class AutoscalerDependent
   protected ResourceID targetSecondaryResourceID(
       QwenDeployment primary, Context<QwenDeployment> context) {
     return new ResourceID(Names.autoscaler(primary), primary.getMetadata().getNamespace());
-  }
-
-  @Override
-  protected void addReferenceHandlingMetadata(
-      HorizontalPodAutoscaler target, QwenDeployment primary) {
-    ControllerReference.set(target, primary);
   }
 }

@@ -3,7 +3,6 @@ package io.qwenops.operator.dependent;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.desired.DesiredDisruptionBudget;
@@ -11,8 +10,7 @@ import io.qwenops.operator.naming.Names;
 
 /** The PodDisruptionBudget; {@link MoreThanOneReplica} decides whether it exists. */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
-public class DisruptionBudgetDependent
-    extends CRUDKubernetesDependentResource<PodDisruptionBudget, QwenDeployment> {
+public class DisruptionBudgetDependent extends AppliedDependent<PodDisruptionBudget> {
 
   public DisruptionBudgetDependent() {
     super(PodDisruptionBudget.class);
@@ -21,10 +19,5 @@ public class DisruptionBudgetDependent
   @Override
   protected PodDisruptionBudget desired(QwenDeployment primary, Context<QwenDeployment> context) {
     return DesiredDisruptionBudget.of(primary);
-  }
-
-  @Override
-  protected void addReferenceHandlingMetadata(PodDisruptionBudget target, QwenDeployment primary) {
-    ControllerReference.set(target, primary);
   }
 }

@@ -3,7 +3,6 @@ package io.qwenops.operator.dependent;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.desired.DesiredDeployment;
@@ -11,8 +10,7 @@ import io.qwenops.operator.naming.Names;
 
 /** The inference pods' Deployment. */
 @KubernetesDependent(informer = @Informer(labelSelector = Names.MANAGED_SELECTOR))
-public class InferenceDeploymentDependent
-    extends CRUDKubernetesDependentResource<Deployment, QwenDeployment> {
+public class InferenceDeploymentDependent extends AppliedDependent<Deployment> {
 
   public InferenceDeploymentDependent() {
     super(Deployment.class);
@@ -21,10 +19,5 @@ public class InferenceDeploymentDependent
   @Override
   protected Deployment desired(QwenDeployment primary, Context<QwenDeployment> context) {
     return DesiredDeployment.of(primary);
-  }
-
-  @Override
-  protected void addReferenceHandlingMetadata(Deployment target, QwenDeployment primary) {
-    ControllerReference.set(target, primary);
   }
 }

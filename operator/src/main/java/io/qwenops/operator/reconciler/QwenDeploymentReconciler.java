@@ -3,9 +3,9 @@ package io.qwenops.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -16,7 +16,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.qwenops.operator.crd.QwenDeployment;
-import io.qwenops.operator.crd.QwenDeploymentStatus;
 import io.qwenops.operator.dependent.AutoscalerDependent;
 import io.qwenops.operator.dependent.AutoscalingRequested;
 import io.qwenops.operator.dependent.DisruptionBudgetDependent;
@@ -39,7 +38,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -51,6 +49,7 @@ import org.slf4j.LoggerFactory;
  * from the Deployment and pods. An invalid spec stops before the workflow so a typo never tears
  * down pods that are serving.
  */
+@ControllerConfiguration(fieldManager = QwenDeploymentReconciler.FIELD_MANAGER)
 @Workflow(
     explicitInvocation = true,
     dependents = {
@@ -70,6 +69,11 @@ import org.slf4j.LoggerFactory;
           reconcilePrecondition = AutoscalingRequested.class)
     })
 public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
+
+  /**
+   * The field manager of every write: what {@code kubectl get -o yaml --show-managed-fields} shows.
+   */
+  public static final String FIELD_MANAGER = "qwenops-operator";
 
   private static final Logger LOG = LoggerFactory.getLogger(QwenDeploymentReconciler.class);
   static final String PODS_EVENT_SOURCE = "pods";
@@ -143,10 +147,9 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
   public UpdateControl<QwenDeployment> reconcile(
       QwenDeployment qd, Context<QwenDeployment> context) {
     Instant now = clock.instant();
-    QwenDeploymentStatus previous = qd.getStatus();
     Optional<SpecProblem> problem = validator.validate(qd);
     if (problem.isPresent()) {
-      return rejectSpec(qd, context, previous, problem.get(), now);
+      return rejectSpec(qd, context, problem.get(), now);
     }
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     LeftoverOwnedObjects.delete(qd, context);
@@ -154,14 +157,19 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
     PodGpuLookup.Answer gpus = gpuLookup.lookup(pods, () -> ExporterToken.read(cluster, qd));
     Map<String, ModelDownload> downloads = downloadLookup.lookup(pods);
-    QwenDeploymentStatus status =
-        new StatusAggregator(qd)
-            .warnings(warnings.of(qd))
-            .deployment(LeftoverOwnedObjects.deployment(qd, context))
-            .pods(pods, gpus.uuidsByPod())
-            .downloads(downloads)
-            .build(previous, now);
-    UpdateControl<QwenDeployment> control = patchIfChanged(qd, previous, status);
+    var deployment = LeftoverOwnedObjects.deployment(qd, context);
+    var specWarnings = warnings.of(qd);
+    StatusWriter.write(
+        qd,
+        context,
+        current ->
+            new StatusAggregator(qd)
+                .warnings(specWarnings)
+                .deployment(deployment)
+                .pods(pods, gpus.uuidsByPod())
+                .downloads(downloads)
+                .build(current, now));
+    UpdateControl<QwenDeployment> control = UpdateControl.noUpdate();
     // A running pod whose exporter has not named its GPUs yet, or a download under way: look
     // again later, the sooner of the two.
     Optional<Duration> again = gpus.askAgainAfter();
@@ -174,15 +182,26 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
   }
 
   private UpdateControl<QwenDeployment> rejectSpec(
-      QwenDeployment qd,
-      Context<QwenDeployment> context,
-      QwenDeploymentStatus previous,
-      SpecProblem problem,
-      Instant now) {
+      QwenDeployment qd, Context<QwenDeployment> context, SpecProblem problem, Instant now) {
+    List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+    var deployment = LeftoverOwnedObjects.deployment(qd, context);
+    var gpus = gpuLookup.lookup(pods, () -> ExporterToken.read(cluster, qd)).uuidsByPod();
+    StatusWriter.Written written =
+        StatusWriter.write(
+            qd,
+            context,
+            current ->
+                new StatusAggregator(qd)
+                    .specProblem(problem)
+                    .deployment(deployment)
+                    .pods(pods, gpus)
+                    .build(current, now));
+    // Judged against the status the server had, not the cached copy: a problem already reported
+    // gets no second Warning, however stale the cache was.
     Condition before =
-        previous == null
+        written.previous() == null
             ? null
-            : ConditionMerger.find(previous.getConditions(), ConditionTypes.DEGRADED);
+            : ConditionMerger.find(written.previous().getConditions(), ConditionTypes.DEGRADED);
     boolean sameProblem =
         before != null
             && ConditionTypes.TRUE.equals(before.getStatus())
@@ -197,16 +216,9 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
           problem.message());
       events.warning(qd, problem.reason(), problem.message());
     }
-    List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
-    QwenDeploymentStatus status =
-        new StatusAggregator(qd)
-            .specProblem(problem)
-            .deployment(LeftoverOwnedObjects.deployment(qd, context))
-            .pods(pods, gpuLookup.lookup(pods, () -> ExporterToken.read(cluster, qd)).uuidsByPod())
-            .build(previous, now);
     Instant brokenSince = sameProblem ? since(before, now) : now;
     Duration wait = backoff.next(Duration.between(brokenSince, now));
-    return patchIfChanged(qd, previous, status).rescheduleAfter(wait);
+    return UpdateControl.<QwenDeployment>noUpdate().rescheduleAfter(wait);
   }
 
   @Override
@@ -218,15 +230,26 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     }
     // JOSDK retries with backoff. Only Degraded changes: the pods may well be serving, and
     // Ready should keep saying so.
-    QwenDeploymentStatus status =
-        StatusAggregator.degradedOnly(
-            qd,
-            qd.getStatus(),
-            ConditionTypes.REASON_RECONCILE_ERROR,
-            "reconcile failed, retrying: " + e.getMessage(),
-            clock.instant());
-    qd.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(qd);
+    Instant now = clock.instant();
+    try {
+      StatusWriter.write(
+          qd,
+          context,
+          current ->
+              StatusAggregator.degradedOnly(
+                  qd,
+                  current,
+                  ConditionTypes.REASON_RECONCILE_ERROR,
+                  "reconcile failed, retrying: " + e.getMessage(),
+                  now));
+    } catch (KubernetesClientException writeFailed) {
+      LOG.warn(
+          "{}/{}: could not write status: {}",
+          qd.getMetadata().getNamespace(),
+          qd.getMetadata().getName(),
+          writeFailed.getMessage());
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private static Instant since(Condition condition, Instant fallback) {
@@ -246,15 +269,5 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
       }
     }
     return false;
-  }
-
-  private static UpdateControl<QwenDeployment> patchIfChanged(
-      QwenDeployment qd, QwenDeploymentStatus previous, QwenDeploymentStatus status) {
-    if (previous != null
-        && Objects.equals(Serialization.asJson(previous), Serialization.asJson(status))) {
-      return UpdateControl.noUpdate();
-    }
-    qd.setStatus(status);
-    return UpdateControl.patchStatus(qd);
   }
 }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -18,12 +17,14 @@ import io.qwenops.operator.app.QwenOperator;
 import io.qwenops.operator.crd.ModelSpec;
 import io.qwenops.operator.crd.QwenDeployment;
 import io.qwenops.operator.crd.QwenDeploymentSpec;
+import io.qwenops.operator.it.ApplyingCrudDispatcher;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -32,8 +33,10 @@ import java.util.logging.Logger;
 /**
  * How the operator copes with many QwenDeployments: creates N of them (default 200) against the
  * CRUD mock API server, waits until every one has its Deployment, Service and PodDisruptionBudget
- * and a status for its current generation, then changes every spec and waits for the rollout.
- * Prints wall time, reconciles per second and the operator's heap.
+ * and a status for its current generation, lets someone else edit every Deployment (reconciles with
+ * nothing to do), then changes every spec and waits for the rollout. Prints wall time, reconciles
+ * per second, the operator's heap, and the API writes the operator sent in each phase by kind
+ * (creates, updates, applies, status writes, events).
  *
  * <p>Run: {@code ./mvnw -q -pl operator test-compile exec:exec@bench} (see docs/benchmarks.md).
  */
@@ -50,12 +53,13 @@ public final class ScaleBenchmark {
     // The mock server logs every request at INFO; that would be most of what we measure.
     QUIET.setLevel(Level.WARNING);
 
+    // The tests' mock: CRUD plus server-side apply and stale-status conflicts as a real server.
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
+            new ApplyingCrudDispatcher(new HashMap<>()),
             false);
     server.init();
     KubernetesClient client = server.createClient();
@@ -71,14 +75,39 @@ public final class ScaleBenchmark {
 
     long heapBaseline = usedHeapAfterGc();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    WriteCounter writes = new WriteCounter();
     Operator operator =
         QwenOperator.create(
-            client, OperatorSettings.standalone(threads), registry, InvalidSpecBackoff.standard());
+            writes.client(client),
+            OperatorSettings.standalone(threads),
+            registry,
+            InvalidSpecBackoff.standard());
     long start = System.nanoTime();
     operator.start();
     awaitUntil(() -> steady(client, count, 1L, "64"));
     long steady = System.nanoTime();
     double reconcilesToSteady = reconciles(registry);
+    Map<String, Long> writesToSteady = writes.takeCounts();
+
+    // Steady state: an edit by someone else to each Deployment (a policy engine's label) is an
+    // event, so a reconcile, for every QwenDeployment; nothing the operator owns changed.
+    for (int i = 0; i < count; i++) {
+      client
+          .apps()
+          .deployments()
+          .inNamespace("bench-" + (i % namespaces))
+          .withName("qwen-" + i)
+          .edit(
+              d -> {
+                d.getMetadata().getLabels().put("policy.example.com/verified", "true");
+                return d;
+              });
+    }
+    awaitUntil(() -> reconciles(registry) >= reconcilesToSteady + count);
+    Thread.sleep(2000);
+    double reconcilesAtRest = reconciles(registry) - reconcilesToSteady;
+    Map<String, Long> writesAtRest = writes.takeCounts();
+    double reconcilesBeforeChange = reconciles(registry);
     if (reconcilesToSteady == 0) {
       registry.getMeters().forEach(m -> System.out.println("meter: " + m.getId()));
     }
@@ -93,7 +122,10 @@ public final class ScaleBenchmark {
     }
     awaitUntil(() -> steady(client, count, 2L, "96"));
     long rolledOut = System.nanoTime();
+    // Let the status writes that follow the rollout land before counting.
+    Thread.sleep(2000);
     double reconcilesTotal = reconciles(registry);
+    Map<String, Long> writesForChange = writes.takeCounts();
 
     long heapWithOperator = usedHeapAfterGc();
     operator.stop();
@@ -117,8 +149,15 @@ public final class ScaleBenchmark {
     System.out.printf(
         "spec change rolled out to all:       %.2f s (%.0f reconciles, %.0f/s)%n",
         rolloutSeconds,
-        reconcilesTotal - reconcilesToSteady,
-        (reconcilesTotal - reconcilesToSteady) / rolloutSeconds);
+        reconcilesTotal - reconcilesBeforeChange,
+        (reconcilesTotal - reconcilesBeforeChange) / rolloutSeconds);
+    printWrites("API writes to steady state", writesToSteady, count, reconcilesToSteady);
+    printWrites("API writes at rest (others' edits)", writesAtRest, count, reconcilesAtRest);
+    printWrites(
+        "API writes for one spec change",
+        writesForChange,
+        count,
+        reconcilesTotal - reconcilesBeforeChange);
     System.out.printf(
         "heap used, JVM total after GC:       %.1f MiB (mock API server included)%n",
         heapWithOperator / 1048576.0);
@@ -129,6 +168,21 @@ public final class ScaleBenchmark {
     client.close();
     server.destroy();
     System.exit(0);
+  }
+
+  static void printWrites(String phase, Map<String, Long> writes, int count, double reconciles) {
+    long total = writes.values().stream().mapToLong(Long::longValue).sum();
+    System.out.printf(
+        "%-36s %d (%.2f per QwenDeployment; %.0f reconciles, %.2f writes per reconcile)%n",
+        phase + ":",
+        total,
+        (double) total / count,
+        reconciles,
+        reconciles == 0 ? 0 : total / reconciles);
+    writes.forEach(
+        (what, n) ->
+            System.out.printf(
+                "    %-32s %d (%.2f per QwenDeployment)%n", what, n, (double) n / count));
   }
 
   static boolean steady(KubernetesClient client, int count, long generation, String maxNumSeqs) {

@@ -187,11 +187,16 @@ class AnyValidNameAgainstMockClusterTest {
         });
   }
 
-  /** Checks each object the operator created or updated; returns "Kind name" for each. */
+  /** Checks each object the operator created, updated or applied; returns "Kind name" for each. */
   List<String> checkEverythingTheOperatorSent() throws IOException {
     List<String> checked = new ArrayList<>();
     for (SentRequests.Sent request : sent.all()) {
-      if (!List.of("POST", "PUT").contains(request.method()) || request.body() == null) {
+      boolean wholeObject =
+          List.of("POST", "PUT").contains(request.method())
+              || (request.method().equals("PATCH")
+                  && request.contentType() != null
+                  && request.contentType().startsWith("application/apply-patch"));
+      if (!wholeObject || request.body() == null) {
         continue;
       }
       JsonNode body = JSON.readTree(request.body());

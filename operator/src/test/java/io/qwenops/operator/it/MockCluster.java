@@ -2,7 +2,6 @@ package io.qwenops.operator.it;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -32,15 +31,16 @@ public final class MockCluster implements AutoCloseable {
 
   public MockCluster() {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-    // CRUD mode with expectations first (the mixed dispatcher): tests may add a few answers
-    // the CRUD store cannot give, such as access reviews.
+    // CRUD mode with expectations first (as fabric8's mixed dispatcher): tests may add a few
+    // answers the CRUD store cannot give, such as access reviews. Server-side apply and stale
+    // status updates answer as a real server does (ApplyingCrudDispatcher).
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
             expectations,
-            new KubernetesMixedDispatcher(expectations),
+            new ApplyingCrudDispatcher(expectations),
             false);
     server.init();
     client = server.createClient();

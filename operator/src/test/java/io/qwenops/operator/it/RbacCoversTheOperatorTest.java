@@ -67,15 +67,14 @@ class RbacCoversTheOperatorTest {
         .as("the scenario exercised the operator")
         .extracting(ApiRequest::toString)
         .contains(
-            "create apps/deployments",
-            "update apps/deployments",
-            "create core/persistentvolumeclaims",
-            "create autoscaling/horizontalpodautoscalers",
+            "patch apps/deployments",
+            "patch core/persistentvolumeclaims",
+            "patch autoscaling/horizontalpodautoscalers",
             "delete autoscaling/horizontalpodautoscalers",
             "watch autoscaling/horizontalpodautoscalers",
             "create core/events",
             "get core/secrets",
-            "patch qwenops.io/qwendeployments/status",
+            "update qwenops.io/qwendeployments/status",
             "watch core/pods");
     for (ApiRequest request : recorded.requests()) {
       assertThat(allowed(roles, request, Set.of()))
