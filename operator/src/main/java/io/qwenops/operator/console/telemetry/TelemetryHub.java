@@ -33,6 +33,7 @@ public final class TelemetryHub implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("telemetry-retry").factory());
   private final Map<PodKey, ExporterLink> links = new ConcurrentHashMap<>();
+  private final DeliveryTimes deliveryTimes = new DeliveryTimes();
 
   public TelemetryHub(DeploymentSource source) {
     this(source, Backoff.STANDARD);
@@ -80,6 +81,11 @@ public final class TelemetryHub implements AutoCloseable {
   /** Upstream WebSockets open now (one per pod with subscribers). */
   public int upstreamConnections() {
     return (int) links.values().stream().filter(ExporterLink::connected).count();
+  }
+
+  /** What the gateway adds per frame and browser, measured here (docs/benchmarks.md). */
+  public DeliveryTimes deliveryTimes() {
+    return deliveryTimes;
   }
 
   private ExporterLink link(PodKey key) {
