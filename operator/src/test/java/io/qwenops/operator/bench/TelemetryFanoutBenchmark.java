@@ -16,11 +16,14 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -47,7 +50,9 @@ public final class TelemetryFanoutBenchmark {
   record Run(
       List<String> results,
       LatencyHistogram.Summary handedOver,
-      LatencyHistogram.Summary written) {}
+      LatencyHistogram.Summary written,
+      long cpuNanos,
+      Map<String, Long> cpuByThreads) {}
 
   public static void main(String[] args) throws Exception {
     int browsers = args.length > 0 ? Integer.parseInt(args[0]) : 200;
@@ -134,6 +139,7 @@ public final class TelemetryFanoutBenchmark {
       report(run, seconds * 1000 / periodMs, browsers);
       System.out.printf("  whole send loop per frame: %s%n", fmt(sender.loop.summary()));
     }
+    encodingCost(browsers, gpus);
     System.out.printf("load at the end=%s%n", loadAverage());
   }
 
@@ -175,12 +181,25 @@ public final class TelemetryFanoutBenchmark {
     List<String> results = new ArrayList<>();
     LatencyHistogram.Summary handed = null;
     LatencyHistogram.Summary wrote = null;
+    long cpuStart = 0;
+    long cpuNanos = 0;
+    Map<String, Long> threadsStart = Map.of();
+    Map<String, Long> threads = new TreeMap<>();
     try (BufferedReader out = new BufferedReader(new InputStreamReader(clients.getInputStream()))) {
       String line;
       while ((line = out.readLine()) != null) {
         switch (line) {
-          case "RECORDING" -> reset.run();
+          case "RECORDING" -> {
+            reset.run();
+            cpuStart = processCpuNanos();
+            threadsStart = cpuByThreadGroup();
+          }
           case "STOPPED" -> {
+            cpuNanos = processCpuNanos() - cpuStart;
+            Map<String, Long> now = cpuByThreadGroup();
+            for (Map.Entry<String, Long> e : now.entrySet()) {
+              threads.put(e.getKey(), e.getValue() - threadsStart.getOrDefault(e.getKey(), 0L));
+            }
             handed = handedOver.take();
             wrote = written.take();
           }
@@ -197,7 +216,7 @@ public final class TelemetryFanoutBenchmark {
     if (clients.waitFor() != 0 || handed == null) {
       throw new IllegalStateException("the client JVM failed: " + clients.exitValue());
     }
-    return new Run(results, handed, wrote);
+    return new Run(results, handed, wrote, cpuNanos, threads);
   }
 
   private static void report(Run run, int expectedPerBrowser, int browsers) {
@@ -223,6 +242,18 @@ public final class TelemetryFanoutBenchmark {
         via[0],
         100.0 * via[0] / ((long) expectedPerBrowser * browsers),
         (long) expectedPerBrowser * browsers);
+    double frames = (double) run.written().count() / browsers;
+    System.out.printf(
+        "  this JVM's CPU per upstream frame (all %d sends): %.3f ms over %.0f frames%n",
+        browsers, run.cpuNanos() / frames / 1e6, frames);
+    StringBuilder split = new StringBuilder();
+    run.cpuByThreads().entrySet().stream()
+        .filter(e -> e.getValue() / frames > 20_000)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(
+            e -> split.append(String.format(" %s %.3f;", e.getKey(), e.getValue() / frames / 1e6)));
+    System.out.printf(
+        "    by platform thread (ms per frame; carriers run the virtual ones):%s%n", split);
     System.out.printf(
         "  on the server, arrival → handed to the writer: %s%n", fmt(run.handedOver()));
     System.out.printf("  on the server, arrival → socket write returned: %s%n", fmt(run.written()));
@@ -239,10 +270,59 @@ public final class TelemetryFanoutBenchmark {
     }
   }
 
+  /**
+   * Helidon's {@code send(String)} encodes the text to UTF-8 for every browser; this is what the N
+   * encodings of one frame cost together (median of 2,000 rounds after 2,000 warm-up ones).
+   */
+  private static void encodingCost(int browsers, int gpus) {
+    String frame =
+        "{\"type\":\"frame\",\"namespace\":\"local\",\"pod\":\"local-0\",\"frame\":"
+            + FakeExporter.sample(1, System.nanoTime(), FakeExporter.gpusJson(gpus))
+            + "}";
+    long[] rounds = new long[2000];
+    long sink = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int r = 0; r < rounds.length; r++) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < browsers; i++) {
+          sink += frame.getBytes(StandardCharsets.UTF_8).length;
+        }
+        rounds[r] = System.nanoTime() - t0;
+      }
+    }
+    java.util.Arrays.sort(rounds);
+    System.out.printf(
+        "== UTF-8 encoding of one %d-byte frame %d times (Helidon does it once per send): %.1f µs"
+            + " (%d)%n",
+        frame.length(), browsers, rounds[rounds.length / 2] / 1e3, sink % 10);
+  }
+
   private static String fmt(LatencyHistogram.Summary s) {
     return String.format(
         "n=%d ms p50=%.3f p95=%.3f p99=%.3f max=%.3f",
         s.count(), s.p50() / 1e6, s.p95() / 1e6, s.p99() / 1e6, s.max() / 1e6);
+  }
+
+  /** CPU time of live platform threads, summed by name with digits folded ("worker-#"). */
+  private static Map<String, Long> cpuByThreadGroup() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new TreeMap<>();
+    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long cpu = mx.getThreadCpuTime(info.getThreadId());
+      if (cpu > 0) {
+        out.merge(info.getThreadName().replaceAll("[0-9]+", "#"), cpu, Long::sum);
+      }
+    }
+    return out;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static String loadAverage() {
