@@ -134,7 +134,7 @@ public final class TelemetryFanoutBenchmark {
                 sender.times.reset();
                 sender.loop.reset();
               },
-              sender.loop::summary,
+              () -> null, // no hand-over: the sender thread writes itself
               () -> sender.times.written().summary());
       report(run, seconds * 1000 / periodMs, browsers);
       System.out.printf("  whole send loop per frame: %s%n", fmt(sender.loop.summary()));
@@ -213,7 +213,7 @@ public final class TelemetryFanoutBenchmark {
         }
       }
     }
-    if (clients.waitFor() != 0 || handed == null) {
+    if (clients.waitFor() != 0 || wrote == null) {
       throw new IllegalStateException("the client JVM failed: " + clients.exitValue());
     }
     return new Run(results, handed, wrote, cpuNanos, threads);
@@ -254,8 +254,10 @@ public final class TelemetryFanoutBenchmark {
             e -> split.append(String.format(" %s %.3f;", e.getKey(), e.getValue() / frames / 1e6)));
     System.out.printf(
         "    by platform thread (ms per frame; carriers run the virtual ones):%s%n", split);
-    System.out.printf(
-        "  on the server, arrival → handed to the writer: %s%n", fmt(run.handedOver()));
+    if (run.handedOver() != null) {
+      System.out.printf(
+          "  on the server, arrival → handed to the writer: %s%n", fmt(run.handedOver()));
+    }
     System.out.printf("  on the server, arrival → socket write returned: %s%n", fmt(run.written()));
     System.out.printf(
         "  clients (other JVM), send → read   ms p50=%.3f p95=%.3f p99=%.3f max=%.3f%n",
