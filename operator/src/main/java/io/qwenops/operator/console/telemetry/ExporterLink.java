@@ -98,6 +98,20 @@ final class ExporterLink {
     }
   }
 
+  /** Drops the upstream socket and any retry for good (the gateway stops). */
+  synchronized void close() {
+    wanted = false;
+    generation++;
+    if (retry != null) {
+      retry.cancel(false);
+      retry = null;
+    }
+    if (socket != null) {
+      socket.abort();
+      socket = null;
+    }
+  }
+
   synchronized boolean connected() {
     return socket != null && "up".equals(state);
   }

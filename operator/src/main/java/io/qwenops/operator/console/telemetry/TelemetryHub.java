@@ -100,9 +100,14 @@ public final class TelemetryHub implements AutoCloseable {
         .map(PodTarget::exporterStreamUrl);
   }
 
+  /**
+   * Aborts every upstream socket first: {@code HttpClient.close()} waits for open WebSockets, so a
+   * link still up (its last browser's disconnect not yet seen) would hang the shutdown.
+   */
   @Override
   public void close() {
+    links.values().forEach(ExporterLink::close);
     timer.shutdownNow();
-    http.close();
+    http.shutdownNow();
   }
 }
