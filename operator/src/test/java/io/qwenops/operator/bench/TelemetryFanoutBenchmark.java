@@ -144,18 +144,31 @@ public final class TelemetryFanoutBenchmark {
   }
 
   /** Times exporter send → {@code onText} for the sample frames a java.net.http client gets. */
-  private record Probe(LatencyHistogram into) implements WebSocket.Listener {
+  private static final class Probe implements WebSocket.Listener {
+    private final LatencyHistogram into;
+    private final StringBuilder partial = new StringBuilder();
+    private long firstPartNanos;
+
+    Probe(LatencyHistogram into) {
+      this.into = into;
+    }
+
     @Override
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      long now = System.nanoTime();
-      String text = data.toString();
-      int at = text.indexOf("\"sentNanos\":");
-      if (at >= 0) {
-        int end = at + 12;
-        while (end < text.length() && Character.isDigit(text.charAt(end))) {
-          end++;
+      if (partial.isEmpty()) {
+        firstPartNanos = System.nanoTime();
+      }
+      partial.append(data);
+      if (last) {
+        int at = partial.indexOf("\"sentNanos\":");
+        if (at >= 0) {
+          int end = at + 12;
+          while (end < partial.length() && Character.isDigit(partial.charAt(end))) {
+            end++;
+          }
+          into.record(firstPartNanos - Long.parseLong(partial, at + 12, end, 10));
         }
-        into.record(now - Long.parseLong(text, at + 12, end, 10));
+        partial.setLength(0);
       }
       ws.request(1);
       return null;
