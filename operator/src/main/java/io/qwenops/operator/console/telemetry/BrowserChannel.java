@@ -11,30 +11,46 @@ import java.util.function.Consumer;
 /**
  * One browser's WebSocket: a bounded queue that upstream links offer frames to without blocking (a
  * full queue loses its oldest frame) and a virtual thread that drains it onto the socket. A slow
- * browser delays only its own thread.
+ * browser delays only its own thread: Helidon's {@code send} is a blocking socket write, so the
+ * upstream thread must never make it. The frame's text is the one string every browser shares.
  */
 public final class BrowserChannel {
 
   private final WsSession session;
   private final int capacity;
   private final Consumer<BrowserChannel> onGone;
-  private final ArrayDeque<String> queue;
+  private final DeliveryTimes times;
+  private final ArrayDeque<Outbound> queue;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition ready = lock.newCondition();
   private final Set<PodKey> subscribed = new HashSet<>();
   private boolean open = true;
   private long dropped;
 
-  BrowserChannel(WsSession session, int capacity, Consumer<BrowserChannel> onGone) {
+  /**
+   * A frame to send and when its upstream frame arrived ({@link #UNTIMED} for the gateway's own).
+   */
+  record Outbound(String text, long arrivedNanos) {}
+
+  static final long UNTIMED = Long.MIN_VALUE;
+
+  BrowserChannel(
+      WsSession session, int capacity, DeliveryTimes times, Consumer<BrowserChannel> onGone) {
     this.session = session;
+    this.times = times;
     this.capacity = capacity;
     this.onGone = onGone;
     this.queue = new ArrayDeque<>(capacity);
     Thread.ofVirtual().name("console-ws-browser").start(this::drain);
   }
 
-  /** Never blocks. */
+  /** A frame the gateway made itself (status, error, replayed history); never blocks. */
   void offer(String frame) {
+    offer(new Outbound(frame, UNTIMED));
+  }
+
+  /** Never blocks. */
+  void offer(Outbound frame) {
     lock.lock();
     try {
       if (!open) {
@@ -68,7 +84,7 @@ public final class BrowserChannel {
 
   private void drain() {
     while (true) {
-      String frame;
+      Outbound frame;
       lock.lock();
       try {
         while (open && queue.isEmpty()) {
@@ -84,7 +100,12 @@ public final class BrowserChannel {
         lock.unlock();
       }
       try {
-        session.send(frame, true);
+        long taken = System.nanoTime();
+        session.send(frame.text(), true);
+        if (frame.arrivedNanos() != UNTIMED) {
+          times.handedOver().record(taken - frame.arrivedNanos());
+          times.written().record(System.nanoTime() - frame.arrivedNanos());
+        }
       } catch (RuntimeException e) {
         close();
         onGone.accept(this);

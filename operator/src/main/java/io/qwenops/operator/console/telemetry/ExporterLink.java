@@ -98,6 +98,20 @@ final class ExporterLink {
     }
   }
 
+  /** Drops the upstream socket and any retry for good (the gateway stops). */
+  synchronized void close() {
+    wanted = false;
+    generation++;
+    if (retry != null) {
+      retry.cancel(false);
+      retry = null;
+    }
+    if (socket != null) {
+      socket.abort();
+      socket = null;
+    }
+  }
+
   synchronized boolean connected() {
     return socket != null && "up".equals(state);
   }
@@ -173,33 +187,44 @@ final class ExporterLink {
   }
 
   private void broadcast(String frame) {
+    broadcast(new BrowserChannel.Outbound(frame, BrowserChannel.UNTIMED));
+  }
+
+  /** One shared frame offered to every subscriber's queue: no per-browser copy or JSON work. */
+  private void broadcast(BrowserChannel.Outbound frame) {
     for (BrowserChannel browser : subscribers) {
       browser.offer(frame);
     }
   }
 
-  private synchronized void onFrame(long mine, String text) {
+  private synchronized void onFrame(long mine, String text, long arrivedNanos) {
     if (mine != generation) {
       return;
     }
-    JsonNode frame;
+    FrameHead head;
     try {
-      frame = Json.read(text);
+      head = FrameHead.of(text);
     } catch (Exception e) {
       return; // not JSON: the exporter never sends that; ignore rather than break the stream
     }
-    switch (frame.path("type").asText()) {
+    switch (head.type()) {
       case "hello" -> {
         lastHello = text;
-        broadcast(TelemetryFrames.wrap(prefix, text));
+        broadcast(new BrowserChannel.Outbound(TelemetryFrames.wrap(prefix, text), arrivedNanos));
       }
       case "sample" -> {
-        if (buffer.add(frame.path("timeMs").asLong(), text)) {
-          broadcast(TelemetryFrames.wrap(prefix, text));
+        if (buffer.add(head.timeMs(), text)) {
+          broadcast(new BrowserChannel.Outbound(TelemetryFrames.wrap(prefix, text), arrivedNanos));
         }
       }
       case "history" -> {
         // On (re)connect: keep and pass on only the samples newer than what the buffer holds.
+        JsonNode frame;
+        try {
+          frame = Json.read(text);
+        } catch (Exception e) {
+          return;
+        }
         List<String> fresh = new ArrayList<>();
         for (JsonNode sample : frame.path("samples")) {
           String json = sample.toString();
@@ -211,7 +236,8 @@ final class ExporterLink {
           broadcast(TelemetryFrames.wrap(prefix, TelemetryFrames.history(fresh)));
         }
       }
-      default -> broadcast(TelemetryFrames.wrap(prefix, text));
+      default ->
+          broadcast(new BrowserChannel.Outbound(TelemetryFrames.wrap(prefix, text), arrivedNanos));
     }
   }
 
@@ -242,12 +268,20 @@ final class ExporterLink {
 
     @Override
     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        String text = partial.toString();
+      long arrivedNanos = System.nanoTime();
+      String text;
+      if (last && partial.isEmpty()) {
+        text = data.toString(); // the common case: the whole frame arrived in one piece
+      } else {
+        partial.append(data);
+        if (!last) {
+          ws.request(1);
+          return null;
+        }
+        text = partial.toString();
         partial.setLength(0);
-        onFrame(mine, text);
       }
+      onFrame(mine, text, arrivedNanos);
       ws.request(1);
       return null;
     }

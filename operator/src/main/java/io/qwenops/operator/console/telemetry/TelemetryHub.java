@@ -33,6 +33,7 @@ public final class TelemetryHub implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("telemetry-retry").factory());
   private final Map<PodKey, ExporterLink> links = new ConcurrentHashMap<>();
+  private final DeliveryTimes deliveryTimes = new DeliveryTimes();
 
   public TelemetryHub(DeploymentSource source) {
     this(source, Backoff.STANDARD);
@@ -82,6 +83,11 @@ public final class TelemetryHub implements AutoCloseable {
     return (int) links.values().stream().filter(ExporterLink::connected).count();
   }
 
+  /** What the gateway adds per frame and browser, measured here (docs/benchmarks.md). */
+  public DeliveryTimes deliveryTimes() {
+    return deliveryTimes;
+  }
+
   private ExporterLink link(PodKey key) {
     return links.computeIfAbsent(
         key, k -> new ExporterLink(k, () -> exporterUrl(k), http, timer, backoff));
@@ -94,9 +100,14 @@ public final class TelemetryHub implements AutoCloseable {
         .map(PodTarget::exporterStreamUrl);
   }
 
+  /**
+   * Aborts every upstream socket first: {@code HttpClient.close()} waits for open WebSockets, so a
+   * link still up (its last browser's disconnect not yet seen) would hang the shutdown.
+   */
   @Override
   public void close() {
+    links.values().forEach(ExporterLink::close);
     timer.shutdownNow();
-    http.close();
+    http.shutdownNow();
   }
 }

@@ -47,7 +47,7 @@ public final class TelemetrySocket implements WsListener {
       return;
     }
     viewer = admitted.orElse(Viewer.EVERYONE);
-    channel = new BrowserChannel(session, QUEUE_FRAMES, hub::disconnect);
+    channel = new BrowserChannel(session, QUEUE_FRAMES, hub.deliveryTimes(), hub::disconnect);
   }
 
   @Override

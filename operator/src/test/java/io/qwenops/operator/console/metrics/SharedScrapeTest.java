@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qwenops.operator.console.access.OpenAccess;
+import io.qwenops.operator.console.deployments.ConsoleDeployment;
+import io.qwenops.operator.console.deployments.DeploymentSource;
+import io.qwenops.operator.console.deployments.PodTarget;
 import io.qwenops.operator.console.deployments.StaticDeployments;
 import io.qwenops.operator.console.http.Json;
 import io.qwenops.operator.console.server.ConsoleGateway;
@@ -15,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +68,92 @@ class SharedScrapeTest {
       assertThat(pod.metricsScrapes.get())
           .as("raw text comes from the shared scrape")
           .isEqualTo(before + 1);
+    }
+  }
+
+  @Test
+  void aHundredBrowsersPollingADeploymentOfThreePodsCauseOneScrapePerPodPerTwoSeconds()
+      throws Exception {
+    List<FakeInferenceServer> pods = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      pods.add(new FakeInferenceServer());
+    }
+    try (ThreePods source = new ThreePods(pods);
+        ConsoleGateway gateway =
+            ConsoleGateway.start("127.0.0.1", 0, source, new OpenAccess(), true, null);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+      URI url =
+          URI.create("http://127.0.0.1:" + gateway.port() + "/api/deployments/local/local/metrics");
+      long t0 = System.nanoTime();
+      // 100 browsers, each asking every 500 ms (4× the console's 2 s refresh), for about 6 s.
+      HttpResponse<String> last = null;
+      while (System.nanoTime() - t0 < 6_000_000_000L) {
+        List<HttpResponse<String>> round = burst(http, url, 100);
+        assertThat(round).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+        last = round.getLast();
+        for (FakeInferenceServer pod : pods) {
+          assertAtMostOneScrapePerTwoSeconds(pod, t0);
+        }
+        Thread.sleep(500);
+      }
+      long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+      for (FakeInferenceServer pod : pods) {
+        assertThat(pod.metricsScrapes.get())
+            .as("a pod asked about all along is scraped again every 2 s, not less")
+            .isGreaterThanOrEqualTo((int) (seconds / 3));
+      }
+      JsonNode answer = Json.read(last.body());
+      assertThat(answer.path("pods").findValuesAsText("pod"))
+          .containsExactly("local-0", "local-1", "local-2");
+      assertThat(answer.path("pods").findValues("up")).allMatch(JsonNode::asBoolean);
+      assertThat(answer.path("total").path("running").asLong()).isEqualTo(6);
+    } finally {
+      for (FakeInferenceServer pod : pods) {
+        pod.close();
+      }
+    }
+  }
+
+  /** One deployment {@code local/local} whose three ready pods are three fake engines. */
+  private static final class ThreePods implements DeploymentSource {
+    private final StaticDeployments base;
+    private final ConsoleDeployment deployment;
+
+    ThreePods(List<FakeInferenceServer> pods) {
+      base = new StaticDeployments("local", pods.getFirst().url(), null, Duration.ofSeconds(60));
+      ConsoleDeployment one = base.deployments().getFirst();
+      List<PodTarget> targets = new ArrayList<>();
+      for (int i = 0; i < pods.size(); i++) {
+        targets.add(
+            new PodTarget(
+                "local", "local-" + i, true, URI.create(pods.get(i).url() + "/metrics"), null));
+      }
+      deployment = new ConsoleDeployment(one.view(), one.inferenceUrl(), targets, null);
+    }
+
+    @Override
+    public List<ConsoleDeployment> deployments() {
+      return List.of(deployment);
+    }
+
+    @Override
+    public Optional<String> apiKey(ConsoleDeployment d) {
+      return Optional.empty();
+    }
+
+    @Override
+    public long version() {
+      return base.version();
+    }
+
+    @Override
+    public long awaitChange(long seen, Duration timeout) throws InterruptedException {
+      return base.awaitChange(seen, timeout);
+    }
+
+    @Override
+    public void close() {
+      base.close();
     }
   }
 

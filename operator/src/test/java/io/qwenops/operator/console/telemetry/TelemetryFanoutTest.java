@@ -40,6 +40,9 @@ class TelemetryFanoutTest {
       }
       assertThat(exporter.connectionsOpened.get()).isEqualTo(1);
       assertThat(gateway.telemetry().upstreamConnections()).isEqualTo(1);
+      // Every exporter frame each browser got was timed on the gateway, arrival to write.
+      assertThat(gateway.telemetry().deliveryTimes().written().summary().count())
+          .isGreaterThanOrEqualTo(browsers.size() * 2L); // a hello and a sample each, at least
 
       // A late browser gets the last hello and the buffered samples at once.
       try (BrowserSocket late = new BrowserSocket(http, ws(gateway))) {
