@@ -6,13 +6,15 @@
 import { build, preview } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { startCpuProfile, startTrace, summarizeTrace, topFunctions } from './trace-summary.mjs';
 
 const seconds = Number(process.argv[2] ?? 60);
 const gpus = Number(process.argv[3] ?? 8);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = fileURLToPath(new URL('../node_modules/.bench-dist', import.meta.url));
 
-await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: `${root}/bench/gpu.html` } } });
+await build({ root, logLevel: 'warn', build: { minify: !process.env.BENCH_CPU_PROFILE, outDir, emptyOutDir: true, rollupOptions: { input: `${root}/bench/gpu.html` } } });
 const server = await preview({ root, build: { outDir }, preview: { port: 4199, strictPort: true }, logLevel: 'warn' });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -34,12 +36,25 @@ try {
     b.longTasks.length = 0;
     b.heap.length = 0;
   });
+  const cdp = await page.context().newCDPSession(page);
+  const stopTrace = process.env.BENCH_TRACE ? await startTrace(cdp) : null;
+  const stopProfile = process.env.BENCH_CPU_PROFILE ? await startCpuProfile(cdp) : null;
   await page.waitForTimeout(seconds * 1000);
   const r = await page.evaluate(() => ({
     ...window.__bench,
     charts: document.querySelectorAll('[data-testid^=gpu-chart-]').length,
     points: [...document.querySelectorAll('[data-testid^=gpu-chart-]')].map((e) => Number(e.dataset.points)),
   }));
+  if (stopProfile) {
+    const profile = await stopProfile();
+    writeFileSync(process.env.BENCH_CPU_PROFILE, JSON.stringify(profile));
+    console.log(`main-thread JS, self time: ${JSON.stringify(topFunctions(profile))}`);
+  }
+  if (stopTrace) {
+    const events = await stopTrace();
+    writeFileSync(process.env.BENCH_TRACE, JSON.stringify({ traceEvents: events }));
+    console.log(`trace: ${JSON.stringify(summarizeTrace(events))}`);
+  }
   const sorted = [...r.updates].sort((a, b) => a - b);
   const q = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
   const mb = (b) => (b / 2 ** 20).toFixed(1);

@@ -36,31 +36,51 @@ describe('Chart', () => {
     expect(screen.getByTestId('c').dataset.points).toBe('50');
   });
 
-  it('draws no more often than one pixel of its window spans, and draws the last change when the stream pauses', () => {
+  function pixelLimited() {
     vi.useFakeTimers();
     FakeUPlot.instances = [];
-    const { source, push } = liveSource();
+    const live = liveSource();
     // 900 s over 300 px: 3 s per pixel, six telemetry updates at 2 Hz.
-    render(<Chart testId="c" series={[{ label: 'y', color: '#fff' }]} source={source} windowSeconds={900} />);
+    render(<Chart testId="c" series={[{ label: 'y', color: '#fff' }]} source={live.source} windowSeconds={900} />);
     const plot = FakeUPlot.instances.at(-1)!;
     plot.width = 300;
     act(() => flushFrames());
     vi.advanceTimersByTime(3000);
-    push(0, 0);
+    live.push(0, 0);
     flushFrames();
     const drawn = plot.setDataCalls;
     for (let i = 1; i <= 4; i++) {
       vi.advanceTimersByTime(500);
-      push(i, i);
+      live.push(i, i);
       flushFrames();
     }
     expect(plot.setDataCalls).toBe(drawn);
     expect(screen.getByTestId('c').dataset.points).toBe('5');
-    vi.advanceTimersByTime(1000);
+    return { ...live, plot, drawn };
+  }
+
+  it('draws no more often than one pixel of its window spans, on the first update after that', () => {
+    const { plot, push, drawn } = pixelLimited();
+    vi.advanceTimersByTime(500); // 2.5 s since the draw: not due yet
+    push(5, 5);
+    flushFrames();
+    expect(plot.setDataCalls).toBe(drawn);
+    vi.advanceTimersByTime(500); // 3 s: this update's frame draws it, with the others, no timer of its own
+    push(6, 6);
+    flushFrames();
+    expect(plot.setDataCalls).toBe(drawn + 1);
+    expect((plot.data[1] as number[]).at(-1)).toBe(6);
+  });
+
+  it('draws the last change when the stream pauses', () => {
+    const { plot, drawn } = pixelLimited();
+    vi.advanceTimersByTime(1900);
+    flushFrames();
+    expect(plot.setDataCalls).toBe(drawn);
+    vi.advanceTimersByTime(100); // a pixel's time and a second without updates
     flushFrames();
     expect(plot.setDataCalls).toBe(drawn + 1);
     expect((plot.data[1] as number[]).at(-1)).toBe(4);
-    vi.useRealTimers();
   });
 
   it('destroys its uPlot on unmount and stops listening', () => {
