@@ -3,10 +3,15 @@
 // and JS heap over the run. Needs Chromium (apt-get install -y chromium); playwright-core is a devDependency.
 // The same numbers for the real console on the real stack come from the end-to-end run (e2e/console.e2e.mjs).
 //   node scripts/bench-gpu.mjs [seconds=60] [gpus=8]
+// BENCH_TRACE=<file> also records a Chromium trace of the measured run and prints the main thread's self time per
+// event kind (script, layout, paint, commit, GC) in the long tasks and overall; BENCH_CPU_PROFILE=<file> builds
+// unminified and prints the JavaScript functions with the most self time; BENCH_CSS=<css> adds a style sheet to the
+// page (to compare a CSS change, e.g. the containment, on the same load).
 import { build, preview } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { startCpuProfile, startTrace, summarizeTrace, topFunctions } from './trace-summary.mjs';
 
 const seconds = Number(process.argv[2] ?? 60);
@@ -23,6 +28,7 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await page.goto(`http://127.0.0.1:4199/bench/gpu.html?gpus=${gpus}`);
+  if (process.env.BENCH_CSS) await page.addStyleTag({ content: process.env.BENCH_CSS });
   await page.getByTestId('window-900').click();
   if (gpus > 0) await page.waitForFunction(
     () => [...document.querySelectorAll('[data-testid^=gpu-chart-]')].some((e) => Number(e.dataset.points) >= 1790),
@@ -61,7 +67,16 @@ try {
   console.log(`charts ${r.charts}, points per chart ${Math.min(...r.points)}..${Math.max(...r.points)}, run ${seconds} s, ${r.updates.length} updates`);
   console.log(`main-thread work per update: p50 ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${q(1).toFixed(2)} ms`);
   console.log(`long tasks (> 50 ms): ${r.longTasks.length}${r.longTasks.length ? ` (max ${Math.max(...r.longTasks).toFixed(0)} ms)` : ''}`);
-  if (r.heap.length > 1) console.log(`JS heap: ${mb(r.heap[0].bytes)} MiB at start, ${mb(r.heap.at(-1).bytes)} MiB after ${seconds} s`);
+  if (r.heap.length > 1) {
+    // Flat memory: the mean heap of the first and of the last minute (of the first and last fifth in a shorter run).
+    const span = Math.min(60_000, (r.heap.at(-1).t - r.heap[0].t) / 5);
+    const mean = (xs) => xs.reduce((a, h) => a + h.bytes, 0) / xs.length;
+    const first = r.heap.filter((h) => h.t <= r.heap[0].t + span);
+    const last = r.heap.filter((h) => h.t >= r.heap.at(-1).t - span);
+    const max = Math.max(...r.heap.map((h) => h.bytes));
+    console.log(`JS heap: ${mb(mean(first))} MiB over the first ${(span / 1000).toFixed(0)} s, ${mb(mean(last))} MiB over the last ${(span / 1000).toFixed(0)} s (max ${mb(max)} MiB)`);
+  }
+  console.log(`load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {
   await browser.close();
   await new Promise((resolve) => server.httpServer.close(resolve));

@@ -48,7 +48,13 @@ function selfTimes(task, inside, into) {
 /** { longTasks, longTaskMs: [...], long: [[name, ms], ...], all: [[name, ms], ...] } over the traced run. */
 export function summarizeTrace(events, longMs = 50) {
   const xs = mainThreadEvents(events);
-  const tasks = xs.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask');
+  // Top-level tasks only: Chromium nests ThreadControllerImpl::RunTask inside RunTask.
+  const tasks = [];
+  for (const e of xs) {
+    if (e.name !== 'RunTask' && e.name !== 'ThreadControllerImpl::RunTask') continue;
+    const prev = tasks.at(-1);
+    if (!prev || e.ts >= prev.ts + prev.dur) tasks.push(e);
+  }
   const long = new Map();
   const all = new Map();
   const longTaskMs = [];
