@@ -17,17 +17,18 @@ import { startCpuProfile, startTrace, summarizeTrace, topFunctions } from './tra
 const seconds = Number(process.argv[2] ?? 60);
 const gpus = Number(process.argv[3] ?? 8);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = fileURLToPath(new URL('../node_modules/.bench-dist', import.meta.url));
+const outDir = fileURLToPath(new URL('../node_modules/.bench-dist', import.meta.url)) + (process.env.BENCH_PORT ?? '');
+const port = Number(process.env.BENCH_PORT ?? 4199);
 
 await build({ root, logLevel: 'warn', build: { minify: !process.env.BENCH_CPU_PROFILE, outDir, emptyOutDir: true, rollupOptions: { input: `${root}/bench/gpu.html` } } });
-const server = await preview({ root, build: { outDir }, preview: { port: 4199, strictPort: true }, logLevel: 'warn' });
+const server = await preview({ root, build: { outDir }, preview: { port, strictPort: true }, logLevel: 'warn' });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(`http://127.0.0.1:4199/bench/gpu.html?gpus=${gpus}`);
+  await page.goto(`http://127.0.0.1:${port}/bench/gpu.html?gpus=${gpus}`);
   if (process.env.BENCH_CSS) await page.addStyleTag({ content: process.env.BENCH_CSS });
   await page.getByTestId('window-900').click();
   if (gpus > 0) await page.waitForFunction(

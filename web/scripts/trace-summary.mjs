@@ -2,9 +2,9 @@
 // and for all tasks, the self time per event kind (script, style, layout, paint, GC, ...), largest first. Used by
 // scripts/bench-gpu.mjs when BENCH_TRACE=<file> is set, to see which part of an update makes the long tasks.
 
-export const TRACE_CATEGORIES = [
+export const TRACE_CATEGORIES = (process.env.BENCH_TRACE_CATEGORIES ? [process.env.BENCH_TRACE_CATEGORIES] : [
   'toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute', 'blink.user_timing',
-].join(',');
+]).join(',');
 
 /** Starts tracing on a CDP session; returns a function that stops it and resolves to the trace events. */
 export async function startTrace(cdp) {
