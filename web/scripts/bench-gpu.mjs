@@ -6,7 +6,8 @@
 // BENCH_TRACE=<file> also records a Chromium trace of the measured run and prints the main thread's self time per
 // event kind (script, layout, paint, commit, GC) in the long tasks and overall; BENCH_CPU_PROFILE=<file> builds
 // unminified and prints the JavaScript functions with the most self time; BENCH_CSS=<css> adds a style sheet to the
-// page (to compare a CSS change, e.g. the containment, on the same load).
+// page (to compare a CSS change, e.g. the containment, on the same load); BENCH_TRACE_CATEGORIES replaces the traced
+// categories; BENCH_PORT serves on another port (two benches at once).
 import { build, preview } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';

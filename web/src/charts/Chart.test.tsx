@@ -83,6 +83,48 @@ describe('Chart', () => {
     expect((plot.data[1] as number[]).at(-1)).toBe(4);
   });
 
+  it('draws at most four 15-minute charts in one frame when more fall due at once; the rest on the next update', () => {
+    vi.useFakeTimers();
+    FakeUPlot.instances = [];
+    const live = liveSource();
+    for (let i = 0; i < 6; i++) render(<Chart testId={`c${i}`} series={[{ label: 'y', color: '#fff' }]} source={live.source} windowSeconds={900} />);
+    const plots = FakeUPlot.instances.slice(-6);
+    plots.forEach((p) => (p.width = 300)); // 3 s per pixel
+    act(() => flushFrames());
+    vi.advanceTimersByTime(3000); // all six are due
+    const before = plots.map((p) => p.setDataCalls);
+    live.push(0, 0);
+    flushFrames();
+    const drawn = () => plots.filter((p, i) => p.setDataCalls > before[i]).length;
+    expect(drawn()).toBe(4);
+    vi.advanceTimersByTime(500);
+    live.push(1, 1);
+    flushFrames();
+    expect(drawn()).toBe(6);
+  });
+
+  it('gives each chart a new phase when all were drawn at once, so they do not fall due on the same update', () => {
+    vi.useFakeTimers();
+    let k = 0;
+    vi.spyOn(Math, 'random').mockImplementation(() => (k++ % 6) / 6);
+    FakeUPlot.instances = [];
+    const live = liveSource();
+    for (let i = 0; i < 6; i++) render(<Chart testId={`c${i}`} series={[{ label: 'y', color: '#fff' }]} source={live.source} windowSeconds={900} />);
+    const plots = FakeUPlot.instances.slice(-6);
+    plots.forEach((p) => (p.width = 300)); // 3 s per pixel
+    act(() => flushFrames()); // the forced first draw of every chart, in one frame
+    const before = plots.map((p) => p.setDataCalls);
+    const firstDue = plots.map(() => -1);
+    for (let u = 1; u <= 6; u++) {
+      vi.advanceTimersByTime(500);
+      live.push(u, u);
+      flushFrames();
+      plots.forEach((p, i) => firstDue[i] < 0 && p.setDataCalls > before[i] && (firstDue[i] = u));
+    }
+    expect(firstDue.every((u) => u > 0)).toBe(true);
+    expect(new Set(firstDue).size).toBeGreaterThanOrEqual(4);
+  });
+
   it('destroys its uPlot on unmount and stops listening', () => {
     FakeUPlot.instances = [];
     const { source, push } = liveSource();

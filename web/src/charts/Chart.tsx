@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { cancelOnFrame, scheduleOnFrame } from '../telemetry/frameScheduler';
+import { cancelOnFrame, scheduleOnFrame, takeFrameSlot } from '../telemetry/frameScheduler';
 import { pointsInWindow, type ChartSource } from './ChartSource';
 
 export interface ChartSeries {
@@ -33,6 +33,13 @@ const Y_AXIS: uPlot.Axis = { ...AXIS, size: 48, values: (_u, splits) => splits.m
 
 /** How long after a skipped draw the chart draws anyway: the stream has paused (two missed 2 Hz updates). */
 const STREAM_PAUSE_MS = 1000;
+/**
+ * Charts whose pixel spans at least this long (the 15-minute window: 2.6 s) draw at most PACED_DRAWS_PER_FRAME in
+ * one frame; the others draw on the next update. With --disable-gpu each redrawn canvas is rasterised on the main
+ * thread at the frame's commit, and after a stall a dozen charts can fall due at once: that frame was the long task.
+ */
+const PACED_PIXEL_MS = 1000;
+const PACED_DRAWS_PER_FRAME = 4;
 
 /** The plotting area's width in CSS pixels (the whole chart's before the first draw has laid out the axes). */
 function plotWidth(plot: uPlot): number {
@@ -117,18 +124,21 @@ export function Chart(props: ChartProps) {
       }
       const text = live.current.readout?.();
       if (readoutRef.current && text != null && text !== shownReadout) readoutRef.current.textContent = shownReadout = text;
-      const wait = lastDraw + pixelMs(plot, w) - performance.now();
-      if (!force && wait > 0) {
+      const pixel = pixelMs(plot, w);
+      const wait = lastDraw + pixel - performance.now();
+      if (!force && (wait > 0 || (pixel >= PACED_PIXEL_MS && !takeFrameSlot(PACED_DRAWS_PER_FRAME)))) {
         trailing ??= setTimeout(() => {
           trailing = undefined;
           scheduleOnFrame(redraw);
-        }, wait + STREAM_PAUSE_MS);
+        }, Math.max(0, wait) + STREAM_PAUSE_MS);
         return;
       }
       clearTimeout(trailing);
       trailing = undefined;
       stale = false;
-      lastDraw = performance.now();
+      // A forced draw (a new window, scrolled into view) lands on the same frame for every chart: give each a new
+      // random phase, or they would all fall due together from then on.
+      lastDraw = performance.now() - (force ? Math.random() * pixel : 0);
       // batch() draws now rather than in a microtask, so the frame's cost shows where the draw was asked for.
       plot.batch(() => plot.setData(source.data(w, plotWidth(plot))));
     };

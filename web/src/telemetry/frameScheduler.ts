@@ -6,6 +6,9 @@ type Task = () => void;
 
 const queue = new Set<Task>();
 let requested = false;
+let frame = 0;
+let slotsFrame = -1;
+let slotsTaken = 0;
 
 const request = (cb: () => void) =>
   typeof requestAnimationFrame === 'function' ? requestAnimationFrame(cb) : setTimeout(cb, 16);
@@ -32,6 +35,7 @@ function runFrame(): void {
   }
   // Tasks queued while this frame runs (a chart scheduled by the telemetry notification) run in it too, and ask
   // for no frame of their own.
+  frame++;
   try {
     for (const task of queue) {
       queue.delete(task);
@@ -49,9 +53,22 @@ function resume(): void {
   request(runFrame);
 }
 
+/**
+ * One of `limit` slots in the running frame: false once they are taken. Charts that may as well draw on the next
+ * update (they draw at their pixel rate) take one, so that however many fall due at once, a frame rasterises a few.
+ */
+export function takeFrameSlot(limit: number): boolean {
+  if (slotsFrame !== frame) {
+    slotsFrame = frame;
+    slotsTaken = 0;
+  }
+  return slotsTaken++ < limit;
+}
+
 /** Tests: run every queued task now, as a frame of a visible page would. */
 export function flushFrames(): void {
   for (let i = 0; i < 10 && queue.size > 0; i++) {
+    frame++;
     const tasks = [...queue];
     queue.clear();
     tasks.forEach((t) => t());
