@@ -2,7 +2,12 @@
 // synthetic page: the work per update is the synchronous handling of one telemetry WebSocket message plus every
 // animation-frame callback until the next message (the chart redraws); long tasks come from a `longtask` observer
 // and the JS heap from performance.memory every 5 s. Installed before the app's scripts (page.addInitScript).
-export function installMeasurement() {
+//
+// With `fillSeconds`, every telemetry `history` frame the gateway sends is extended backwards to that many seconds
+// of samples before the app sees it (copies of its oldest sample with the values varied, at the exporter's 500 ms),
+// so the charts hold a full 15-minute window without a 15-minute wait. The app takes them through the same
+// WebSocket message, parser and buffers as real frames; only their age is made up.
+export function installMeasurement({ fillSeconds = 0 } = {}) {
   const m = { updates: [], longTasks: [], heap: [] };
   window.__measure = m;
   let current = 0;
@@ -19,6 +24,7 @@ export function installMeasurement() {
     set onmessage(handler) {
       const telemetry = String(this.url).includes('/ws/telemetry');
       desc.set.call(this, !handler || !telemetry ? handler : (ev) => {
+        if (fillSeconds > 0) ev = { data: backfill(ev.data) };
         if (current > 0) m.updates.push(current);
         const start = performance.now();
         handler.call(this, ev);
@@ -30,6 +36,32 @@ export function installMeasurement() {
     }
   }
   window.WebSocket = MeasuredSocket;
+  const VARIED = ['gpuUtilPercent', 'memoryUtilPercent', 'powerWatts', 'temperatureCelsius', 'smClockMhz', 'pcieTxBytesPerSecond', 'pcieRxBytesPerSecond', 'memoryUsedBytes'];
+  function backfill(raw) {
+    if (typeof raw !== 'string' || !raw.includes('"history"')) return raw;
+    const msg = JSON.parse(raw);
+    const samples = msg.type === 'frame' && msg.frame.type === 'history' ? msg.frame.samples : null;
+    if (!samples?.length) return raw;
+    const oldest = samples[0];
+    const from = samples.at(-1).timeMs - fillSeconds * 1000;
+    const older = [];
+    for (let t = oldest.timeMs - 500, k = 1; t >= from; t -= 500, k++) {
+      const w = Math.sin(k / 9) * (k % 97 === 0 ? 3 : 1); // a slow wave, with a spike now and then
+      older.push({
+        ...oldest, seq: oldest.seq - k, monoMs: oldest.monoMs - k * 500, timeMs: t,
+        gpus: oldest.gpus.map((g) => {
+          const v = { ...g };
+          for (const f of VARIED) if (typeof g[f] === 'number') v[f] = Math.max(0, g[f] * (1 + 0.2 * w));
+          for (const f of ['gpuUtilPercent', 'memoryUtilPercent']) if (typeof v[f] === 'number') v[f] = Math.min(100, v[f]);
+          if (typeof v.memoryUsedBytes === 'number') v.memoryUsedBytes = Math.min(g.memoryTotalBytes ?? Infinity, v.memoryUsedBytes);
+          if (typeof g.energyJoules === 'number') v.energyJoules = Math.max(0, g.energyJoules - k * 500 * (g.powerWatts ?? 0) / 1000);
+          return v;
+        }),
+      });
+    }
+    msg.frame.samples = older.reverse().concat(samples);
+    return JSON.stringify(msg);
+  }
   new PerformanceObserver((list) => list.getEntries().forEach((e) => m.longTasks.push(e.duration)))
     .observe({ type: 'longtask', buffered: true });
   setInterval(() => {

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { cancelOnFrame, scheduleOnFrame } from '../telemetry/frameScheduler';
+import { cancelOnFrame, scheduleOnFrame, takeFrameSlot } from '../telemetry/frameScheduler';
 import { pointsInWindow, type ChartSource } from './ChartSource';
 
 export interface ChartSeries {
@@ -21,8 +21,8 @@ export interface ChartProps {
   /** No axes, legend or cursor: a small inline trend. */
   sparkline?: boolean;
   yRange?: [number, number];
-  /** Text beside the title from the newest data (e.g. "512 W"), written straight to the DOM on each redraw. */
-  readout?: (data: uPlot.AlignedData) => string;
+  /** Text beside the title from the newest sample (e.g. "512 W"), written straight to the DOM when it changes. */
+  readout?: () => string;
 }
 
 const AXIS = { stroke: '#9aa0a6', grid: { stroke: '#2f3037', width: 1 }, ticks: { stroke: '#2f3037' } };
@@ -31,14 +31,32 @@ const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-d
 const X_AXIS: uPlot.Axis = { ...AXIS, values: (_u, splits) => splits.map((s) => clock.format(s * 1000)) };
 const Y_AXIS: uPlot.Axis = { ...AXIS, size: 48, values: (_u, splits) => splits.map((s) => compact.format(s)) };
 
+/** How long after a skipped draw the chart draws anyway: the stream has paused (two missed 2 Hz updates). */
+const STREAM_PAUSE_MS = 1000;
+/**
+ * Charts whose pixel spans at least this long (the 15-minute window: 2.6 s) draw at most PACED_DRAWS_PER_FRAME in
+ * one frame; the others draw on the next update. With --disable-gpu each redrawn canvas is rasterised on the main
+ * thread at the frame's commit, and after a stall a dozen charts can fall due at once: that frame was the long task.
+ */
+const PACED_PIXEL_MS = 1000;
+const PACED_DRAWS_PER_FRAME = 4;
+
+/** The plotting area's width in CSS pixels (the whole chart's before the first draw has laid out the axes). */
+function plotWidth(plot: uPlot): number {
+  const area = plot.bbox?.width ? plot.bbox.width / (window.devicePixelRatio || 1) : 0;
+  return Math.round(area || plot.width || 0);
+}
+
 /** Milliseconds one pixel of the plot spans (0 without a time window, or before the plot knows its width). */
 function pixelMs(plot: uPlot, windowSeconds: number | undefined): number {
-  return windowSeconds && plot.width > 0 ? (windowSeconds * 1000) / plot.width : 0;
+  const width = plotWidth(plot);
+  return windowSeconds && width > 0 ? (windowSeconds * 1000) / width : 0;
 }
 
 /**
  * The one chart component: a uPlot canvas. Data changes never re-render React; the chart redraws itself at most
- * once per animation frame (frameScheduler) and exposes how many points it shows as `data-points`.
+ * once per animation frame (frameScheduler), from its source's data decimated to the plot's pixel columns, and
+ * exposes how many samples its window holds as `data-points`.
  */
 export function Chart(props: ChartProps) {
   const { testId, title, series, source, windowSeconds, height = 160, sparkline = false, yRange, readout } = props;
@@ -82,36 +100,47 @@ export function Chart(props: ChartProps) {
         })),
       ],
     };
-    const plot = new uPlot(opts, source.data(), host);
-    // A chart scrolled out of view keeps its point count current but skips drawing until it is visible again:
-    // the GPU tab holds 48 charts and a screen shows a fraction of them.
+    const plot = new uPlot(opts, source.data(windowSeconds, opts.width), host);
+    // A chart scrolled out of view keeps its point count current but skips its readout and drawing until it is
+    // visible again: the GPU tab holds 48 charts and a screen shows a fraction of them.
     let visible = true;
     let stale = false;
     // Drawing more often than one pixel's worth of time shows nothing new: at the 15-minute window a 350 px plot
     // spans 2.6 s per pixel, five telemetry updates. Each chart starts at a random phase, so the draws of many
-    // charts spread over the updates instead of landing on the same one; a timer draws the last change.
+    // charts spread over the updates instead of landing on the same one. A chart that is not due yet draws on a
+    // later update, in the same animation frame as the others (one frame, one compositor commit per update); a
+    // timer draws the last change only when the stream pauses.
     let lastDraw = performance.now() - Math.random() * pixelMs(plot, windowSeconds);
     let trailing: ReturnType<typeof setTimeout> | undefined;
+    let shownPoints = '';
+    let shownReadout = '';
     const redraw = (force = false) => {
-      const data = source.data();
-      root.dataset.points = String(pointsInWindow(data[0] as ArrayLike<number>, live.current.windowSeconds));
-      if (readoutRef.current && live.current.readout) readoutRef.current.textContent = live.current.readout(data);
+      const w = live.current.windowSeconds;
+      const points = String(source.points ? source.points(w) : pointsInWindow(source.data(w)[0] as ArrayLike<number>, w));
+      if (points !== shownPoints) root.dataset.points = shownPoints = points;
       if (!visible) {
         stale = true;
         return;
       }
-      const wait = lastDraw + pixelMs(plot, live.current.windowSeconds) - performance.now();
-      if (!force && wait > 0) {
+      const text = live.current.readout?.();
+      if (readoutRef.current && text != null && text !== shownReadout) readoutRef.current.textContent = shownReadout = text;
+      const pixel = pixelMs(plot, w);
+      const wait = lastDraw + pixel - performance.now();
+      if (!force && (wait > 0 || (pixel >= PACED_PIXEL_MS && !takeFrameSlot(PACED_DRAWS_PER_FRAME)))) {
         trailing ??= setTimeout(() => {
           trailing = undefined;
           scheduleOnFrame(redraw);
-        }, wait);
+        }, Math.max(0, wait) + STREAM_PAUSE_MS);
         return;
       }
+      clearTimeout(trailing);
+      trailing = undefined;
       stale = false;
-      lastDraw = performance.now();
-      // batch() draws now rather than in a microtask, so the frame budget sees the real cost of each chart.
-      plot.batch(() => plot.setData(data));
+      // A forced draw (a new window, scrolled into view) lands on the same frame for every chart: give each a new
+      // random phase, or they would all fall due together from then on.
+      lastDraw = performance.now() - (force ? Math.random() * pixel : 0);
+      // batch() draws now rather than in a microtask, so the frame's cost shows where the draw was asked for.
+      plot.batch(() => plot.setData(source.data(w, plotWidth(plot))));
     };
     const redrawNow = () => redraw(true);
     live.current.redraw = () => scheduleOnFrame(redraw);

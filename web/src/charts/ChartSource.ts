@@ -3,7 +3,13 @@ import type uPlot from 'uplot';
 
 /** Where a chart's data comes from: uPlot's column layout (x first), and a signal that it changed. */
 export interface ChartSource {
-  data(): uPlot.AlignedData;
+  /**
+   * What to draw over the last `windowSeconds` (all of it without a window) on a plot `widthPx` wide. A source
+   * holding more samples than pixels may return fewer points (charts/decimate.ts); a small one returns all.
+   */
+  data(windowSeconds?: number, widthPx?: number): uPlot.AlignedData;
+  /** How many samples lie inside the window (the chart's `data-points`); counted in `data()` when absent. */
+  points?(windowSeconds?: number): number;
   subscribe(listener: () => void): () => void;
 }
 

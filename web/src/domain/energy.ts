@@ -27,8 +27,8 @@ const none = (reason: string): EnergyPerToken => ({ joulesPerToken: null, reason
 /** Energy counter value at `seconds`: the last sample at or before it (null when none or not measured). */
 function energyAt(series: GpuSeries, seconds: number): number | null {
   const i = series.indexAtOrAfter(seconds);
-  const at = series.t[i] === seconds ? i : i - 1;
-  return at < 0 ? null : series.columns.energyJoules[at];
+  const at = i < series.length && series.time(i) === seconds ? i : i - 1;
+  return at < 0 ? null : series.value('energyJoules', at);
 }
 
 /**

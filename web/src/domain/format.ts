@@ -3,9 +3,18 @@ export const UNKNOWN = '—';
 /** How the UI writes a metric this GPU does not report (capability false). */
 export const NOT_SUPPORTED = 'not supported';
 
+// One formatter per number of digits: toLocaleString builds a new ICU formatter per call, and the GPU tab's 48
+// readouts format a value per sample.
+const formatters = new Map<number, Intl.NumberFormat>();
+function formatter(digits: number): Intl.NumberFormat {
+  let f = formatters.get(digits);
+  if (!f) formatters.set(digits, (f = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })));
+  return f;
+}
+
 export function fmt(value: number | null | undefined, digits = 1, unit = ''): string {
   if (value == null || !Number.isFinite(value)) return UNKNOWN;
-  const text = value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  const text = formatter(digits).format(value);
   return unit ? `${text} ${unit}` : text;
 }
 

@@ -38,9 +38,9 @@ describe('TelemetryClient', () => {
     // a re-subscribe with a longer window: the gateway replays and reaches further back
     ws.serverSend({ type: 'frame', ...pod, frame: { type: 'history', samples: [sample(9, 9_500), sample(10, 10_000), sample(12, 11_000)] } });
     const s = c.pod(pod)!.gpus.get('GPU-1')!;
-    expect(s.t).toEqual([9.5, 10, 10.5, 11]);
-    expect(s.columns.powerWatts.at(-1)).toBe(300);
-    expect(s.columns.memUsedMiB[0]).toBeCloseTo(61203283968 / 1048576);
+    expect(Array.from({ length: s.length }, (_, i) => s.time(i))).toEqual([9.5, 10, 10.5, 11]);
+    expect(s.value('powerWatts', 3)).toBe(300);
+    expect(s.value('memUsedMiB', 0)).toBeCloseTo(61203283968 / 1048576);
   });
 
   it('tells sample listeners once per animation frame, not per message', () => {

@@ -3,7 +3,7 @@ import type { Capabilities, PodRef } from '../../api/types';
 import { Chart } from '../../charts/Chart';
 import { NOT_SUPPORTED } from '../../domain/format';
 import { useTelemetryClient } from '../../hooks/useTelemetry';
-import { gpuChartSource, readout, type GpuChartSpec } from './gpuCharts';
+import { gpuChartSource, latestValue, readout, type GpuChartSpec } from './gpuCharts';
 
 interface Props {
   spec: GpuChartSpec;
@@ -19,7 +19,10 @@ export function GpuChartBox({ spec, podRef, uuid, caps, windowSeconds }: Props) 
     () => gpuChartSource(client, podRef, uuid, spec.columns),
     [client, podRef, uuid, spec],
   );
-  const format = useMemo(() => readout(spec, caps), [spec, caps]);
+  const format = useMemo(
+    () => readout(spec, caps, latestValue(client, podRef, uuid, spec.columns[0])),
+    [client, podRef, uuid, spec, caps],
+  );
   const title = `${spec.title} (${spec.unit})`;
   if (spec.supported(caps) === false) {
     return (

@@ -17,7 +17,6 @@ interface Props {
 }
 
 const RECENT = 10;
-const tail = (xs: (number | null)[] | undefined) => (xs ? xs.slice(-RECENT) : []);
 
 /** One pod's GPUs: stream state, why there is no GPU (the exporter's own words), energy per token, hints, charts. */
 export function PodGpuSection({ view, gpuFilter, windowSeconds, history }: Props) {
@@ -30,8 +29,8 @@ export function PodGpuSection({ view, gpuFilter, windowSeconds, history }: Props
     return gpuHints({
       label: `${ref.pod} GPU ${g.index}`,
       latest: s?.latest ?? null,
-      recentSm: tail(s?.columns.gpuUtilPercent),
-      recentMemory: tail(s?.columns.memUtilPercent),
+      recentSm: s?.recent('gpuUtilPercent', RECENT) ?? [],
+      recentMemory: s?.recent('memUtilPercent', RECENT) ?? [],
     });
   });
   return (

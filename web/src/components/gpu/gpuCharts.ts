@@ -1,9 +1,9 @@
-import type uPlot from 'uplot';
 import type { Capabilities, PodRef } from '../../api/types';
 import type { ChartSeries } from '../../charts/Chart';
 import type { ChartSource } from '../../charts/ChartSource';
 import { fmt, NOT_SUPPORTED, UNKNOWN } from '../../domain/format';
-import type { Column } from '../../telemetry/GpuSeries';
+import { MinMaxView } from '../../charts/decimate';
+import { MAX_WINDOW_SECONDS, type Column } from '../../telemetry/GpuSeries';
 import type { TelemetryClient } from '../../telemetry/TelemetryClient';
 
 export interface GpuChartSpec {
@@ -57,23 +57,44 @@ export const GPU_CHARTS: GpuChartSpec[] = [
   },
 ];
 
-/** A chart source reading one GPU's columns in place from the telemetry client. */
+/**
+ * A chart source reading one GPU's rings in place from the telemetry client, min/max-decimated to the plot's pixel
+ * columns (1,800 samples at 15 minutes become at most two points per pixel).
+ */
 export function gpuChartSource(client: TelemetryClient, ref: PodRef, uuid: string, cols: Column[]): ChartSource {
-  const empty: uPlot.AlignedData = [[], ...cols.map(() => [])] as unknown as uPlot.AlignedData;
+  const view = new MinMaxView(cols.length);
+  const series = () => client.pod(ref)?.gpus.get(uuid);
   return {
-    data: () => {
-      const s = client.pod(ref)?.gpus.get(uuid);
-      return s ? ([s.t, ...cols.map((c) => s.columns[c])] as unknown as uPlot.AlignedData) : empty;
+    data: (windowSeconds = MAX_WINDOW_SECONDS, widthPx = 0) => {
+      const s = series();
+      const ring = { t: s?.t ?? EMPTY, ys: cols.map((c) => s?.columns[c] ?? EMPTY), head: s?.head ?? 0, length: s?.length ?? 0 };
+      const newest = s?.length ? s.time(s.length - 1) : 0;
+      view.fill(ring, newest - windowSeconds, widthPx > 0 ? windowSeconds / widthPx : 0);
+      return view.data;
+    },
+    points: (windowSeconds = MAX_WINDOW_SECONDS) => {
+      const s = series();
+      if (!s?.length) return 0;
+      return s.length - s.indexAtOrAfter(s.time(s.length - 1) - windowSeconds);
     },
     subscribe: (l) => client.onSamples(l),
   };
 }
 
+const EMPTY = new Float64Array(0);
+
+/** The newest value of a chart's main column, for its readout. */
+export function latestValue(client: TelemetryClient, ref: PodRef, uuid: string, col: Column): () => number | null {
+  return () => {
+    const s = client.pod(ref)?.gpus.get(uuid);
+    return s?.length ? s.value(col, s.length - 1) : null;
+  };
+}
+
 /** "512 W", "—" when the last tick had no reading, or "not supported". */
-export function readout(spec: GpuChartSpec, caps: Capabilities) {
-  return (data: uPlot.AlignedData): string => {
-    const col = data[1] as (number | null)[];
-    const v = col.length ? col[col.length - 1] : null;
+export function readout(spec: GpuChartSpec, caps: Capabilities, latest: () => number | null) {
+  return (): string => {
+    const v = latest();
     const main = v == null ? (spec.supported(caps) === false ? NOT_SUPPORTED : UNKNOWN) : fmt(v, spec.digits, spec.unit);
     if (spec.secondary && spec.secondary.supported(caps) === false) return `${main} · ${spec.secondary.label} ${NOT_SUPPORTED}`;
     return main;
