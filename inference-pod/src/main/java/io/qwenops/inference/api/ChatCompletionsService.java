@@ -118,7 +118,7 @@ public final class ChatCompletionsService implements HttpService {
         ToolCallParser.Parsed parsed = tools.parse(content);
         if (!parsed.calls().isEmpty()) {
           content = parsed.content();
-          calls = ChatWire.toolCalls(parsed.calls(), false);
+          calls = ChatWire.toolCalls(parsed.calls());
         }
         reason = tools.finishReason(i, reason, !calls.isEmpty());
       }
