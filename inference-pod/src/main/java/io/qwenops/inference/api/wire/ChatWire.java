@@ -15,8 +15,18 @@ public final class ChatWire {
         .toList();
   }
 
+  /**
+   * {@code prompt_logprobs}: vLLM's extra, at the top level of a chat answer; null when not asked.
+   */
   public record Completion(
-      String id, String object, long created, String model, List<Choice> choices, Usage usage) {}
+      String id,
+      String object,
+      long created,
+      String model,
+      List<Choice> choices,
+      Usage usage,
+      @JsonInclude(JsonInclude.Include.NON_NULL)
+          List<java.util.Map<String, VllmLogprob>> promptLogprobs) {}
 
   public record Choice(int index, Message message, Logprobs logprobs, String finishReason) {}
 
