@@ -27,6 +27,7 @@ record ResponseShape(String id, long createdAt, String model, JsonNode request, 
         null,
         incompleteReason == null ? null : new ResponsesWire.IncompleteDetails(incompleteReason),
         request.path("instructions").isTextual() ? request.get("instructions").asText() : null,
+        request.path("metadata").isObject() ? request.get("metadata") : null,
         request.path("max_output_tokens").isIntegralNumber()
             ? request.get("max_output_tokens").asInt()
             : null,

@@ -174,8 +174,10 @@ final class ResponsesRequest {
       if (t.has("description")) {
         function.set("description", t.get("description"));
       }
-      if (t.has("parameters")) {
-        function.set("parameters", t.get("parameters"));
+      for (String field : List.of("parameters", "strict")) { // strict: as chat treats it
+        if (t.hasNonNull(field)) {
+          function.set(field, t.get(field));
+        }
       }
     }
     return out;

@@ -21,6 +21,7 @@ final class ResponsesWire {
       Object error,
       IncompleteDetails incompleteDetails,
       String instructions,
+      JsonNode metadata,
       Integer maxOutputTokens,
       String model,
       List<Object> output,
@@ -75,11 +76,12 @@ final class ResponsesWire {
       OutputDetails outputTokensDetails,
       int totalTokens) {
     static Usage of(int input, int output) {
-      return new Usage(input, new InputDetails(0), output, new OutputDetails(0), input + output);
+      return new Usage(input, new InputDetails(0, 0), output, new OutputDetails(0), input + output);
     }
   }
 
-  record InputDetails(int cachedTokens) {}
+  /** Prefix-cache hits are not reported per request yet: always 0. */
+  record InputDetails(int cachedTokens, int cacheWriteTokens) {}
 
   record OutputDetails(int reasoningTokens) {}
 
