@@ -50,8 +50,8 @@ final class ResponseStream {
     try (OutputStream out = res.outputStream()) {
       sse = new SseWriter(out);
       ResponsesWire.Response start = shape.with("in_progress", null, List.of(), null);
-      emit("response.created", start, null, null, null, null, null, null, null, null, null);
-      emit("response.in_progress", start, null, null, null, null, null, null, null, null, null);
+      emit(ResponsesWire.Event.response("response.created", start));
+      emit(ResponsesWire.Event.response("response.in_progress", start));
       ToolCallDeltas calls = tools.streamDeltas();
       if (calls != null) {
         calls.accept("").forEach(this::delta);
@@ -75,22 +75,13 @@ final class ResponseStream {
             }
             closeItem();
             boolean cut = f.reason() == FinishReason.LENGTH;
-            emit(
-                "response.completed",
+            ResponsesWire.Response done =
                 shape.with(
                     cut ? "incomplete" : "completed",
                     cut ? "max_output_tokens" : null,
                     output,
-                    ResponsesWire.Usage.of(promptTokens, generated)),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+                    ResponsesWire.Usage.of(promptTokens, generated));
+            emit(ResponsesWire.Event.response("response.completed", done));
           }
           case GenerationEvent.Failed f -> {
             generation.abort();
@@ -126,18 +117,7 @@ final class ResponseStream {
           openMessage();
         }
         itemText.append(c.text());
-        emit(
-            "response.output_text.delta",
-            null,
-            index(),
-            0,
-            itemId,
-            null,
-            null,
-            c.text(),
-            null,
-            null,
-            List.of());
+        emit(ResponsesWire.Event.textDelta(index(), itemId, c.text()));
       }
       case ToolCallDeltas.CallStart s -> {
         closeItem();
@@ -145,32 +125,14 @@ final class ResponseStream {
         callId = s.id();
         callName = s.name();
         emit(
-            "response.output_item.added",
-            null,
-            index(),
-            null,
-            null,
-            ResponsesWire.FunctionCall.of(itemId, "in_progress", callId, callName, ""),
-            null,
-            null,
-            null,
-            null,
-            null);
+            ResponsesWire.Event.item(
+                "response.output_item.added",
+                index(),
+                ResponsesWire.FunctionCall.of(itemId, "in_progress", callId, callName, "")));
       }
       case ToolCallDeltas.CallArguments a -> {
         itemText.append(a.fragment());
-        emit(
-            "response.function_call_arguments.delta",
-            null,
-            index(),
-            null,
-            itemId,
-            null,
-            null,
-            a.fragment(),
-            null,
-            null,
-            null);
+        emit(ResponsesWire.Event.argumentsDelta(index(), itemId, a.fragment()));
       }
     }
   }
@@ -179,29 +141,13 @@ final class ResponseStream {
     itemId = "msg_" + shape.id().substring("resp_".length()) + "_" + output.size();
     callId = null;
     emit(
-        "response.output_item.added",
-        null,
-        index(),
-        null,
-        null,
-        ResponsesWire.Message.of(itemId, "in_progress", null),
-        null,
-        null,
-        null,
-        null,
-        null);
+        ResponsesWire.Event.item(
+            "response.output_item.added",
+            index(),
+            ResponsesWire.Message.of(itemId, "in_progress", null)));
     emit(
-        "response.content_part.added",
-        null,
-        index(),
-        0,
-        itemId,
-        null,
-        ResponsesWire.OutputText.of(""),
-        null,
-        null,
-        null,
-        null);
+        ResponsesWire.Event.part(
+            "response.content_part.added", index(), itemId, ResponsesWire.OutputText.of("")));
   }
 
   /** Ends the open item with its done events and keeps it for the final response. */
@@ -212,48 +158,16 @@ final class ResponseStream {
     String text = itemText.toString();
     Object item;
     if (callId == null) {
+      emit(ResponsesWire.Event.textDone(index(), itemId, text));
       emit(
-          "response.output_text.done",
-          null,
-          index(),
-          0,
-          itemId,
-          null,
-          null,
-          null,
-          text,
-          null,
-          List.of());
-      emit(
-          "response.content_part.done",
-          null,
-          index(),
-          0,
-          itemId,
-          null,
-          ResponsesWire.OutputText.of(text),
-          null,
-          null,
-          null,
-          null);
+          ResponsesWire.Event.part(
+              "response.content_part.done", index(), itemId, ResponsesWire.OutputText.of(text)));
       item = ResponsesWire.Message.of(itemId, "completed", text);
     } else {
-      emit(
-          "response.function_call_arguments.done",
-          null,
-          index(),
-          null,
-          itemId,
-          null,
-          null,
-          null,
-          null,
-          text,
-          null);
+      emit(ResponsesWire.Event.argumentsDone(index(), itemId, text, callName));
       item = ResponsesWire.FunctionCall.of(itemId, "completed", callId, callName, text);
     }
-    emit(
-        "response.output_item.done", null, index(), null, null, item, null, null, null, null, null);
+    emit(ResponsesWire.Event.item("response.output_item.done", index(), item));
     output.add(item);
     itemId = null;
     callId = null;
@@ -265,34 +179,7 @@ final class ResponseStream {
     return output.size();
   }
 
-  private void emit(
-      String type,
-      ResponsesWire.Response response,
-      Integer outputIndex,
-      Integer contentIndex,
-      String id,
-      Object item,
-      ResponsesWire.OutputText part,
-      String delta,
-      String text,
-      String arguments,
-      List<Object> logprobs) {
-    String name = type.equals("response.function_call_arguments.done") ? callName : null;
-    sse.event(
-        type,
-        new ResponsesWire.Event(
-            type,
-            sequence++,
-            response,
-            outputIndex,
-            contentIndex,
-            id,
-            item,
-            part,
-            delta,
-            text,
-            arguments,
-            name,
-            logprobs));
+  private void emit(ResponsesWire.Event event) {
+    sse.event(event.type(), event.numbered(sequence++));
   }
 }

@@ -85,7 +85,10 @@ final class ResponsesWire {
 
   record OutputDetails(int reasoningTokens) {}
 
-  /** A stream event: {@code type} and {@code sequence_number} first, then its own fields. */
+  /**
+   * A stream event: {@code type} and {@code sequence_number} first, then its own fields (the others
+   * are left out). The factories leave the number at 0; {@link #numbered} sets it.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Event(
       String type,
@@ -100,5 +103,109 @@ final class ResponsesWire {
       String text,
       String arguments,
       String name,
-      List<Object> logprobs) {}
+      List<Object> logprobs) {
+
+    Event numbered(int n) {
+      return new Event(
+          type,
+          n,
+          response,
+          outputIndex,
+          contentIndex,
+          itemId,
+          item,
+          part,
+          delta,
+          text,
+          arguments,
+          name,
+          logprobs);
+    }
+
+    /** response.created, .in_progress, .completed. */
+    static Event response(String type, Response response) {
+      return new Event(
+          type, 0, response, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** response.output_item.added, .done. */
+    static Event item(String type, int outputIndex, Object item) {
+      return new Event(
+          type, 0, null, outputIndex, null, null, item, null, null, null, null, null, null);
+    }
+
+    /** response.content_part.added, .done. */
+    static Event part(String type, int outputIndex, String itemId, OutputText part) {
+      return new Event(
+          type, 0, null, outputIndex, 0, itemId, null, part, null, null, null, null, null);
+    }
+
+    static Event textDelta(int outputIndex, String itemId, String delta) {
+      return new Event(
+          "response.output_text.delta",
+          0,
+          null,
+          outputIndex,
+          0,
+          itemId,
+          null,
+          null,
+          delta,
+          null,
+          null,
+          null,
+          List.of());
+    }
+
+    static Event textDone(int outputIndex, String itemId, String text) {
+      return new Event(
+          "response.output_text.done",
+          0,
+          null,
+          outputIndex,
+          0,
+          itemId,
+          null,
+          null,
+          null,
+          text,
+          null,
+          null,
+          List.of());
+    }
+
+    static Event argumentsDelta(int outputIndex, String itemId, String delta) {
+      return new Event(
+          "response.function_call_arguments.delta",
+          0,
+          null,
+          outputIndex,
+          null,
+          itemId,
+          null,
+          null,
+          delta,
+          null,
+          null,
+          null,
+          null);
+    }
+
+    static Event argumentsDone(int outputIndex, String itemId, String arguments, String name) {
+      return new Event(
+          "response.function_call_arguments.done",
+          0,
+          null,
+          outputIndex,
+          null,
+          itemId,
+          null,
+          null,
+          null,
+          null,
+          arguments,
+          name,
+          null);
+    }
+  }
 }
