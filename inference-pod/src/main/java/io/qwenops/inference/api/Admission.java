@@ -9,11 +9,11 @@ import io.qwenops.inference.engine.InferenceEngine;
  * (more choices than the queue holds, so retrying cannot help), 429 with Retry-After when the queue
  * is too full right now. The engine still checks each submission; this only answers early.
  */
-final class Admission {
+public final class Admission {
 
   private Admission() {}
 
-  static void check(InferenceEngine engine, int choices) {
+  public static void check(InferenceEngine engine, int choices) {
     int capacity = engine.maxWaiting();
     if (choices > capacity) {
       throw ApiException.invalid(

@@ -13,10 +13,12 @@ import io.qwenops.inference.api.generate.ClientGoneException;
 import io.qwenops.inference.api.generate.CollectedChoice;
 import io.qwenops.inference.api.generate.Generation;
 import io.qwenops.inference.api.generate.JsonReply;
+import io.qwenops.inference.api.generate.PromptLogprobsList;
 import io.qwenops.inference.api.generate.RequestMetrics;
 import io.qwenops.inference.api.generate.TokenTexts;
 import io.qwenops.inference.api.wire.ChatRequest;
 import io.qwenops.inference.api.wire.ChatWire;
+import io.qwenops.inference.api.wire.PromptLogprobsField;
 import io.qwenops.inference.api.wire.RequestLimits;
 import io.qwenops.inference.api.wire.Usage;
 import io.qwenops.inference.engine.SamplingParams;
@@ -47,8 +49,9 @@ public final class ChatCompletionsService implements HttpService {
 
   private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
     ServingModel model = slot.require();
-    ChatRequest chat =
-        ChatRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize(), limits);
+    com.fasterxml.jackson.databind.JsonNode body = RequestBodies.json(req, maxBodyBytes);
+    ChatRequest chat = ChatRequest.read(body, model.vocabSize(), limits);
+    Integer promptLogprobs = PromptLogprobsField.read(body);
     model.checkRequested(chat.model());
     Admission.check(model.engine(), chat.sampling().n());
     ToolCalling tools =
@@ -72,7 +75,7 @@ public final class ChatCompletionsService implements HttpService {
               i,
               prompt,
               sampling,
-              null,
+              i == 0 ? promptLogprobs : null, // one prompt: scored once
               tools.constraint(model.tokenizer(), model.vocabSize(), sampling.maxTokens())));
     }
     String id = "chatcmpl-" + RequestIds.of(req);
@@ -82,7 +85,7 @@ public final class ChatCompletionsService implements HttpService {
       if (chat.stream()) {
         new ChatStream(model, chat, tools, id, created, prompt.length).run(generation, res);
       } else {
-        respond(model, chat, tools, id, created, prompt.length, generation, res);
+        respond(model, chat, tools, promptLogprobs, id, created, prompt.length, generation, res);
       }
     } catch (ClientGoneException e) {
       // Closing the generation aborted its engine requests; nobody is left to answer.
@@ -93,6 +96,7 @@ public final class ChatCompletionsService implements HttpService {
       ServingModel model,
       ChatRequest chat,
       ToolCalling tools,
+      Integer promptLogprobs,
       String id,
       long created,
       int promptTokens,
@@ -118,7 +122,7 @@ public final class ChatCompletionsService implements HttpService {
         ToolCallParser.Parsed parsed = tools.parse(content);
         if (!parsed.calls().isEmpty()) {
           content = parsed.content();
-          calls = ChatWire.toolCalls(parsed.calls(), false);
+          calls = ChatWire.toolCalls(parsed.calls());
         }
         reason = tools.finishReason(i, reason, !calls.isEmpty());
       }
@@ -137,6 +141,10 @@ public final class ChatCompletionsService implements HttpService {
             created,
             model.name(),
             out,
-            Usage.of(promptTokens, CollectedChoice.generatedTokens(collected))));
+            Usage.of(promptTokens, CollectedChoice.generatedTokens(collected)),
+            promptLogprobs == null
+                ? null
+                : PromptLogprobsList.of(
+                    collected.getFirst().promptScores(), promptLogprobs, model.tokenizer())));
   }
 }

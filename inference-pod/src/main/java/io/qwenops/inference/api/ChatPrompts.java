@@ -11,13 +11,13 @@ import java.lang.System.Logger;
  * conversation is at fault (the template refused it, or it renders too big), 500 with a generic
  * message when the server's own template is broken (the detail goes to the log).
  */
-final class ChatPrompts {
+public final class ChatPrompts {
 
   private static final Logger LOG = System.getLogger(ChatPrompts.class.getName());
 
   private ChatPrompts() {}
 
-  static String render(
+  public static String render(
       ServingModel model,
       JsonNode messages,
       JsonNode tools,

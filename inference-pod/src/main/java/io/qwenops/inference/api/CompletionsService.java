@@ -10,10 +10,12 @@ import io.qwenops.inference.api.generate.CompletionStream;
 import io.qwenops.inference.api.generate.Generation;
 import io.qwenops.inference.api.generate.JsonReply;
 import io.qwenops.inference.api.generate.LegacyLogprobs;
+import io.qwenops.inference.api.generate.PromptLogprobsList;
 import io.qwenops.inference.api.generate.RequestMetrics;
 import io.qwenops.inference.api.generate.TokenTexts;
 import io.qwenops.inference.api.wire.CompletionRequest;
 import io.qwenops.inference.api.wire.CompletionWire;
+import io.qwenops.inference.api.wire.PromptLogprobsField;
 import io.qwenops.inference.api.wire.RequestLimits;
 import io.qwenops.inference.api.wire.Usage;
 import java.time.Instant;
@@ -46,8 +48,9 @@ public final class CompletionsService implements HttpService {
 
   private void create(ServerRequest req, ServerResponse res) throws InterruptedException {
     ServingModel model = slot.require();
-    CompletionRequest request =
-        CompletionRequest.read(RequestBodies.json(req, maxBodyBytes), model.vocabSize(), limits);
+    com.fasterxml.jackson.databind.JsonNode body = RequestBodies.json(req, maxBodyBytes);
+    CompletionRequest request = CompletionRequest.read(body, model.vocabSize(), limits);
+    Integer promptLogprobs = PromptLogprobsField.read(body);
     model.checkRequested(request.model());
     Admission.check(model.engine(), request.prompts().size() * request.sampling().n());
     List<Prompt> prompts = new ArrayList<>();
@@ -74,8 +77,7 @@ public final class CompletionsService implements HttpService {
                 request
                     .sampling()
                     .toEngine(ids.length, model.maxModelLen(), request.logprobs(), j, "prompt"),
-                // Echoed prompt tokens are scored like generated ones (vLLM's prompt_logprobs).
-                request.echo() ? request.logprobs() : null,
+                scoredAlternatives(request, promptLogprobs, j),
                 null));
       }
     }
@@ -87,16 +89,33 @@ public final class CompletionsService implements HttpService {
         new CompletionStream(model, request, prompts, id, created, promptTokens)
             .run(generation, res);
       } else {
-        respond(model, request, prompts, id, created, promptTokens, generation, res);
+        respond(
+            model, request, promptLogprobs, prompts, id, created, promptTokens, generation, res);
       }
     } catch (ClientGoneException e) {
       // Closing the generation aborted its engine requests; nobody is left to answer.
     }
   }
 
+  /**
+   * Alternatives the engine scores for choice {@code j} of a prompt, or null: an echo with logprobs
+   * scores every choice's prompt (its legacy logprobs list them), {@code prompt_logprobs} the
+   * first.
+   */
+  private static Integer scoredAlternatives(
+      CompletionRequest request, Integer promptLogprobs, int j) {
+    Integer echo = request.echo() ? request.logprobs() : null;
+    Integer extra = j == 0 ? promptLogprobs : null;
+    if (echo == null || extra == null) {
+      return echo == null ? extra : echo;
+    }
+    return Math.max(echo, extra);
+  }
+
   private static void respond(
       ServingModel model,
       CompletionRequest request,
+      Integer promptLogprobs,
       List<Prompt> prompts,
       String id,
       long created,
@@ -122,13 +141,23 @@ public final class CompletionsService implements HttpService {
       if (request.logprobs() != null) {
         LegacyLogprobs lp = new LegacyLogprobs(tokenTexts, 0);
         if (request.echo()) {
-          lp.prompt(c.promptScores(), model.tokenizer()::tokenBytes);
+          lp.prompt(c.promptScores(), request.logprobs(), model.tokenizer()::tokenBytes);
         }
         c.tokens().forEach(lp::generated);
         logprobs = lp.build();
       }
       String text = request.echo() ? prompt.text() + c.text() : c.text();
-      out.add(new CompletionWire.Choice(i, text, logprobs, c.reason().openAiName()));
+      out.add(
+          new CompletionWire.Choice(
+              i,
+              text,
+              logprobs,
+              c.reason().openAiName(),
+              promptLogprobs == null
+                  ? null
+                  // The prompt's first choice was scored; its other choices share the scores.
+                  : PromptLogprobsList.of(
+                      collected.get(i - i % n).promptScores(), promptLogprobs, model.tokenizer())));
     }
     reply.send(
         new CompletionWire.Completion(

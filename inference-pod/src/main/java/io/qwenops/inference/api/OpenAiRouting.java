@@ -36,6 +36,9 @@ public final class OpenAiRouting {
         .register(new ModelsService(slot))
         .register(new ChatCompletionsService(slot, metrics, maxBodyBytes, limits))
         .register(new CompletionsService(slot, metrics, maxBodyBytes, limits))
+        .register(
+            new io.qwenops.inference.api.responses.ResponsesService(
+                slot, metrics, maxBodyBytes, limits))
         .register(new TokenizeService(slot, maxBodyBytes))
         .get("/version", (req, res) -> ModelsService.send(res, Map.of("version", version)));
   }

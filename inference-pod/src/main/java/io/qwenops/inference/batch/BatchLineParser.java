@@ -47,6 +47,10 @@ final class BatchLineParser {
     if (id == null && body.hasNonNull("id")) {
       id = body.get("id").asText();
     }
+    if (body.has("prompt_logprobs")) {
+      // A result line has no place for them; refused rather than dropped.
+      throw new BadLine(line, "'prompt_logprobs' is not supported in a batch");
+    }
     try {
       int[] prompt;
       SamplingOptions sampling;

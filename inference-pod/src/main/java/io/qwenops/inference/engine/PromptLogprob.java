@@ -7,6 +7,9 @@ import java.util.List;
  * temperature or penalties), as vLLM's {@code prompt_logprobs}.
  *
  * @param logprob NaN for the first prompt token, which has nothing before it
+ * @param rank the token's 1-based place in that distribution (1 + how many tokens are likelier, as
+ *     vLLM counts it); 0 for the first token
  * @param top the k most likely tokens at this position, best first; empty for the first token
  */
-public record PromptLogprob(int tokenId, double logprob, List<TokenOutput.TokenLogprob> top) {}
+public record PromptLogprob(
+    int tokenId, double logprob, int rank, List<TokenOutput.TokenLogprob> top) {}

@@ -3,14 +3,15 @@ package io.qwenops.inference.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Scores prompt tokens from a step's logits (vLLM's prompt_logprobs): log-softmax in F32 on the
- * device over the rows that score prompts, then each row's value at the next prompt token and its
- * top k. Only those numbers are copied to the host, never whole vocabulary rows.
+ * device over the rows that score prompts, then each row's value at the next prompt token, its rank
+ * and its top k. Only those numbers are copied to the host, never whole vocabulary rows.
  */
 final class PromptScorer {
 
@@ -35,8 +36,11 @@ final class PromptScorer {
     }
     NDArray logprobs =
         logits.get(new NDIndex("{}", logits.getManager().create(rows))).logSoftmax(1);
-    float[] chosen =
-        logprobs.gather(logits.getManager().create(targets, new Shape(total, 1)), 1).toFloatArray();
+    NDArray chosenColumn =
+        logprobs.gather(logits.getManager().create(targets, new Shape(total, 1)), 1);
+    float[] chosen = chosenColumn.toFloatArray();
+    long[] likelier =
+        logprobs.gt(chosenColumn).toType(DataType.INT64, false).sum(new int[] {1}).toLongArray();
     float[] topValues = new float[0];
     long[] topIds = new long[0];
     if (k > 0) {
@@ -57,7 +61,8 @@ final class PromptScorer {
         }
         int position = g.position() + j + 1;
         s.promptScores[position] =
-            new PromptLogprob(s.prompt[position], chosen[i], List.copyOf(alternatives));
+            new PromptLogprob(
+                s.prompt[position], chosen[i], (int) likelier[i] + 1, List.copyOf(alternatives));
         i++;
       }
     }

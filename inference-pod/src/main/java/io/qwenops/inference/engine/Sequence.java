@@ -76,7 +76,7 @@ final class Sequence {
     this.constraint = constraint;
     this.promptScores = promptLogprobs == null ? null : new PromptLogprob[prompt.length];
     if (promptScores != null) {
-      promptScores[0] = new PromptLogprob(prompt[0], Double.NaN, List.of());
+      promptScores[0] = new PromptLogprob(prompt[0], Double.NaN, 0, List.of());
     }
   }
 

@@ -67,7 +67,8 @@ class BatchCommandTest {
             "{\"prompt\":\"x\",\"temperature\":-1}",
             "{\"custom_id\":\"again\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
                 + "\"max_completion_tokens\":5,\"temperature\":0}",
-            "{\"messages\":[{\"role\":\"robot\",\"content\":\"Hi\"}]}"));
+            "{\"messages\":[{\"role\":\"robot\",\"content\":\"Hi\"}]}",
+            "{\"prompt\":\"x\",\"prompt_logprobs\":1}"));
     Path output = dir.resolve("out.jsonl");
 
     assertThat(batch(input, output)).isZero();
@@ -93,7 +94,8 @@ class BatchCommandTest {
     assertThat(printed).contains("line 3: not JSON");
     assertThat(printed).contains("line 5: ").contains("temperature");
     assertThat(printed).contains("line 7: ").contains("role");
-    assertThat(printed).contains("3 requests").contains("3 bad lines skipped").contains("tokens/s");
+    assertThat(printed).contains("line 8: 'prompt_logprobs' is not supported in a batch");
+    assertThat(printed).contains("3 requests").contains("4 bad lines skipped").contains("tokens/s");
   }
 
   @Test

@@ -119,12 +119,17 @@ class PromptLogprobsTest {
     assertThat(scores.get(0).tokenId()).isEqualTo(prompt[0]);
     assertThat(scores.get(0).logprob()).isNaN();
     assertThat(scores.get(0).top()).isEmpty();
+    assertThat(scores.get(0).rank()).isZero();
     double[][] expected = reference.logprobs(prompt);
     for (int i = 1; i < prompt.length; i++) {
       PromptLogprob got = scores.get(i);
       double[] row = expected[i - 1];
       assertThat(got.tokenId()).isEqualTo(prompt[i]);
       assertThat(got.logprob()).as("token %d", i).isCloseTo(row[prompt[i]], within(1e-4));
+      double v = row[prompt[i]];
+      long above = java.util.Arrays.stream(row).filter(x -> x > v + 1e-4).count();
+      long aboveOrNear = java.util.Arrays.stream(row).filter(x -> x > v - 1e-4).count();
+      assertThat((long) got.rank()).as("rank of token %d", i).isBetween(above + 1, aboveOrNear);
       assertThat(got.top()).hasSize(K);
       int[] best = ConstrainedSampling.best(toFloats(row), K);
       for (int a = 0; a < K; a++) {

@@ -17,7 +17,7 @@ import java.util.List;
  * prompt token i is scored by the log-softmax (in double) of the logits at position i-1. No engine,
  * scheduler, chunking or prefix cache is involved.
  */
-final class TeacherForcing implements AutoCloseable {
+public final class TeacherForcing implements AutoCloseable {
 
   private static final int BLOCK = 16;
 
@@ -26,7 +26,7 @@ final class TeacherForcing implements AutoCloseable {
   private final NDManager manager;
   private final Qwen2Model model;
 
-  TeacherForcing(Path checkpoint, int maxLength) throws Exception {
+  public TeacherForcing(Path checkpoint, int maxLength) throws Exception {
     ModelConfig config = ModelConfig.load(checkpoint);
     ComputeSetup setup = ComputeSetup.resolve("cpu", "float32");
     weights = WeightLoader.load(checkpoint, config, setup);
@@ -36,7 +36,7 @@ final class TeacherForcing implements AutoCloseable {
   }
 
   /** Log-softmax rows: row p is the distribution of the token after position p. */
-  double[][] logprobs(int[] tokens) {
+  public double[][] logprobs(int[] tokens) {
     double[][] out = new double[tokens.length][];
     long[] context = new long[tokens.length];
     for (int p = 0; p < tokens.length; p++) {

@@ -76,27 +76,104 @@ class ScriptedEngineCasesTest {
     }
   }
 
-  @Test
-  void aStreamedToolCallArrivesAsToolCallDeltas() throws Exception {
-    ScriptedEngine engine = new ScriptedEngine(TestTokenizers.QWEN.encode(TOOL_REPLY), 8);
-    try (TestServer server = new TestServer(ModelSlot.of(model(engine)), null, 1 << 20)) {
-      String body =
-          "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"}],"
-              + TOOLS
-              + "}";
-      CompletableFuture<HttpResponse<String>> reply =
-          CompletableFuture.supplyAsync(() -> server.http.post("/v1/chat/completions", body));
-      engine.submitted.await(30, TimeUnit.SECONDS);
-      engine.runAll();
-      List<String> events = Http.events(reply.get(30, TimeUnit.SECONDS).body());
-      assertThat(events.getLast()).isEqualTo("[DONE]");
-      JsonNode calls = Http.JSON.readTree(events.get(events.size() - 3)).get("choices").get(0);
-      assertThat(calls.get("delta").get("tool_calls").get(0).get("index").asInt()).isZero();
-      assertThat(calls.get("delta").get("tool_calls").get(0).get("function").get("name").asText())
-          .isEqualTo("get_weather");
-      JsonNode last = Http.JSON.readTree(events.get(events.size() - 2)).get("choices").get(0);
-      assertThat(last.get("finish_reason").asText()).isEqualTo("tool_calls");
-      assertThat(String.join("", events)).doesNotContain("<tool_call>");
+  static final String TWO_CALLS =
+      "Let me look.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\","
+          + " \"unit\": \"celsius\"}}\n</tool_call>\n<tool_call>\n{\"name\": \"get_weather\","
+          + " \"arguments\": {\"city\": \"Lyon\"}}\n</tool_call>";
+
+  /** The scripted reply as a plain answer and as a stream, with the request's extra fields. */
+  private static JsonNode[] plainAndStreamed(String script, String extra) throws Exception {
+    JsonNode[] out = new JsonNode[2];
+    for (int k = 0; k < 2; k++) {
+      ScriptedEngine engine = new ScriptedEngine(TestTokenizers.QWEN.encode(script), 8);
+      try (TestServer server = new TestServer(ModelSlot.of(model(engine)), null, 1 << 20)) {
+        String body =
+            "{\"stream\":"
+                + (k == 1)
+                + extra
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"}],"
+                + TOOLS
+                + "}";
+        CompletableFuture<HttpResponse<String>> reply =
+            CompletableFuture.supplyAsync(() -> server.http.post("/v1/chat/completions", body));
+        engine.submitted.await(30, TimeUnit.SECONDS);
+        engine.runAll();
+        HttpResponse<String> r = reply.get(30, TimeUnit.SECONDS);
+        out[k] = k == 0 ? Http.json(r) : assembled(Http.events(r.body()));
+      }
     }
+    return out;
+  }
+
+  /** What a client builds from OpenAI's deltas: content, calls by index, the finish reason. */
+  private static JsonNode assembled(List<String> events) throws Exception {
+    assertThat(events.getLast()).isEqualTo("[DONE]");
+    StringBuilder content = new StringBuilder();
+    com.fasterxml.jackson.databind.node.ArrayNode calls = Http.JSON.createArrayNode();
+    String reason = null;
+    for (String e : events.subList(0, events.size() - 1)) {
+      JsonNode choice = Http.JSON.readTree(e).get("choices").get(0);
+      JsonNode delta = choice.get("delta");
+      content.append(delta.path("content").asText(""));
+      for (JsonNode d : delta.path("tool_calls")) {
+        int index = d.get("index").asInt();
+        if (d.has("id")) {
+          assertThat(index).isEqualTo(calls.size());
+          assertThat(d.get("type").asText()).isEqualTo("function");
+          assertThat(d.get("function").get("arguments").asText()).isEmpty();
+          calls
+              .addObject()
+              .put("name", d.get("function").get("name").asText())
+              .put("arguments", "");
+        } else {
+          assertThat(d.has("type")).isFalse();
+          com.fasterxml.jackson.databind.node.ObjectNode call =
+              (com.fasterxml.jackson.databind.node.ObjectNode) calls.get(index);
+          call.put(
+              "arguments",
+              call.get("arguments").asText() + d.get("function").get("arguments").asText());
+        }
+      }
+      if (!choice.get("finish_reason").isNull()) {
+        reason = choice.get("finish_reason").asText();
+      }
+    }
+    return Http.JSON
+        .createObjectNode()
+        .put("content", content.toString())
+        .put("finish_reason", reason)
+        .set("calls", calls);
+  }
+
+  @Test
+  void streamedToolCallDeltasAddUpToThePlainAnswersCallsInOrder() throws Exception {
+    JsonNode[] both = plainAndStreamed(TWO_CALLS, "");
+    JsonNode plain = both[0].get("choices").get(0);
+    JsonNode streamed = both[1];
+    assertThat(plain.get("finish_reason").asText()).isEqualTo("tool_calls");
+    assertThat(streamed.get("finish_reason").asText()).isEqualTo("tool_calls");
+    JsonNode plainCalls = plain.get("message").get("tool_calls");
+    assertThat(plainCalls).hasSize(2);
+    assertThat(streamed.get("calls")).hasSize(2);
+    for (int k = 0; k < 2; k++) {
+      assertThat(streamed.get("calls").get(k).get("name").asText())
+          .isEqualTo(plainCalls.get(k).get("function").get("name").asText());
+      assertThat(streamed.get("calls").get(k).get("arguments").asText())
+          .isEqualTo(plainCalls.get(k).get("function").get("arguments").asText());
+    }
+    assertThat(plainCalls.get(1).get("function").get("arguments").asText())
+        .isEqualTo("{\"city\":\"Lyon\"}");
+    assertThat(streamed.get("content").asText()).isEqualTo("Let me look.\n");
+    assertThat(streamed.toString()).doesNotContain("tool_call>");
+  }
+
+  @Test
+  void parallelToolCallsFalseStreamsOneCall() throws Exception {
+    JsonNode[] both = plainAndStreamed(TWO_CALLS, ",\"parallel_tool_calls\":false");
+    assertThat(both[0].get("choices").get(0).get("message").get("tool_calls")).hasSize(1);
+    assertThat(both[1].get("calls")).hasSize(1);
+    assertThat(both[1].get("calls").get(0).get("arguments").asText())
+        .isEqualTo("{\"city\":\"Paris\",\"unit\":\"celsius\"}");
+    assertThat(both[1].get("finish_reason").asText()).isEqualTo("tool_calls");
   }
 }

@@ -1,5 +1,6 @@
 package io.qwenops.inference.api.chat;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -16,7 +17,10 @@ public final class ToolCallParser {
 
   public static final String OPEN = "<tool_call>";
   public static final String CLOSE = "</tool_call>";
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Duplicate keys are malformed: the streamed arguments could not say which one counts. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** Content (null when empty) and the calls found (empty when none). */
   public record Parsed(String content, List<ToolCall> calls) {}
@@ -55,18 +59,20 @@ public final class ToolCallParser {
         List.copyOf(calls.subList(0, Math.min(maxCalls, calls.size()))));
   }
 
-  private static ToolCall readCall(String body) {
+  /**
+   * One block's call, or null when its body is not a JSON object with a string name. The arguments
+   * are the text the model wrote less the whitespace outside strings ({@link ToolCallBody}), so a
+   * stream's argument deltas add up to exactly this.
+   */
+  static ToolCall readCall(String body) {
     try {
       JsonNode json = JSON.readTree(body.strip());
-      if (json == null || !json.path("name").isTextual()) {
+      if (json == null || !json.isObject() || !json.path("name").isTextual()) {
         return null;
       }
-      JsonNode args = json.get("arguments");
-      String arguments =
-          args == null || args.isNull()
-              ? "{}"
-              : args.isTextual() ? args.asText() : JSON.writeValueAsString(args);
-      return new ToolCall(newId(), json.get("name").asText(), arguments);
+      ToolCallBody scanned = new ToolCallBody();
+      scanned.feed(body);
+      return new ToolCall(newId(), json.get("name").asText(), scanned.arguments());
     } catch (Exception e) {
       return null;
     }

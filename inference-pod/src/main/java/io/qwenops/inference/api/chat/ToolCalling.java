@@ -61,14 +61,12 @@ public final class ToolCalling {
     return promptSuffix() + generated;
   }
 
-  /** A stream filter for one choice, already past the forced opening; null when not parsing. */
-  public ToolCallStreamFilter streamFilter() {
-    if (!parse) {
-      return null;
-    }
-    ToolCallStreamFilter filter = new ToolCallStreamFilter(maxCalls);
-    filter.accept(promptSuffix());
-    return filter;
+  /**
+   * The stream's tool-call deltas for one choice, the forced opening already read; null when not
+   * parsing.
+   */
+  public ToolCallDeltas streamDeltas() {
+    return parse ? new ToolCallDeltas(maxCalls, promptSuffix()) : null;
   }
 
   /**

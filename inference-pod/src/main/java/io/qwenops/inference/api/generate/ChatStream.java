@@ -3,8 +3,7 @@ package io.qwenops.inference.api.generate;
 import io.helidon.webserver.http.ServerResponse;
 import io.qwenops.inference.api.ErrorResponses;
 import io.qwenops.inference.api.ServingModel;
-import io.qwenops.inference.api.chat.ToolCallParser;
-import io.qwenops.inference.api.chat.ToolCallStreamFilter;
+import io.qwenops.inference.api.chat.ToolCallDeltas;
 import io.qwenops.inference.api.chat.ToolCalling;
 import io.qwenops.inference.api.wire.ChatRequest;
 import io.qwenops.inference.api.wire.ChatWire;
@@ -51,10 +50,13 @@ public final class ChatStream {
     try (OutputStream out = res.outputStream()) {
       SseWriter sse = new SseWriter(out);
       int n = chat.sampling().n();
-      ToolCallStreamFilter[] filters = new ToolCallStreamFilter[n];
+      ToolCallDeltas[] calls = new ToolCallDeltas[n];
       for (int i = 0; i < n; i++) {
         sse.data(chunk(i, new ChatWire.Delta("assistant", "", null), null, null));
-        filters[i] = tools.streamFilter();
+        calls[i] = tools.streamDeltas();
+        if (calls[i] != null) {
+          send(sse, i, calls[i].accept(""), null); // a named call is announced at once
+        }
       }
       int generated = 0;
       for (GenerationEvent e = generation.next(sse); e != null; e = generation.next(sse)) {
@@ -62,9 +64,9 @@ public final class ChatStream {
           case GenerationEvent.PromptScores p -> {}
           case GenerationEvent.Token t -> {
             generated++;
-            token(sse, t, filters[t.index()]);
+            token(sse, t, calls[t.index()]);
           }
-          case GenerationEvent.Finished f -> finish(sse, f, filters[f.index()]);
+          case GenerationEvent.Finished f -> finish(sse, f, calls[f.index()]);
           case GenerationEvent.Failed f -> {
             generation.abort();
             sse.data(ErrorResponses.body(generation.failure(f)));
@@ -92,33 +94,48 @@ public final class ChatStream {
     }
   }
 
-  private void token(SseWriter sse, GenerationEvent.Token t, ToolCallStreamFilter filter) {
-    String text = filter == null ? t.token().text() : filter.accept(t.token().text());
+  private void token(SseWriter sse, GenerationEvent.Token t, ToolCallDeltas calls) {
     ChatWire.Logprobs lp =
         chat.topLogprobs() == null
             ? null
             : new ChatWire.Logprobs(List.of(tokens.chatEntry(t.token())));
-    if (!text.isEmpty() || lp != null) {
-      sse.data(chunk(t.index(), new ChatWire.Delta(null, text, null), lp, null));
+    if (calls == null) {
+      if (!t.token().text().isEmpty() || lp != null) {
+        sse.data(chunk(t.index(), new ChatWire.Delta(null, t.token().text(), null), lp, null));
+      }
+      return;
+    }
+    send(sse, t.index(), calls.accept(t.token().text()), lp);
+  }
+
+  /** One chunk per delta; the token's logprobs ride on the first (or on an empty chunk). */
+  private void send(
+      SseWriter sse, int index, List<ToolCallDeltas.Delta> deltas, ChatWire.Logprobs lp) {
+    if (deltas.isEmpty() && lp != null) {
+      sse.data(chunk(index, new ChatWire.Delta(null, "", null), lp, null));
+    }
+    for (ToolCallDeltas.Delta d : deltas) {
+      ChatWire.Delta wire =
+          switch (d) {
+            case ToolCallDeltas.Content c -> new ChatWire.Delta(null, c.text(), null);
+            case ToolCallDeltas.CallStart s ->
+                new ChatWire.Delta(
+                    null, null, List.of(ChatWire.ToolCallDelta.start(s.index(), s.id(), s.name())));
+            case ToolCallDeltas.CallArguments a ->
+                new ChatWire.Delta(
+                    null, null, List.of(ChatWire.ToolCallDelta.arguments(a.index(), a.fragment())));
+          };
+      sse.data(chunk(index, wire, lp, null));
+      lp = null;
     }
   }
 
-  private void finish(SseWriter sse, GenerationEvent.Finished f, ToolCallStreamFilter filter) {
+  private void finish(SseWriter sse, GenerationEvent.Finished f, ToolCallDeltas calls) {
     String reason = f.reason().openAiName();
-    if (filter != null) {
-      ToolCallParser.Parsed parsed = filter.finish();
-      if (parsed.content() != null && !parsed.content().isEmpty()) {
-        sse.data(chunk(f.index(), new ChatWire.Delta(null, parsed.content(), null), null, null));
-      }
-      if (!parsed.calls().isEmpty()) {
-        sse.data(
-            chunk(
-                f.index(),
-                new ChatWire.Delta(null, null, ChatWire.toolCalls(parsed.calls(), true)),
-                null,
-                null));
-      }
-      reason = tools.finishReason(f.index(), reason, !parsed.calls().isEmpty());
+    if (calls != null) {
+      ToolCallDeltas.End end = calls.finish();
+      send(sse, f.index(), end.deltas(), null);
+      reason = tools.finishReason(f.index(), reason, end.complete());
     }
     sse.data(chunk(f.index(), new ChatWire.Delta(null, null, null), null, reason));
   }

@@ -56,7 +56,7 @@ public final class CompletionStream {
         switch (e) {
           case GenerationEvent.PromptScores p -> {
             LegacyLogprobs lp = logprobs[p.index()];
-            lp.prompt(p.scores(), model.tokenizer()::tokenBytes);
+            lp.prompt(p.scores(), request.logprobs(), model.tokenizer()::tokenBytes);
             sse.data(chunk(p.index(), prompts.get(p.index() / n).text(), lp.drain(), null));
           }
           case GenerationEvent.Token t -> {

@@ -25,11 +25,13 @@ public final class LegacyLogprobs {
 
   /**
    * The echoed prompt's tokens with their scores (the first token has none: null logprob and null
-   * alternatives, as OpenAI and vLLM send it). A token's text_offset counts the characters that
+   * alternatives, as OpenAI and vLLM send it), at most {@code k} alternatives each (the engine may
+   * have scored more for {@code prompt_logprobs}). A token's text_offset counts the characters that
    * start in the tokens before it, so offsets index the echoed text even when a character spans two
    * tokens.
    */
-  public void prompt(List<PromptLogprob> scores, java.util.function.IntFunction<byte[]> bytes) {
+  public void prompt(
+      List<PromptLogprob> scores, int k, java.util.function.IntFunction<byte[]> bytes) {
     for (PromptLogprob p : scores) {
       String token = texts.text(p.tokenId());
       tokens.add(token);
@@ -38,7 +40,7 @@ public final class LegacyLogprobs {
         top.add(null);
       } else {
         logprobs.add(TokenTexts.logprob(p.logprob()));
-        top.add(alternatives(token, p.logprob(), p.top()));
+        top.add(alternatives(token, p.logprob(), p.top().subList(0, Math.min(k, p.top().size()))));
       }
       offsets.add(offset);
       offset += utf16Starts(bytes.apply(p.tokenId()));

@@ -4,11 +4,11 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 
 /** Response headers of an event stream. */
-final class SseResponses {
+public final class SseResponses {
 
   private SseResponses() {}
 
-  static void prepare(ServerResponse res) {
+  public static void prepare(ServerResponse res) {
     res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
     res.header(HeaderNames.CACHE_CONTROL, "no-cache");
     // Proxies such as nginx would otherwise buffer the stream and defeat token-by-token delivery.

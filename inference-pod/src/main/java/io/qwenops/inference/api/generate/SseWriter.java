@@ -29,6 +29,12 @@ public final class SseWriter implements Generation.KeepAlive {
     write(PREFIX, Json.bytes(chunk), END);
   }
 
+  /** A named event, as the Responses API frames its stream: {@code event: <name>\ndata: <json>}. */
+  public void event(String name, Object data) {
+    write(
+        ("event: " + name + "\n").getBytes(StandardCharsets.UTF_8), PREFIX, Json.bytes(data), END);
+  }
+
   public void done() {
     write(DONE);
   }

@@ -8,21 +8,25 @@ public final class ChatWire {
 
   private ChatWire() {}
 
-  /** OpenAI's tool_calls entries for parsed calls; streamed ones carry their position. */
-  public static List<ToolCall> toolCalls(
-      List<io.qwenops.inference.api.chat.ToolCall> calls, boolean withIndex) {
-    List<ToolCall> out = new java.util.ArrayList<>();
-    for (int k = 0; k < calls.size(); k++) {
-      var c = calls.get(k);
-      out.add(
-          new ToolCall(
-              withIndex ? k : null, c.id(), "function", new Function(c.name(), c.arguments())));
-    }
-    return out;
+  /** OpenAI's tool_calls entries for parsed calls. */
+  public static List<ToolCall> toolCalls(List<io.qwenops.inference.api.chat.ToolCall> calls) {
+    return calls.stream()
+        .map(c -> new ToolCall(c.id(), "function", new Function(c.name(), c.arguments())))
+        .toList();
   }
 
+  /**
+   * {@code prompt_logprobs}: vLLM's extra, at the top level of a chat answer; null when not asked.
+   */
   public record Completion(
-      String id, String object, long created, String model, List<Choice> choices, Usage usage) {}
+      String id,
+      String object,
+      long created,
+      String model,
+      List<Choice> choices,
+      Usage usage,
+      @JsonInclude(JsonInclude.Include.NON_NULL)
+          List<java.util.Map<String, VllmLogprob>> promptLogprobs) {}
 
   public record Choice(int index, Message message, Logprobs logprobs, String finishReason) {}
 
@@ -33,12 +37,9 @@ public final class ChatWire {
       String refusal,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCall> toolCalls) {}
 
-  public record ToolCall(
-      @JsonInclude(JsonInclude.Include.NON_NULL) Integer index,
-      String id,
-      String type,
-      Function function) {}
+  public record ToolCall(String id, String type, Function function) {}
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Function(String name, String arguments) {}
 
   public record Logprobs(List<TokenLogprob> content) {}
@@ -59,5 +60,21 @@ public final class ChatWire {
   public record ChunkChoice(int index, Delta delta, Logprobs logprobs, String finishReason) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Delta(String role, String content, List<ToolCall> toolCalls) {}
+  public record Delta(String role, String content, List<ToolCallDelta> toolCalls) {}
+
+  /**
+   * A streamed call: the first delta of call {@code index} has its id, type and name (arguments
+   * ""), the later ones only argument fragments.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ToolCallDelta(int index, String id, String type, Function function) {
+
+    public static ToolCallDelta start(int index, String id, String name) {
+      return new ToolCallDelta(index, id, "function", new Function(name, ""));
+    }
+
+    public static ToolCallDelta arguments(int index, String fragment) {
+      return new ToolCallDelta(index, null, null, new Function(null, fragment));
+    }
+  }
 }

@@ -17,7 +17,18 @@ public final class CompletionWire {
       List<Choice> choices,
       @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {}
 
-  public record Choice(int index, String text, Logprobs logprobs, String finishReason) {}
+  /** {@code prompt_logprobs}: vLLM's extra, per choice; null when not asked (and in chunks). */
+  public record Choice(
+      int index,
+      String text,
+      Logprobs logprobs,
+      String finishReason,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<Map<String, VllmLogprob>> promptLogprobs) {
+
+    public Choice(int index, String text, Logprobs logprobs, String finishReason) {
+      this(index, text, logprobs, finishReason, null);
+    }
+  }
 
   /**
    * Legacy logprobs: parallel lists, one entry per token; {@code null} logprobs for echoed prompt

@@ -33,7 +33,6 @@ final class UnhonouredFields {
           new Rule("structured_outputs", ANY, STRUCTURED),
           new Rule("allowed_token_ids", ANY, "is not supported; use logit_bias"),
           new Rule("bad_words", ANY, "is not supported; use logit_bias"),
-          new Rule("prompt_logprobs", ANY, "is not supported; use /v1/completions with echo"),
           new Rule("truncate_prompt_tokens", ANY, "prompts are never truncated"),
           new Rule("include_stop_str_in_output", TRUE, "stop strings are never included"),
           new Rule("skip_special_tokens", FALSE, "special tokens are always skipped in text"));

@@ -26,15 +26,11 @@ class ParallelToolCallsTest {
   @Test
   void falseKeepsTheFirstCallOfAStream() {
     for (boolean parallel : new boolean[] {false, true}) {
-      ToolCallStreamFilter filter = new ToolCalling(true, null, parallel).streamFilter();
-      StringBuilder streamed = new StringBuilder();
-      for (int i = 0; i < TWO_CALLS.length(); i += 7) {
-        streamed.append(filter.accept(TWO_CALLS.substring(i, Math.min(TWO_CALLS.length(), i + 7))));
-      }
-      ToolCallParser.Parsed end = filter.finish();
-      assertThat(streamed.toString() + end.content()).isEqualTo("Checking.\n");
-      assertThat(end.calls()).hasSize(parallel ? 2 : 1);
-      assertThat(end.calls().get(0).arguments()).isEqualTo("{\"city\":\"Paris\"}");
+      ToolCallDeltas deltas = new ToolCalling(true, null, parallel).streamDeltas();
+      ToolCallDeltasTest.Assembled a = ToolCallDeltasTest.stream(deltas, TWO_CALLS, 7);
+      assertThat(a.content()).isEqualTo("Checking.\n");
+      assertThat(a.names()).hasSize(parallel ? 2 : 1);
+      assertThat(a.arguments().getFirst()).isEqualTo("{\"city\":\"Paris\"}");
     }
   }
 }

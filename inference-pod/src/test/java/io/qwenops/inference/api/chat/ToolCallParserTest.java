@@ -42,32 +42,17 @@ class ToolCallParserTest {
   }
 
   @Test
-  void streamFilterHoldsBackAPossibleTagAndKeepsTheCalls() {
-    ToolCallStreamFilter filter = new ToolCallStreamFilter();
-    StringBuilder shown = new StringBuilder();
-    for (String delta :
-        new String[] {
-          "Sure",
-          ". <",
-          "tool",
-          "_call>\n{\"name\": \"f\", ",
-          "\"arguments\": {\"x\": 1}}\n</tool_call>"
-        }) {
-      shown.append(filter.accept(delta));
-    }
-    assertThat(shown.toString()).isEqualTo("Sure. ");
-    ToolCallParser.Parsed parsed = filter.finish();
-    assertThat(parsed.calls())
-        .singleElement()
-        .extracting(ToolCall::arguments)
-        .isEqualTo("{\"x\":1}");
+  void argumentsAreTheModelsTextLessWhitespaceOutsideStrings() {
+    ToolCallParser.Parsed parsed =
+        ToolCallParser.parse(
+            "<tool_call>\n{\"name\": \"f\", \"arguments\": {\"q\": \"a  b\", \"n\": 1.50}}\n</tool_call>");
+    assertThat(parsed.calls().getFirst().arguments()).isEqualTo("{\"q\":\"a  b\",\"n\":1.50}");
   }
 
   @Test
-  void streamFilterReleasesTextThatIsNotATag() {
-    ToolCallStreamFilter filter = new ToolCallStreamFilter();
-    assertThat(filter.accept("a <to")).isEqualTo("a ");
-    assertThat(filter.accept("p> b")).isEqualTo("<top> b");
-    assertThat(filter.finish().calls()).isEmpty();
+  void duplicateKeysAreMalformed() {
+    String text =
+        "<tool_call>\n{\"name\": \"f\", \"arguments\": {}, \"arguments\": {}}</tool_call>";
+    assertThat(ToolCallParser.parse(text).calls()).isEmpty();
   }
 }

@@ -33,7 +33,6 @@ class UnhonouredFieldsTest {
       {"structured_outputs", "{\"json\":{}}"},
       {"allowed_token_ids", "[1,2]"},
       {"bad_words", "[\"x\"]"},
-      {"prompt_logprobs", "1"},
       {"truncate_prompt_tokens", "10"},
       {"include_stop_str_in_output", "true"},
       {"skip_special_tokens", "false"},
