@@ -7,11 +7,13 @@
 #   --out DIR       where to write the bundle (default .gpu/, ignored by git)
 #   --no-build      use the jars already in */target (default: ./mvnw -o package -DskipTests first)
 #   --fast          xz -0 instead of -6 (about 4x faster, some MiB bigger: for trying the script, not for a trip)
+#   --stage DIR     only lay the payload out, unpacked, in DIR (the JRE a link to this JDK, no jlink, no xz): what
+#                   device-check.sh finds in its work folder (QWENOPS_WORK=DIR); scripts/gpu/test.sh uses it
 #   --jni V-F=PATH  also bundle PATH as DJL's libdjl_torch.so for installed PyTorch V, flavour F (e.g.
 #                   2.5.1-cu124=/path/libdjl_torch.so); the JNI in pytorch-jni (2.7.1: cpu, cu128) is always in
 #
 # The bundle (OUT/):
-#   payload.tar.xz   jre/ (jlink: the modules jdeps finds, --strip-debug, zip-9), app/ (inference-pod.jar,
+#   payload.tar.xz   jre/ (jlink: the modules jdeps finds, --strip-debug), app/ (inference-pod.jar,
 #                    gpu-exporter.jar, libs/ without PyTorch's CPU natives or the JNI jar, the tokenizers jar cut
 #                    to linux-x86_64), jni/<torch version>-<flavour>/libdjl_torch.so, tokenizer/ (Qwen's)
 #   device-check.sh and lib/*.py  the device script and its Python helpers (stdlib; torch where there is one)
@@ -22,6 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=$root/.gpu
 build=true
+stage_only=""
 xz_level=6
 extra_jni=()
 while [ $# -gt 0 ]; do
@@ -29,6 +32,7 @@ while [ $# -gt 0 ]; do
     --out) out=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
     --no-build) build=false; shift ;;
     --fast) xz_level=0; shift ;;
+    --stage) stage_only=$(mkdir -p "$2" && cd "$2" && pwd); shift 2 ;;
     --jni) extra_jni+=("${2:?--jni needs VERSION-FLAVOR=PATH}"); shift 2 ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bundle.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
@@ -45,8 +49,13 @@ pod_jar=$(ls inference-pod/target/inference-pod-*.jar | grep -v -e sources -e te
   echo "bundle.sh: build the jars first (drop --no-build)" >&2; exit 1; }
 tokenizer_dir=$(scripts/fetch-tokenizer.sh)
 
-stage=$(mktemp -d "${TMPDIR:-/tmp}/qwenops-bundle.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
+if [ -n "$stage_only" ]; then
+  stage=$stage_only
+  rm -rf "$stage/app" "$stage/jni" "$stage/tokenizer" "$stage/jre"
+else
+  stage=$(mktemp -d "${TMPDIR:-/tmp}/qwenops-bundle.XXXXXX")
+  trap 'rm -rf "$stage"' EXIT
+fi
 mkdir -p "$stage/app/libs" "$stage/jni" "$stage/tokenizer"
 
 # One libs/ for both jars: their manifests both say libs/, and they share Helidon and Jackson.
@@ -78,6 +87,12 @@ done
 djl_version=$(ls "$stage/app/libs" | sed -n 's/^api-\(.*\)\.jar$/\1/p')
 printf 'djl_version=%s\n' "$djl_version" > "$stage/jni/versions.properties"
 cp "$tokenizer_dir"/tokenizer.json "$tokenizer_dir"/tokenizer_config.json "$tokenizer_dir"/LICENSE "$stage/tokenizer/"
+
+if [ -n "$stage_only" ]; then
+  ln -s "$JAVA_HOME" "$stage/jre"
+  echo "Staged the payload in $stage (JRE: a link to $JAVA_HOME)"
+  exit 0
+fi
 
 # The JRE: the modules jdeps finds in every jar, less those only javassist's debugger tools and compile-time
 # annotations name (jdk.jdi, jdk.attach, java.instrument, java.compiler: never loaded by the servers), plus those

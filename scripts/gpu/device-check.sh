@@ -39,6 +39,8 @@ while [ $# -gt 0 ]; do
     *) echo "device-check.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
 done
+# Ports on loopback: QWENOPS_SERVER_PORT (8000), QWENOPS_EXPORTER_PORT (9400), QWENOPS_VLLM_PORT (8001).
+export SERVER_PORT=${QWENOPS_SERVER_PORT:-8000} EXPORTER_PORT=${QWENOPS_EXPORTER_PORT:-9400} VLLM_PORT=${QWENOPS_VLLM_PORT:-8001}
 export DEVICE=$device SHAPES=$shapes NVML=$nvml BENCH_SECONDS=$bench_seconds CONCURRENCY=$concurrency
 mkdir -p "$OUT/logs" "$WORK"
 start=$(date +%s)
@@ -97,14 +99,14 @@ step_env() {
 }
 
 step_exporter() {
-  local args=(--port 9400 --gpu-filter off) smi=()
+  local args=(--port "$EXPORTER_PORT" --gpu-filter off) smi=()
   [ -n "$NVML" ] && args+=(--nvml-library "$NVML")
   command -v nvidia-smi > /dev/null && python3 -c "import torch; assert torch.cuda.is_available()" 2> /dev/null \
     && smi=(--smi)
   $JAVA -XX:+UseSerialGC -Xmx256m -jar "$WORK/app/gpu-exporter.jar" "${args[@]}" > "$OUT/logs/exporter-server.log" 2>&1 &
-  local pid=$!
-  trap 'kill $pid 2> /dev/null' EXIT
-  python3 "$LIB/exporter_check.py" --url http://127.0.0.1:9400 --out "$OUT/exporter.json" "${smi[@]}"
+  EXPORTER=$!
+  trap 'kill $EXPORTER 2> /dev/null' EXIT
+  python3 "$LIB/exporter_check.py" --url "http://127.0.0.1:$EXPORTER_PORT" --pid $EXPORTER --out "$OUT/exporter.json" "${smi[@]}"
 }
 
 # checkpoint SHAPE: a random-weight Qwen2.5-shaped checkpoint (bf16, seed 42) written here by the bundled JRE
@@ -119,15 +121,15 @@ checkpoint() {
   echo "$dir"
 }
 
-# serve DIR DTYPE LOG [flags...]: starts the server on port 8000 and waits for /health (up to 180 s).
+# serve DIR DTYPE LOG [flags...]: starts the server on $SERVER_PORT and waits for /health (up to 180 s).
 serve() {
   local dir=$1 dtype=$2 log=$3; shift 3
   # shellcheck disable=SC2086
-  $JAVA $JAVA_OPTS -Xmx4g -jar "$WORK/app/inference-pod.jar" --model "$dir" --port 8000 --host 127.0.0.1 \
+  $JAVA $JAVA_OPTS -Xmx4g -jar "$WORK/app/inference-pod.jar" --model "$dir" --port "$SERVER_PORT" --host 127.0.0.1 \
     --device "$DEVICE" --dtype "$dtype" "$@" > "$log" 2>&1 &
   SERVER=$!
   python3 -c "import sys; sys.path.insert(0, '$LIB'); from common import wait_for; import os
-sys.exit(0 if wait_for('http://127.0.0.1:8000/health', 180, lambda: os.path.exists('/proc/$SERVER')) else 1)"
+sys.exit(0 if wait_for('http://127.0.0.1:$SERVER_PORT/health', 180, lambda: os.path.exists('/proc/$SERVER')) else 1)"
 }
 
 stop_server() { kill "$SERVER" 2> /dev/null; wait "$SERVER" 2> /dev/null; SERVER=; }
@@ -146,7 +148,7 @@ step_inference() {
       echo "-- $shape $dtype"
       if serve "$dir" $dtype "$OUT/logs/server-$shape-$dtype.log" --max-num-seqs 32 --max-model-len 2048; then
         grep -h -E "Running on|KV cache" "$OUT/logs/server-$shape-$dtype.log"
-        python3 "$LIB/inference_check.py" --url http://127.0.0.1:8000 --model-dir "$dir" --label "$shape $dtype" \
+        python3 "$LIB/inference_check.py" --url "http://127.0.0.1:$SERVER_PORT" --model-dir "$dir" --label "$shape $dtype" \
           --tol $tol --ref-device $ref_device --out "$OUT/inference-$shape-$dtype.json" || ok=1
       else
         echo "server did not come up:"; tail -n 20 "$OUT/logs/server-$shape-$dtype.log"; ok=1
@@ -164,7 +166,7 @@ step_bench() {
   serve "$dir" auto "$OUT/logs/server-bench.log" --gpu-memory-utilization 0.9 --max-num-seqs 256 \
     --max-model-len 4096 || { tail -n 20 "$OUT/logs/server-bench.log"; exit 1; }
   grep -h -E "Running on|KV cache" "$OUT/logs/server-bench.log" | tee "$OUT/bench-kv.txt"
-  python3 "$LIB/bench.py" --url http://127.0.0.1:8000 --label qwenops --out "$OUT/bench-qwenops.json" \
+  python3 "$LIB/bench.py" --url "http://127.0.0.1:$SERVER_PORT" --label qwenops --out "$OUT/bench-qwenops.json" \
     --concurrency "$CONCURRENCY" --seconds "$BENCH_SECONDS"
 }
 
@@ -172,15 +174,15 @@ step_vllm() {
   python3 -c "import vllm" 2> /dev/null || { echo "skipped: vLLM is not installed" | tee "$OUT/vllm-skipped.txt"; exit 3; }
   local dir=$WORK/ckpt-0.5b
   [ -f "$dir/.complete" ] || { echo "skipped: no 0.5b checkpoint (the bench step makes it)"; exit 3; }
-  python3 -m vllm.entrypoints.openai.api_server --model "$dir" --port 8001 --host 127.0.0.1 --dtype float16 \
+  python3 -m vllm.entrypoints.openai.api_server --model "$dir" --port "$VLLM_PORT" --host 127.0.0.1 --dtype float16 \
     --gpu-memory-utilization 0.9 --max-num-seqs 256 --max-model-len 4096 --enforce-eager \
     > "$OUT/logs/vllm-server.log" 2>&1 &
-  local pid=$!
-  trap 'kill $pid 2> /dev/null' EXIT
+  VLLM=$!
+  trap 'kill $VLLM 2> /dev/null' EXIT
   python3 -c "import sys; sys.path.insert(0, '$LIB'); from common import wait_for; import os
-sys.exit(0 if wait_for('http://127.0.0.1:8001/health', 240, lambda: os.path.exists('/proc/$pid')) else 1)" \
+sys.exit(0 if wait_for('http://127.0.0.1:$VLLM_PORT/health', 240, lambda: os.path.exists('/proc/$VLLM')) else 1)" \
     || { tail -n 30 "$OUT/logs/vllm-server.log"; exit 1; }
-  python3 "$LIB/bench.py" --url http://127.0.0.1:8001 --label vllm --out "$OUT/bench-vllm.json" \
+  python3 "$LIB/bench.py" --url "http://127.0.0.1:$VLLM_PORT" --label vllm --out "$OUT/bench-vllm.json" \
     --concurrency "$CONCURRENCY" --seconds "$BENCH_SECONDS"
 }
 

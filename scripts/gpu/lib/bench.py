@@ -128,9 +128,12 @@ def main():
     url = a.url.rstrip("/")
     model = get_json(url + "/v1/models")["data"][0]["id"]
     stream_one(url, model, [1, 2, 3], 4)  # warm-up: first CUDA kernels, JIT
-    levels = [level(url, model, int(c), a.max_tokens, a.seconds, a.prompt_len) for c in a.concurrency.split(",")]
-    json.dump({"server": a.label, "model": model, "max_tokens": a.max_tokens, "prompt_len": a.prompt_len,
-               "levels": levels}, open(a.out, "w"), indent=1)
+    levels = []
+    for c in a.concurrency.split(","):
+        levels.append(level(url, model, int(c), a.max_tokens, a.seconds, a.prompt_len))
+        # after every level, so a step that runs out of time still leaves what it measured
+        json.dump({"server": a.label, "model": model, "max_tokens": a.max_tokens, "prompt_len": a.prompt_len,
+                   "levels": levels}, open(a.out, "w"), indent=1)
     return all(not lv["errors"] for lv in levels)
 
 

@@ -44,5 +44,8 @@ def main():
                   f"  gpu busy {lv.get('gpu_busy_share')}")
 
 
+    return not any(s["outcome"] in ("failed", "timeout") for s in steps)
+
+
 if __name__ == "__main__":
-    main()
+    raise SystemExit(0 if main() else 1)

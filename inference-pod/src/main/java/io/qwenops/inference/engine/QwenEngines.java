@@ -42,7 +42,7 @@ public final class QwenEngines {
           cudaBuild
               ? " (this libtorch is a CUDA build, but the CUDA runtime reports no GPU: is the driver"
                   + " loaded and libcudart.so on LD_LIBRARY_PATH? --device cuda to require one)"
-              : " (PyTorch sees no CUDA GPU; --device cuda to require one)";
+              : " (this libtorch is a CPU build; GPUs need the CUDA flavour, docs/install.md)";
     }
     return "Running on "
         + on
