@@ -9,6 +9,7 @@ work=$(mktemp -d) out=$(mktemp -d)
 trap 'rm -rf "$work" "$out"' EXIT
 fail() { echo "FAIL: $*"; cat "$out"/logs/*.log 2> /dev/null | tail -n 40; exit 1; }
 
+for f in scripts/gpu/lib/*.py; do python3 -m py_compile "$f" || fail "$f does not compile"; done
 scripts/gpu/bundle.sh --no-build --stage "$work" > /dev/null
 [ -f "$work/app/inference-pod.jar" ] && [ -f "$work/app/gpu-exporter.jar" ] || fail "no jars staged"
 ls "$work/app/libs" | grep -q -e pytorch-native -e pytorch-jni && fail "PyTorch's natives or JNI jar staged in libs/"
