@@ -92,6 +92,8 @@ export JAVA_OPTS="--add-modules=jdk.incubator.vector --enable-native-access=ALL-
 [ -n "${CUDART_DIR:-}" ] && export LD_LIBRARY_PATH=$CUDART_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
   JAVA_OPTS="$JAVA_OPTS -Djna.library.path=$CUDART_DIR"
 echo "libtorch: ${TORCH_CHOICE:-none}"
+# With a GPU that PyTorch sees, the inference server must run on it under --device auto too.
+export HAS_CUDA=$(python3 -c "import torch; print(int(torch.cuda.is_available()))" 2> /dev/null || echo 0)
 
 # --- steps -----------------------------------------------------------------------------------------------------
 step_env() {
@@ -137,8 +139,9 @@ stop_server() { kill "$SERVER" 2> /dev/null; wait "$SERVER" 2> /dev/null; SERVER
 step_inference() {
   [ -n "${TORCH_SKIP:-}" ] && { echo "skipped: $TORCH_SKIP" | tee "$OUT/inference-skipped.txt"; exit 3; }
   trap 'stop_server' EXIT
-  local ok=0 shape dir dtype tol ref_device=cuda
+  local ok=0 shape dir dtype tol ref_device=cuda expect=cpu
   [ "$DEVICE" = cpu ] && ref_device=cpu
+  [ "$DEVICE" != cpu ] && [ "$HAS_CUDA" = 1 ] && expect=cuda
   for shape in ${SHAPES//,/ }; do
     dir=$(checkpoint "$shape") || { echo "no $shape checkpoint"; ok=1; continue; }
     for dtype in float32 float16; do
@@ -146,10 +149,13 @@ step_inference() {
       # the matmuls, F16 KV; F32 norms, softmax, residual); MixedPrecisionTest holds the CPU path to it too.
       tol=1e-3; [ $dtype = float16 ] && tol=0.05
       echo "-- $shape $dtype"
-      if serve "$dir" $dtype "$OUT/logs/server-$shape-$dtype.log" --max-num-seqs 32 --max-model-len 2048; then
+      # a small KV pool: the float64 reference (4 GB for 0.5B) shares the GPU with the server
+      if serve "$dir" $dtype "$OUT/logs/server-$shape-$dtype.log" --max-num-seqs 32 --max-model-len 2048 \
+          --kv-cache-memory 2GiB; then
         grep -h -E "Running on|KV cache" "$OUT/logs/server-$shape-$dtype.log"
         python3 "$LIB/inference_check.py" --url "http://127.0.0.1:$SERVER_PORT" --model-dir "$dir" --label "$shape $dtype" \
-          --tol $tol --ref-device $ref_device --out "$OUT/inference-$shape-$dtype.json" || ok=1
+          --tol $tol --ref-device $ref_device --server-log "$OUT/logs/server-$shape-$dtype.log" \
+          --expect-device "$expect" --out "$OUT/inference-$shape-$dtype.json" || ok=1
       else
         echo "server did not come up:"; tail -n 20 "$OUT/logs/server-$shape-$dtype.log"; ok=1
       fi

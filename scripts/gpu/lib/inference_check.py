@@ -64,10 +64,22 @@ def main():
     ap.add_argument("--tol", type=float, required=True)
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--ref-device", default="cuda")
+    ap.add_argument("--server-log", help="the server's log, for its 'Running on' and 'KV cache' lines")
+    ap.add_argument("--expect-device", default="any", help="cuda or cpu: where the server must say it runs")
     a = ap.parse_args()
     c = Checks("inference " + a.label)
     url = a.url.rstrip("/")
     model = get_json(url + "/v1/models")["data"][0]["id"]
+    if a.server_log:
+        lines = open(a.server_log, errors="replace").read().splitlines()
+        running = next((line.split("QwenEngines: ", 1)[-1] for line in lines if "Running on " in line), None)
+        c.data["server"] = {"running_on": running,
+                            "kv_cache": next((line.split("QwenEngines: ", 1)[-1] for line in lines
+                                              if "KV cache: " in line), None)}
+        if a.expect_device != "any":
+            c.check(f"the server runs on {a.expect_device}",
+                    running is not None and running.startswith("Running on " + a.expect_device.replace("cpu", "CPU")),
+                    running_on=running)
     t0 = time.monotonic()
     solo = [complete(url, model, p, a.steps) for p in PROMPTS]
     c.data["solo_seconds"] = round(time.monotonic() - t0, 3)

@@ -37,6 +37,10 @@ def main():
         for c in r.get("checks", []):
             mark = "skip" if c["ok"] is None else ("ok" if c["ok"] else "FAIL")
             print(f"  [{mark:>4}] {name}: {c['name']}")
+    kv = os.path.join(a.out, "bench-kv.txt")
+    if os.path.exists(kv):
+        for line in open(kv):
+            print("  " + line.strip().split("QwenEngines: ", 1)[-1])
     for name, levels in summary["bench"].items():
         for lv in levels or []:
             print(f"  {name} c={lv['concurrency']:<3} {lv['aggregate_tok_s']:>8} tok/s  ttft p50 "
