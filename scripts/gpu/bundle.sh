@@ -104,7 +104,7 @@ modules=$(jdeps --multi-release "$(java_major "$JAVA_HOME")" --ignore-missing-de
   | grep -v -x -e jdk.jdi -e jdk.attach -e java.instrument -e java.compiler | paste -sd,)
 modules="$modules,jdk.incubator.vector,java.naming,jdk.crypto.ec"
 jlink --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-0 \
-  --output "$stage/jre" 2> /dev/null
+  --output "$stage/jre" > "$stage/jlink.log" 2>&1 || { cat "$stage/jlink.log" >&2; exit 1; }
 echo "$modules" > "$stage/jre/MODULES"
 
 mkdir -p "$out"
