@@ -103,8 +103,7 @@ step_env() {
 step_exporter() {
   local args=(--port "$EXPORTER_PORT" --gpu-filter off) smi=()
   [ -n "$NVML" ] && args+=(--nvml-library "$NVML")
-  command -v nvidia-smi > /dev/null && python3 -c "import torch; assert torch.cuda.is_available()" 2> /dev/null \
-    && smi=(--smi)
+  [ "$HAS_CUDA" = 1 ] && command -v nvidia-smi > /dev/null && smi=(--smi)  # nvidia-smi and a torch load
   $JAVA -XX:+UseSerialGC -Xmx256m -jar "$WORK/app/gpu-exporter.jar" "${args[@]}" > "$OUT/logs/exporter-server.log" 2>&1 &
   EXPORTER=$!
   trap 'kill $EXPORTER 2> /dev/null' EXIT
