@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of every module (and the formatter check), then the web console's typecheck, unit tests and the
+# Runs every test of every module (and the formatter check), then the GPU script's dry run (scripts/gpu/test.sh),
+# then the web console's typecheck, unit tests and the
 # end-to-end test in headless Chromium. README and .ci/run both call this. Extra arguments go to Maven; with -pl
 # (one module) only Maven runs. Without Chromium the browser test is skipped with a message, unless
 # QWENOPS_REQUIRE_BROWSER=1 (set by .ci/run), where that fails.
@@ -14,6 +15,10 @@ for arg in "$@"; do
     -pl|--projects|-pl=*|--projects=*) echo "Maven was limited to some modules: skipping the web console's checks."; exit 0 ;;
   esac
 done
+
+# The GPU trip's script as far as this machine goes (~30 s): staged bundle, exporter step on the fake NVML.
+echo "==> scripts/gpu: device-check.sh dry run"
+scripts/gpu/test.sh
 
 # The operator's Maven build ran `npm ci && npm run build` in web/ (unless -Dskip.web=true).
 cd web

@@ -1,5 +1,7 @@
 package io.qwenops.inference.engine;
 
+import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.util.cuda.CudaUtils;
 import io.qwenops.inference.model.ComputeSetup;
 import io.qwenops.inference.model.CudaProbeLog;
@@ -21,22 +23,27 @@ public final class QwenEngines {
 
   private static final Logger LOG = Logger.getLogger(QwenEngines.class.getName());
 
-  /** The CPU KV pool's default ceiling when no size is given. */
-  static final long CPU_DEFAULT_KV_BYTES = 2L << 30;
-
   private QwenEngines() {}
 
   public static LoadedModel load(Path modelDir, EngineOptions options) throws IOException {
     return load(modelDir, options, StepHook.NONE, new Sha256BlockHasher());
   }
 
-  /** The one line that says where the engine runs, and why CPU when nobody asked for it. */
-  static String where(ComputeSetup setup, String device) {
+  /**
+   * The one line that says where the engine runs, and why CPU when nobody asked for it. {@code
+   * cudaBuild}: the loaded libtorch has CUDA, so a CPU choice means DJL's probe of the CUDA runtime
+   * (libcudart through JNA, not PyTorch itself) found no GPU.
+   */
+  static String where(ComputeSetup setup, String device, boolean cudaBuild) {
     String on = setup.device().isGpu() ? "cuda:" + setup.device().getDeviceId() : "CPU";
-    String why =
-        !setup.device().isGpu() && (device == null || device.equalsIgnoreCase("auto"))
-            ? " (PyTorch sees no CUDA GPU; --device cuda to require one)"
-            : "";
+    String why = "";
+    if (!setup.device().isGpu() && (device == null || device.equalsIgnoreCase("auto"))) {
+      why =
+          cudaBuild
+              ? " (this libtorch is a CUDA build, but the CUDA runtime reports no GPU: is the driver"
+                  + " loaded and libcudart.so on LD_LIBRARY_PATH? --device cuda to require one)"
+              : " (this libtorch is a CPU build; GPUs need the CUDA flavour, docs/install.md)";
+    }
     return "Running on "
         + on
         + " in "
@@ -54,7 +61,11 @@ public final class QwenEngines {
     GenerationConfig generation = GenerationConfig.load(modelDir);
     CudaProbeLog.quietUnlessCudaAsked(options.device());
     ComputeSetup setup = ComputeSetup.resolve(options.device(), options.dtype());
-    LOG.info(where(setup, options.device()));
+    LOG.info(
+        where(
+            setup,
+            options.device(),
+            Engine.getEngine("PyTorch").hasCapability(StandardCapabilities.CUDA)));
     QwenTokenizer tokenizer = QwenTokenizer.load(modelDir);
     Qwen2Weights weights;
     try {
@@ -64,7 +75,8 @@ public final class QwenEngines {
       throw e;
     }
     try {
-      long kvBytes = kvBudget(options, setup, weights);
+      KvCacheBudget budget = kvBudget(options, setup, config);
+      long kvBytes = budget.bytes();
       long perToken = PagedKvCache.bytesPerToken(config, setup);
       int blocks =
           (int)
@@ -74,6 +86,7 @@ public final class QwenEngines {
       int wanted =
           options.maxModelLen() > 0 ? options.maxModelLen() : config.maxPositionEmbeddings();
       int maxModelLen = Math.min(wanted, blocks * options.blockSize());
+      LOG.info(budget.describe(blocks, options.blockSize(), perToken));
       if (maxModelLen < 1) {
         throw new IOException(
             "The KV cache budget of "
@@ -114,24 +127,25 @@ public final class QwenEngines {
     }
   }
 
-  /**
-   * Explicit size, else on GPU what gpuMemoryUtilization leaves after the weights, else CPU
-   * default.
-   */
-  static long kvBudget(EngineOptions options, ComputeSetup setup, Qwen2Weights weights) {
+  /** Explicit size, else on GPU vLLM's rule (see {@link KvCacheBudget}), else the CPU default. */
+  static KvCacheBudget kvBudget(EngineOptions options, ComputeSetup setup, ModelConfig config) {
     if (options.kvCacheBytes() > 0) {
-      return options.kvCacheBytes();
+      return KvCacheBudget.explicit(options.kvCacheBytes());
     }
     if (setup.device().isGpu()) {
       var usage = CudaUtils.getGpuMemory(setup.device());
-      long allowed = (long) (usage.getMax() * options.gpuMemoryUtilization());
-      return Math.max(0, allowed - usage.getCommitted());
+      return KvCacheBudget.gpu(
+          usage.getMax(),
+          usage.getCommitted(),
+          options.gpuMemoryUtilization(),
+          KvCacheBudget.activationReserve(
+              config, options.maxNumBatchedTokens(), options.maxNumSeqs()));
     }
     long free = 0;
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       free = os.getFreeMemorySize();
     }
-    return free > 0 ? Math.min(CPU_DEFAULT_KV_BYTES, free / 4) : CPU_DEFAULT_KV_BYTES / 4;
+    return KvCacheBudget.cpu(free);
   }
 }
