@@ -3,6 +3,8 @@ package io.qwenops.inference.api.chat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qwenops.inference.api.PromptTokenizer;
+import io.qwenops.inference.guided.TokenTable;
+import io.qwenops.inference.guided.ToolCallGrammar;
 import java.util.ArrayList;
 import java.util.List;
 

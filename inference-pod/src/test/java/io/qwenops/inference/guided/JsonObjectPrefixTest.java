@@ -1,4 +1,4 @@
-package io.qwenops.inference.api.chat;
+package io.qwenops.inference.guided;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

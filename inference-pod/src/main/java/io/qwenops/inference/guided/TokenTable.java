@@ -1,6 +1,5 @@
-package io.qwenops.inference.api.chat;
+package io.qwenops.inference.guided;
 
-import io.qwenops.inference.api.PromptTokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -11,17 +10,17 @@ import java.util.WeakHashMap;
  * Ids without bytes (the model's padding beyond the tokenizer) and added tokens ({@code
  * <|im_end|>}, {@code <tool_call>}, ...) are never ordinary text.
  */
-final class TokenTable {
+public final class TokenTable {
 
   /** Weak keys: a table holds no reference to its tokenizer, so an unloaded model's goes too. */
-  private static final Map<PromptTokenizer, TokenTable> CACHE = new WeakHashMap<>();
+  private static final Map<GuidedTokenizer, TokenTable> CACHE = new WeakHashMap<>();
 
   private final byte[][] bytes;
   private final boolean[] text;
   private final boolean[] plainStringText;
   private final int[] singleByte = new int[256];
 
-  private TokenTable(PromptTokenizer tokenizer, int vocabSize) {
+  private TokenTable(GuidedTokenizer tokenizer, int vocabSize) {
     this.bytes = new byte[vocabSize][];
     this.text = new boolean[vocabSize];
     this.plainStringText = new boolean[vocabSize];
@@ -42,7 +41,7 @@ final class TokenTable {
     }
   }
 
-  static TokenTable of(PromptTokenizer tokenizer, int vocabSize) {
+  public static TokenTable of(GuidedTokenizer tokenizer, int vocabSize) {
     synchronized (CACHE) {
       TokenTable t = CACHE.get(tokenizer);
       if (t == null || t.bytes.length != vocabSize) {
@@ -93,7 +92,7 @@ final class TokenTable {
    * Token ids spelling exactly {@code b}: a leading run of UTF-8 continuation bytes (the rest of a
    * character begun earlier) as single-byte tokens, the rest as the tokenizer encodes it.
    */
-  int[] encode(byte[] b, PromptTokenizer tokenizer) {
+  int[] encode(byte[] b, GuidedTokenizer tokenizer) {
     int lead = 0;
     while (lead < b.length && (b[lead] & 0xC0) == 0x80) {
       lead++;

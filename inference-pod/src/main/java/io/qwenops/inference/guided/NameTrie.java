@@ -1,4 +1,4 @@
-package io.qwenops.inference.api.chat;
+package io.qwenops.inference.guided;
 
 import java.util.ArrayList;
 import java.util.Arrays;

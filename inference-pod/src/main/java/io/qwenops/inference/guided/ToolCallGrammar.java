@@ -1,6 +1,5 @@
-package io.qwenops.inference.api.chat;
+package io.qwenops.inference.guided;
 
-import io.qwenops.inference.api.PromptTokenizer;
 import io.qwenops.inference.engine.TokenConstraint;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +22,10 @@ import java.util.List;
  */
 public final class ToolCallGrammar implements TokenConstraint {
 
-  static final String ARGUMENTS_KEY = ", \"arguments\": ";
-  static final String TAIL = "}\n" + ToolCallParser.CLOSE;
+  public static final String ARGUMENTS_KEY = ", \"arguments\": ";
+
+  /** Closes the arguments' object, the call's object and Qwen2.5's {@code <tool_call>} block. */
+  static final String TAIL = "}\n</tool_call>";
 
   /**
    * A byte fed can lengthen the shortest closing by at most this much (a key's {@code "":null}).
@@ -40,7 +41,7 @@ public final class ToolCallGrammar implements TokenConstraint {
   }
 
   private final TokenTable table;
-  private final PromptTokenizer tokenizer;
+  private final GuidedTokenizer tokenizer;
   private final NameTrie names;
   private final int maxTokens;
   private final int tailTokens;
@@ -55,7 +56,8 @@ public final class ToolCallGrammar implements TokenConstraint {
    *     the prompt already holds the name and the arguments come next
    * @param maxTokens the request's token budget
    */
-  ToolCallGrammar(TokenTable table, PromptTokenizer tokenizer, List<String> names, int maxTokens) {
+  public ToolCallGrammar(
+      TokenTable table, GuidedTokenizer tokenizer, List<String> names, int maxTokens) {
     this.table = table;
     this.tokenizer = tokenizer;
     List<byte[]> bytes = new ArrayList<>();
