@@ -7,7 +7,6 @@ import io.helidon.webserver.http.ServerResponse;
 import io.qwenops.inference.api.chat.ForcedToolCall;
 import io.qwenops.inference.api.chat.ToolCallParser;
 import io.qwenops.inference.api.chat.ToolCalling;
-import io.qwenops.inference.api.chat.ToolChoice;
 import io.qwenops.inference.api.generate.ChatStream;
 import io.qwenops.inference.api.generate.ClientGoneException;
 import io.qwenops.inference.api.generate.CollectedChoice;
@@ -54,9 +53,7 @@ public final class ChatCompletionsService implements HttpService {
     ToolCalling tools =
         new ToolCalling(
             chat.parseToolCalls(),
-            chat.tools() == null
-                ? null
-                : ForcedToolCall.of(chat.toolChoice(), ToolChoice.names(chat.tools())),
+            chat.tools() == null ? null : ForcedToolCall.of(chat.toolChoice(), chat.tools()),
             chat.parallelToolCalls());
     String rendered =
         ChatPrompts.render(

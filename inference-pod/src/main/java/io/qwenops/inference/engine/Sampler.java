@@ -49,7 +49,7 @@ final class Sampler {
     LogitsProcessors.applyMinTokensAndBias(logits, outputLength, s, eosTokenIds);
     LogitsProcessors.applyPenalties(logits, prompt, output, outputLength, s);
     if (constraint != null) {
-      return ConstrainedSampling.sample(logits, s, random, constraint, mode, reported);
+      return ConstrainedSampling.sample(logits, s, random, constraint, mode, reported, eosTokenIds);
     }
     boolean processed = wanted && !mode.raw();
     int chosen;

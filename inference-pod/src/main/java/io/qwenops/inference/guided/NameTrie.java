@@ -15,11 +15,14 @@ final class NameTrie {
   private final List<int[]> children = new ArrayList<>();
   private final List<byte[]> shortest = new ArrayList<>();
   private final List<Integer> namesBelow = new ArrayList<>();
-  private final List<Boolean> complete = new ArrayList<>();
+  private final List<Integer> index = new ArrayList<>();
+  private final List<byte[]> names;
 
   NameTrie(List<byte[]> names) {
+    this.names = List.copyOf(names);
     addNode();
-    for (byte[] name : names) {
+    for (int i = 0; i < names.size(); i++) {
+      byte[] name = names.get(i);
       int node = 0;
       bump(node, name);
       for (byte b : name) {
@@ -35,7 +38,9 @@ final class NameTrie {
         node = next;
         bump(node, name);
       }
-      complete.set(node, true);
+      if (index.get(node) < 0) {
+        index.set(node, i);
+      }
     }
   }
 
@@ -44,7 +49,7 @@ final class NameTrie {
     children.add(new int[0]);
     shortest.add(null);
     namesBelow.add(0);
-    complete.add(false);
+    index.add(-1);
     return keys.size() - 1;
   }
 
@@ -68,7 +73,44 @@ final class NameTrie {
 
   /** Whether the prefix at {@code node} is a whole name. */
   boolean isName(int node) {
-    return complete.get(node);
+    return index.get(node) >= 0;
+  }
+
+  /** Which name (its position in the constructor's list) the prefix at {@code node} is, or -1. */
+  int index(int node) {
+    return index.get(node);
+  }
+
+  /** The {@code i}th name given to the constructor. */
+  byte[] name(int i) {
+    return names.get(i);
+  }
+
+  /** Whether name {@code i}'s first {@code length} bytes lead to {@code node}. */
+  boolean startsWith(int i, int node, int length) {
+    byte[] name = names.get(i);
+    if (name.length < length) {
+      return false;
+    }
+    int at = 0;
+    for (int k = 0; k < length && at >= 0; k++) {
+      at = next(at, name[k]);
+    }
+    return at == node;
+  }
+
+  /** The index of a whole name given as bytes, or -1. */
+  int indexOf(byte[] name) {
+    int at = 0;
+    for (int k = 0; k < name.length && at >= 0; k++) {
+      at = next(at, name[k]);
+    }
+    return at < 0 ? -1 : index(at);
+  }
+
+  /** Whether no name goes on past {@code node}. */
+  boolean isLeaf(int node) {
+    return keys.get(node).length == 0;
   }
 
   /** The one name that starts with this prefix, or null when none or several do. */

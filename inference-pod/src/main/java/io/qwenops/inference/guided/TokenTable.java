@@ -19,6 +19,7 @@ public final class TokenTable {
   private final boolean[] text;
   private final boolean[] plainStringText;
   private final int[] singleByte = new int[256];
+  private VocabularyTrie trie;
 
   private TokenTable(GuidedTokenizer tokenizer, int vocabSize) {
     this.bytes = new byte[vocabSize][];
@@ -52,7 +53,7 @@ public final class TokenTable {
     }
   }
 
-  int size() {
+  public int size() {
     return bytes.length;
   }
 
@@ -76,16 +77,24 @@ public final class TokenTable {
   }
 
   private static boolean isPlainStringText(byte[] b) {
-    JsonObjectPrefix probe = new JsonObjectPrefix();
-    for (byte x : new byte[] {'{', '"'}) {
-      probe.feed(x);
-    }
+    long lexer = StringLexer.CLEAN;
     for (byte x : b) {
-      if (!probe.feed(x)) {
+      if (x == '"' || (lexer = StringLexer.next(lexer, x & 0xFF)) == StringLexer.REFUSED) {
+        return false;
+      }
+      if (x == '\\') {
         return false;
       }
     }
-    return probe.inPlainString();
+    return lexer == StringLexer.CLEAN;
+  }
+
+  /** Every text token in one trie (built on first use: only guided JSON needs it). */
+  synchronized VocabularyTrie trie() {
+    if (trie == null) {
+      trie = new VocabularyTrie(bytes, text);
+    }
+    return trie;
   }
 
   /**

@@ -140,7 +140,8 @@ public final class WorstRequestBenchmark {
                 new SplittableRandom(r),
                 grammar,
                 LogprobsMode.RAW_LOGPROBS,
-                null));
+                null,
+                Set.of(151645)));
   }
 
   private static GenerationConfig none() {
