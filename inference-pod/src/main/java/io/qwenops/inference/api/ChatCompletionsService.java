@@ -19,6 +19,7 @@ import io.qwenops.inference.api.wire.ChatWire;
 import io.qwenops.inference.api.wire.RequestLimits;
 import io.qwenops.inference.api.wire.Usage;
 import io.qwenops.inference.engine.SamplingParams;
+import io.qwenops.inference.engine.TokenConstraint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,13 +65,12 @@ public final class ChatCompletionsService implements HttpService {
       SamplingParams sampling =
           chat.sampling()
               .toEngine(prompt.length, model.maxModelLen(), chat.topLogprobs(), i, "messages");
-      choices.add(
-          new Generation.Choice(
-              i,
-              prompt,
-              sampling,
-              null,
-              tools.constraint(model.tokenizer(), model.vocabSize(), sampling.maxTokens())));
+      TokenConstraint constraint =
+          chat.structuredOutput() != null
+              ? chat.structuredOutput()
+                  .constraint(model.tokenizer(), model.vocabSize(), sampling.maxTokens())
+              : tools.constraint(model.tokenizer(), model.vocabSize(), sampling.maxTokens());
+      choices.add(new Generation.Choice(i, prompt, sampling, null, constraint));
     }
     String id = "chatcmpl-" + RequestIds.of(req);
     long created = Instant.now().getEpochSecond();

@@ -32,7 +32,7 @@ final class StopCheck {
     // EOS under a constraint was allowed because the output may end (TokenConstraint.mayEnd).
     boolean eos = eosTokenIds.contains(token);
     if (s.constraint != null && (eos || s.constraint.accept(token))) {
-      reason = FinishReason.STOP;
+      reason = s.constraint.closedEarly() ? FinishReason.LENGTH : FinishReason.STOP;
     }
     String text = s.detokenizer.next(token);
     StopStringMatcher.Result matched =

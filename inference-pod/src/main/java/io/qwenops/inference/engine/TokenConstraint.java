@@ -36,6 +36,14 @@ public interface TokenConstraint {
   }
 
   /**
+   * Whether the grammar closed the output by force because {@code max_tokens} was running out: the
+   * sequence then ends with reason LENGTH (valid, but cut short), not STOP.
+   */
+  default boolean closedEarly() {
+    return false;
+  }
+
+  /**
    * Moves past the chosen token.
    *
    * @return true when the constrained output is complete: the sequence stops (reason STOP)

@@ -17,6 +17,7 @@ final class NameTrie {
   private final List<Integer> namesBelow = new ArrayList<>();
   private final List<Integer> index = new ArrayList<>();
   private final List<byte[]> names;
+  private final List<Long> below = new ArrayList<>();
 
   NameTrie(List<byte[]> names) {
     this.names = List.copyOf(names);
@@ -25,6 +26,7 @@ final class NameTrie {
       byte[] name = names.get(i);
       int node = 0;
       bump(node, name);
+      mark(node, i);
       for (byte b : name) {
         int next = next(node, b);
         if (next < 0) {
@@ -37,6 +39,7 @@ final class NameTrie {
         }
         node = next;
         bump(node, name);
+        mark(node, i);
       }
       if (index.get(node) < 0) {
         index.set(node, i);
@@ -50,7 +53,19 @@ final class NameTrie {
     shortest.add(null);
     namesBelow.add(0);
     index.add(-1);
+    below.add(0L);
     return keys.size() - 1;
+  }
+
+  private void mark(int node, int name) {
+    if (name < 64) {
+      below.set(node, below.get(node) | (1L << name));
+    }
+  }
+
+  /** A bit per name (of the first 64) that starts with the prefix at {@code node}. */
+  long namesBelow(int node) {
+    return below.get(node);
   }
 
   private void bump(int node, byte[] name) {

@@ -190,8 +190,12 @@ final class ObjectFrame extends JsonValueFrame.Container {
       }
       int next = node >= 0 ? names.next(node, (byte) c) : -1;
       boolean backslash = escaped || c == '\\';
-      if (next < 0 && (object.schema.additionalSchema() == null || backslash)) {
+      boolean undeclared = object.schema.additionalSchema() != null && !backslash;
+      if (next < 0 && !undeclared) {
         return null;
+      }
+      if (next >= 0 && !undeclared && (names.namesBelow(next) & ~object.seen) == 0) {
+        return null; // only names already used go on from here
       }
       long lex = StringLexer.next(lexer, c);
       if (lex == StringLexer.REFUSED) {
