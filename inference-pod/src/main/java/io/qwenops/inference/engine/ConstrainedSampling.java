@@ -101,6 +101,9 @@ final class ConstrainedSampling {
     if (LogitsProcessors.max(work) == Float.NEGATIVE_INFINITY) {
       throw new IllegalStateException("The output constraint allows no token");
     }
+    if (s.topK() > 0 && s.topK() < work.length / 2) {
+      return Sampler.sampleTopK(work, s, random); // the same draw on the k best only
+    }
     truncate(work, s);
     return Sampler.draw(LogitsProcessors.softmax(work), random.nextDouble());
   }

@@ -59,7 +59,7 @@ public final class JsonPrefix {
    * characters (see {@link TokenTable#isPlainStringText}) leaves the state exactly as it is.
    */
   boolean inPlainString() {
-    return state instanceof ScalarFrames.StringValue s && s.clean();
+    return state.plainTextStable();
   }
 
   /** The shortest bytes that close the value from here (empty when it is closed). */

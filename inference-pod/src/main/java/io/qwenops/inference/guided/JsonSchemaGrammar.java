@@ -95,17 +95,17 @@ public final class JsonSchemaGrammar implements TokenConstraint {
   }
 
   /**
-   * One walk of the vocabulary's trie from the current state (see {@link VocabularyTrie}); when the
-   * budget is tight, the survivors are checked against it one by one.
+   * One walk of the vocabulary's trie from the current state (see {@link VocabularyTrie}); a
+   * survivor that might not leave room for the closing is checked against the budget on its own.
    */
   @Override
   public void mask(float[] logits) {
     Arrays.fill(allowed, false);
     table.trie().allowed(prefix.state(), allowed);
-    boolean tight = !roomy(maxTokens - generated - 1, table.longestToken());
+    int left = maxTokens - generated - 1;
     int n = Math.min(logits.length, allowed.length);
     for (int id = 0; id < n; id++) {
-      if (!allowed[id] || (tight && !allows(id))) {
+      if (!allowed[id] || (!roomy(left, table.bytes(id).length) && !allows(id))) {
         logits[id] = Float.NEGATIVE_INFINITY;
       }
     }

@@ -23,6 +23,14 @@ abstract class JsonValueFrame {
     return false;
   }
 
+  /**
+   * Whether any run of plain string text (whole characters, no quote or backslash: {@link
+   * TokenTable#isPlainStringText}) leaves this state as it is: inside a string, between characters.
+   */
+  boolean plainTextStable() {
+    return false;
+  }
+
   /** Appends the shortest bytes that finish the whole value from here. */
   abstract void closing(ByteArrayOutputStream out);
 
@@ -172,14 +180,37 @@ abstract class JsonValueFrame {
 
     @Override
     JsonValueFrame feed(int c) {
-      java.util.List<JsonValueFrame> out = new java.util.ArrayList<>(frames.length);
+      JsonValueFrame[] next = new JsonValueFrame[frames.length];
       boolean same = true;
-      for (JsonValueFrame f : frames) {
-        JsonValueFrame next = f.feed(c);
-        same &= next == f;
-        add(out, next);
+      boolean flat = true;
+      int live = 0;
+      for (int i = 0; i < frames.length; i++) {
+        next[i] = frames[i].feed(c);
+        same &= next[i] == frames[i];
+        flat &= !(next[i] instanceof Alternatives);
+        live += next[i] == null ? 0 : 1;
       }
-      return same ? this : of(out);
+      if (same) {
+        return this; // plain text inside strings: nothing to allocate
+      }
+      if (flat && live == frames.length) {
+        return new Alternatives(next);
+      }
+      java.util.List<JsonValueFrame> out = new java.util.ArrayList<>(frames.length);
+      for (JsonValueFrame f : next) {
+        add(out, f);
+      }
+      return of(out);
+    }
+
+    @Override
+    boolean plainTextStable() {
+      for (JsonValueFrame f : frames) {
+        if (!f.plainTextStable()) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override

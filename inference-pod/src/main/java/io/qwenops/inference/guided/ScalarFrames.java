@@ -15,15 +15,26 @@ final class ScalarFrames {
   static final class StringValue extends JsonValueFrame {
     final long lexer;
     final JsonValueFrame.Container up;
+    final StringValue clean; // this string between characters: a character's end returns to it
 
     StringValue(long lexer, JsonValueFrame.Container up) {
+      this(lexer, up, null);
+    }
+
+    private StringValue(long lexer, JsonValueFrame.Container up, StringValue clean) {
       this.lexer = lexer;
       this.up = up;
+      this.clean = lexer == StringLexer.CLEAN ? this : clean;
     }
 
     /** Between characters: a run of plain characters leaves this frame as it is. */
     boolean clean() {
       return lexer == StringLexer.CLEAN;
+    }
+
+    @Override
+    boolean plainTextStable() {
+      return clean();
     }
 
     @Override
@@ -37,7 +48,10 @@ final class ScalarFrames {
         }
       }
       long next = StringLexer.next(lexer, c);
-      return next == StringLexer.REFUSED ? null : new StringValue(next, up);
+      if (next == StringLexer.CLEAN) {
+        return clean != null ? clean : new StringValue(next, up);
+      }
+      return next == StringLexer.REFUSED ? null : new StringValue(next, up, clean);
     }
 
     @Override

@@ -20,7 +20,6 @@ public final class TokenTable {
   private final boolean[] plainStringText;
   private final int[] singleByte = new int[256];
   private VocabularyTrie trie;
-  private int longest;
 
   private TokenTable(GuidedTokenizer tokenizer, int vocabSize) {
     this.bytes = new byte[vocabSize][];
@@ -37,9 +36,6 @@ public final class TokenTable {
       bytes[id] = b;
       text[id] = b != null && b.length > 0 && !tokenizer.isAddedToken(id);
       plainStringText[id] = text[id] && isPlainStringText(b);
-      if (text[id]) {
-        longest = Math.max(longest, b.length);
-      }
       if (text[id] && b.length == 1 && singleByte[b[0] & 0xFF] < 0) {
         singleByte[b[0] & 0xFF] = id;
       }
@@ -93,15 +89,10 @@ public final class TokenTable {
     return lexer == StringLexer.CLEAN;
   }
 
-  /** The most bytes any text token has. */
-  int longestToken() {
-    return longest;
-  }
-
   /** Every text token in one trie (built on first use: only guided JSON needs it). */
   synchronized VocabularyTrie trie() {
     if (trie == null) {
-      trie = new VocabularyTrie(bytes, text);
+      trie = new VocabularyTrie(bytes, text, plainStringText);
     }
     return trie;
   }

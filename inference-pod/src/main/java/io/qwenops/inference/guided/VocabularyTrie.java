@@ -15,8 +15,11 @@ final class VocabularyTrie {
   private final int[] firstToken; // a token spelled by the path to this node, or -1
   private final int[] nextToken; // another token with the same bytes, or -1
   private final int maxDepth;
+  private final boolean[] plainText; // per token: whole plain string characters
+  private final boolean[] plainSubtree; // per node: every token below is plain string text
 
-  VocabularyTrie(byte[][] bytes, boolean[] text) {
+  VocabularyTrie(byte[][] bytes, boolean[] text, boolean[] plainText) {
+    this.plainText = plainText;
     Integer[] ids =
         java.util.stream.IntStream.range(0, bytes.length)
             .filter(i -> text[i])
@@ -71,6 +74,20 @@ final class VocabularyTrie {
     subtreeEnd = Arrays.copyOf(ends, nodes);
     firstToken = Arrays.copyOf(first, nodes);
     maxDepth = deepest;
+    plainSubtree = new boolean[nodes];
+    for (int n = nodes - 1; n >= 0; n--) {
+      boolean plain = true;
+      for (int t = firstToken[n]; t >= 0 && plain; t = nextToken[t]) {
+        plain = plainText[t];
+      }
+      // Children lie in (n, subtreeEnd[n]); the first child is n + 1, each next one after the
+      // last's
+      // subtree.
+      for (int c = n + 1; c < subtreeEnd[n] && plain; c = subtreeEnd[c]) {
+        plain = plainSubtree[c];
+      }
+      plainSubtree[n] = plain;
+    }
   }
 
   int nodes() {
@@ -79,13 +96,25 @@ final class VocabularyTrie {
 
   /**
    * Marks in {@code allowed} every token whose bytes all feed from {@code root} (others are left as
-   * they are).
+   * they are). Inside a string, where plain text leaves the state as it is, every plain token is
+   * allowed at once and only the subtrees holding other tokens (a quote, an escape, part of a
+   * character) are walked.
    */
   void allowed(JsonValueFrame root, boolean[] allowed) {
+    boolean stable = root.plainTextStable();
+    if (stable) {
+      for (int t = 0; t < plainText.length; t++) {
+        allowed[t] |= plainText[t];
+      }
+    }
     JsonValueFrame[] at = new JsonValueFrame[maxDepth + 1];
     at[0] = root;
     int n = 1;
     while (n < edge.length) {
+      if (stable && plainSubtree[n]) {
+        n = subtreeEnd[n];
+        continue;
+      }
       JsonValueFrame next = at[depth[n] - 1].feed(edge[n] & 0xFF);
       if (next == null) {
         n = subtreeEnd[n];

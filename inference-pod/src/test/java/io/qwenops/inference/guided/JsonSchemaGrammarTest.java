@@ -72,44 +72,47 @@ class JsonSchemaGrammarTest {
   void randomChoicesAlwaysGiveAValidValueWithinTheBudget() throws Exception {
     SplittableRandom random = new SplittableRandom(11);
     for (String schema : SchemaValidation.FEATURES) {
-      int early = 0;
-      for (int trial = 0; trial < 4; trial++) {
-        int budget = 30 + random.nextInt(50);
+      for (int trial = 0; trial < 3; trial++) {
+        int budget = 24 + random.nextInt(40);
         Run run = generate(schema, budget, random);
         assertThat(run.complete()).as("%s completes within %d tokens", schema, budget).isTrue();
         assertThat(SchemaValidation.errors(schema, run.text()))
             .as("%s: %s", schema, run.text())
             .isEmpty();
-        early += run.closedEarly() ? 1 : 0;
       }
-      assertThat(early).as("a random model rarely closes by itself").isLessThanOrEqualTo(4);
     }
   }
 
   @Test
   void theTrieMaskAllowsExactlyWhatTheTokenByTokenCheckAllows() throws Exception {
     TokenTable table = TokenTable.of(QWEN, VOCAB);
-    String schema = SchemaValidation.FEATURES.get(3);
-    for (String so :
-        List.of(
-            "",
-            "{\"id\": ",
-            "{\"id\": \"ab",
-            "{\"id\": 12",
-            "{\"id\":1,\"note\":null,\"shape\":{")) {
+    String shapes = SchemaValidation.FEATURES.get(3);
+    String twoObjects =
+        "{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}},"
+            + "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+            + "\"b\":{\"type\":\"integer\"}}}]}";
+    String[][] states = {
+      {shapes, ""},
+      {shapes, "{\"id\": "},
+      {shapes, "{\"id\": \"ab"},
+      {shapes, "{\"id\": 12"},
+      {shapes, "{\"id\":1,\"note\":null,\"shape\":{"},
+      {twoObjects, "{\"a\": \"x"},
+    };
+    for (String[] st : states) {
       JsonSchemaGrammar g =
-          new JsonSchemaGrammar(table, QWEN, SchemaCompiler.compile(JSON.readTree(schema)), 4096);
-      for (byte b : so.getBytes(StandardCharsets.UTF_8)) {
+          new JsonSchemaGrammar(table, QWEN, SchemaCompiler.compile(JSON.readTree(st[0])), 4096);
+      for (byte b : st[1].getBytes(StandardCharsets.UTF_8)) {
         g.accept(table.encode(new byte[] {b}, QWEN)[0]);
       }
       float[] logits = new float[VOCAB];
       g.mask(logits);
       int allowed = 0;
       for (int id = 0; id < VOCAB; id++) {
-        assertThat(logits[id] == 0).as("%s: token %d", so, id).isEqualTo(g.allows(id));
+        assertThat(logits[id] == 0).as("%s: token %d", st[1], id).isEqualTo(g.allows(id));
         allowed += logits[id] == 0 ? 1 : 0;
       }
-      assertThat(allowed).as(so).isPositive();
+      assertThat(allowed).as(st[1]).isPositive();
     }
   }
 
