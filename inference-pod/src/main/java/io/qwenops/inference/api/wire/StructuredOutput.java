@@ -99,7 +99,12 @@ public record StructuredOutput(JsonSchema schema, List<String> choices) {
     String key = so.fieldNames().next();
     return switch (key) {
       case "json" -> json(so.get(key), param);
-      case "json_object" -> new StructuredOutput(SchemaCompiler.anyObject(), null);
+      case "json_object" -> {
+        if (!so.get(key).asBoolean(false)) {
+          throw ApiException.invalid("structured_outputs.json_object must be true", param);
+        }
+        yield new StructuredOutput(SchemaCompiler.anyObject(), null);
+      }
       case "choice" -> choice(so.get(key), param);
       default ->
           throw ApiException.invalid(
