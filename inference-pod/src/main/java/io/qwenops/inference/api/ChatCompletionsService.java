@@ -7,7 +7,6 @@ import io.helidon.webserver.http.ServerResponse;
 import io.qwenops.inference.api.chat.ForcedToolCall;
 import io.qwenops.inference.api.chat.ToolCallParser;
 import io.qwenops.inference.api.chat.ToolCalling;
-import io.qwenops.inference.api.chat.ToolChoice;
 import io.qwenops.inference.api.generate.ChatStream;
 import io.qwenops.inference.api.generate.ClientGoneException;
 import io.qwenops.inference.api.generate.CollectedChoice;
@@ -22,6 +21,7 @@ import io.qwenops.inference.api.wire.PromptLogprobsField;
 import io.qwenops.inference.api.wire.RequestLimits;
 import io.qwenops.inference.api.wire.Usage;
 import io.qwenops.inference.engine.SamplingParams;
+import io.qwenops.inference.engine.TokenConstraint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +57,7 @@ public final class ChatCompletionsService implements HttpService {
     ToolCalling tools =
         new ToolCalling(
             chat.parseToolCalls(),
-            chat.tools() == null
-                ? null
-                : ForcedToolCall.of(chat.toolChoice(), ToolChoice.names(chat.tools())),
+            chat.tools() == null ? null : ForcedToolCall.of(chat.toolChoice(), chat.tools()),
             chat.parallelToolCalls());
     String rendered =
         ChatPrompts.render(
@@ -70,13 +68,14 @@ public final class ChatCompletionsService implements HttpService {
       SamplingParams sampling =
           chat.sampling()
               .toEngine(prompt.length, model.maxModelLen(), chat.topLogprobs(), i, "messages");
+      TokenConstraint constraint =
+          chat.structuredOutput() != null
+              ? chat.structuredOutput()
+                  .constraint(model.tokenizer(), model.vocabSize(), sampling.maxTokens())
+              : tools.constraint(model.tokenizer(), model.vocabSize(), sampling.maxTokens());
       choices.add(
           new Generation.Choice(
-              i,
-              prompt,
-              sampling,
-              i == 0 ? promptLogprobs : null, // one prompt: scored once
-              tools.constraint(model.tokenizer(), model.vocabSize(), sampling.maxTokens())));
+              i, prompt, sampling, i == 0 ? promptLogprobs : null, constraint)); // scored once
     }
     String id = "chatcmpl-" + RequestIds.of(req);
     long created = Instant.now().getEpochSecond();

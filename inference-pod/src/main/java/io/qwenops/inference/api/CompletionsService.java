@@ -18,6 +18,8 @@ import io.qwenops.inference.api.wire.CompletionWire;
 import io.qwenops.inference.api.wire.PromptLogprobsField;
 import io.qwenops.inference.api.wire.RequestLimits;
 import io.qwenops.inference.api.wire.Usage;
+import io.qwenops.inference.engine.SamplingParams;
+import io.qwenops.inference.engine.TokenConstraint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,15 +72,23 @@ public final class CompletionsService implements HttpService {
       }
       promptTokens += ids.length;
       for (int j = 0; j < n; j++) {
+        SamplingParams sampling =
+            request
+                .sampling()
+                .toEngine(ids.length, model.maxModelLen(), request.logprobs(), j, "prompt");
+        TokenConstraint constraint =
+            request.structuredOutput() == null
+                ? null
+                : request
+                    .structuredOutput()
+                    .constraint(model.tokenizer(), model.vocabSize(), sampling.maxTokens());
         choices.add(
             new Generation.Choice(
                 p * n + j,
                 ids,
-                request
-                    .sampling()
-                    .toEngine(ids.length, model.maxModelLen(), request.logprobs(), j, "prompt"),
+                sampling,
                 scoredAlternatives(request, promptLogprobs, j),
-                null));
+                constraint));
       }
     }
     String id = "cmpl-" + RequestIds.of(req);

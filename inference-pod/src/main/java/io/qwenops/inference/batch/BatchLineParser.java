@@ -55,8 +55,10 @@ final class BatchLineParser {
       int[] prompt;
       SamplingOptions sampling;
       String field;
+      boolean structured;
       if (body.has("messages")) {
         ChatRequest chat = ChatRequest.read(body, vocabSize);
+        structured = chat.structuredOutput() != null;
         String rendered =
             template.render(
                 ChatMessages.forTemplate(chat.messages()),
@@ -67,6 +69,7 @@ final class BatchLineParser {
         field = "messages";
       } else if (body.has("prompt")) {
         CompletionRequest completion = CompletionRequest.read(body, vocabSize);
+        structured = completion.structuredOutput() != null;
         if (completion.prompts().size() != 1) {
           throw new BadLine(line, "one prompt per line (got " + completion.prompts().size() + ")");
         }
@@ -76,6 +79,12 @@ final class BatchLineParser {
         field = "prompt";
       } else {
         throw new BadLine(line, "needs 'messages' (a chat) or 'prompt' (a text)");
+      }
+      if (structured) {
+        throw new BadLine(
+            line,
+            "structured outputs (response_format, guided_json, guided_choice, structured_outputs)"
+                + " are not supported in batch files yet");
       }
       if (sampling.n() != 1) {
         throw new BadLine(line, "'n' must be 1 in a batch; repeat the line instead");

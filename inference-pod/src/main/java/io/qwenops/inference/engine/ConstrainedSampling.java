@@ -1,6 +1,7 @@
 package io.qwenops.inference.engine;
 
 import java.util.Arrays;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -11,7 +12,8 @@ import java.util.SplittableRandom;
  * before temperature and truncation), which checks the whole vocabulary each step. Raw logprobs are
  * those of the unconstrained distribution (what the model itself preferred); processed ones are
  * those of the masked, penalised, scaled and truncated row the token was drawn from, which costs
- * one check of the whole vocabulary per token, greedy or not.
+ * one check of the whole vocabulary per token, greedy or not. EOS is allowed exactly when the
+ * constraint says the output may end ({@link TokenConstraint#mayEnd}).
  */
 final class ConstrainedSampling {
 
@@ -22,6 +24,7 @@ final class ConstrainedSampling {
   /**
    * @param logits after bias and penalties
    * @param raw the raw report when the mode is raw and logprobs are wanted, else null
+   * @param eos the model's end-of-sequence ids
    */
   static Sampler.Choice sample(
       float[] logits,
@@ -29,33 +32,35 @@ final class ConstrainedSampling {
       SplittableRandom random,
       TokenConstraint constraint,
       LogprobsMode mode,
-      double[] raw) {
+      double[] raw,
+      Set<Integer> eos) {
     boolean processed = s.logprobs() != null && !mode.raw();
     int chosen = constraint.forcedToken();
     double[] reported = raw;
     if (processed) {
       float[] work = logits.clone();
-      mask(work, constraint);
+      mask(work, constraint, eos);
       if (!s.greedy()) {
         truncate(work, s);
       }
       reported = mode.report(work);
     }
     if (chosen < 0) {
-      chosen = s.greedy() ? argmax(logits, constraint) : draw(logits, s, random, constraint);
+      chosen =
+          s.greedy() ? argmax(logits, constraint, eos) : draw(logits, s, random, constraint, eos);
     }
     return Sampler.choice(chosen, reported, s);
   }
 
   /** The most likely allowed token. */
-  static int argmax(float[] logits, TokenConstraint constraint) {
+  static int argmax(float[] logits, TokenConstraint constraint, Set<Integer> eos) {
     for (int id : best(logits, Math.min(PROBES, logits.length))) {
-      if (constraint.allows(id)) {
+      if (eos.contains(id) ? constraint.mayEnd() : constraint.allows(id)) {
         return id;
       }
     }
     float[] work = logits.clone();
-    mask(work, constraint);
+    mask(work, constraint, eos);
     int best = LogitsProcessors.argmax(work);
     if (work[best] == Float.NEGATIVE_INFINITY) {
       throw new IllegalStateException("The output constraint allows no token");
@@ -86,11 +91,18 @@ final class ConstrainedSampling {
   }
 
   private static int draw(
-      float[] logits, ResolvedSampling s, SplittableRandom random, TokenConstraint constraint) {
+      float[] logits,
+      ResolvedSampling s,
+      SplittableRandom random,
+      TokenConstraint constraint,
+      Set<Integer> eos) {
     float[] work = logits.clone();
-    mask(work, constraint);
+    mask(work, constraint, eos);
     if (LogitsProcessors.max(work) == Float.NEGATIVE_INFINITY) {
       throw new IllegalStateException("The output constraint allows no token");
+    }
+    if (s.topK() > 0 && s.topK() < work.length / 2) {
+      return Sampler.sampleTopK(work, s, random); // the same draw on the k best only
     }
     truncate(work, s);
     return Sampler.draw(LogitsProcessors.softmax(work), random.nextDouble());
@@ -103,11 +115,20 @@ final class ConstrainedSampling {
     LogitsProcessors.applyMinP(work, s.minP());
   }
 
-  /** Sets every refused token to -inf. */
-  static void mask(float[] logits, TokenConstraint constraint) {
-    for (int id = 0; id < logits.length; id++) {
-      if (logits[id] != Float.NEGATIVE_INFINITY && !constraint.allows(id)) {
-        logits[id] = Float.NEGATIVE_INFINITY;
+  /** Sets every refused token to -inf; EOS keeps its logit only when the output may end. */
+  static void mask(float[] logits, TokenConstraint constraint, Set<Integer> eos) {
+    boolean mayEnd = constraint.mayEnd();
+    float[] kept = new float[eos.size()];
+    int i = 0;
+    for (int id : eos) {
+      kept[i++] = id < logits.length ? logits[id] : Float.NEGATIVE_INFINITY;
+    }
+    constraint.mask(logits);
+    i = 0;
+    for (int id : eos) {
+      float v = kept[i++];
+      if (id < logits.length) {
+        logits[id] = mayEnd ? v : Float.NEGATIVE_INFINITY;
       }
     }
   }

@@ -49,7 +49,7 @@ final class Sampler {
     LogitsProcessors.applyMinTokensAndBias(logits, outputLength, s, eosTokenIds);
     LogitsProcessors.applyPenalties(logits, prompt, output, outputLength, s);
     if (constraint != null) {
-      return ConstrainedSampling.sample(logits, s, random, constraint, mode, reported);
+      return ConstrainedSampling.sample(logits, s, random, constraint, mode, reported, eosTokenIds);
     }
     boolean processed = wanted && !mode.raw();
     int chosen;
@@ -84,7 +84,7 @@ final class Sampler {
    * The same draw as the full path when top-k is on and no logprobs are wanted, on the k candidates
    * only: temperature is monotonic, so the k best before scaling are the k best after it.
    */
-  private static int sampleTopK(float[] logits, ResolvedSampling s, SplittableRandom random) {
+  static int sampleTopK(float[] logits, ResolvedSampling s, SplittableRandom random) {
     float threshold = LogitsProcessors.kthLargest(logits, s.topK());
     int n = 0;
     for (float l : logits) {

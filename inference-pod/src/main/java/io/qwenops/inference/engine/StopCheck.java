@@ -29,8 +29,10 @@ final class StopCheck {
     } else if (mayStop && s.sampling.stopTokenIds().contains(token)) {
       reason = FinishReason.STOP;
     }
-    if (s.constraint != null && s.constraint.accept(token)) {
-      reason = FinishReason.STOP;
+    // EOS under a constraint was allowed because the output may end (TokenConstraint.mayEnd).
+    boolean eos = eosTokenIds.contains(token);
+    if (s.constraint != null && (eos || s.constraint.accept(token))) {
+      reason = s.constraint.closedEarly() ? FinishReason.LENGTH : FinishReason.STOP;
     }
     String text = s.detokenizer.next(token);
     StopStringMatcher.Result matched =

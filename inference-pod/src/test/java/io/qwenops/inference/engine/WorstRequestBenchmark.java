@@ -50,6 +50,99 @@ public final class WorstRequestBenchmark {
     biasAndMinTokens(logits, prompt, output, none);
     stopMatching();
     guidedDecoding(logits);
+    structuredOutputs(logits);
+  }
+
+  /** A realistic extraction schema: nested objects, an array of anyOf items, enums, numbers. */
+  static final String INVOICE =
+      "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"customer\",\"date\","
+          + "\"currency\",\"items\",\"total\",\"paid\",\"notes\"],\"properties\":{"
+          + "\"customer\":{\"type\":\"string\"},\"date\":{\"type\":\"string\"},"
+          + "\"currency\":{\"enum\":[\"EUR\",\"USD\",\"GBP\",\"JPY\"]},"
+          + "\"address\":{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{"
+          + "\"street\":{\"type\":\"string\"},\"city\":{\"type\":\"string\"},"
+          + "\"zip\":{\"type\":\"string\"},\"country\":{\"type\":\"string\"}}},"
+          + "\"items\":{\"type\":\"array\",\"maxItems\":50,\"items\":{\"anyOf\":["
+          + "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"sku\",\"qty\",\"price\"],"
+          + "\"properties\":{\"sku\":{\"type\":\"string\"},\"qty\":{\"type\":\"integer\"},"
+          + "\"price\":{\"type\":\"number\"}}},"
+          + "{\"type\":\"object\",\"additionalProperties\":false,\"required\":[\"sku\",\"hours\",\"rate\"],"
+          + "\"properties\":{\"sku\":{\"type\":\"string\"},\"hours\":{\"type\":\"number\"},"
+          + "\"rate\":{\"type\":\"number\"}}}]}},"
+          + "\"total\":{\"type\":\"number\"},\"paid\":{\"type\":\"boolean\"},"
+          + "\"notes\":{\"type\":[\"string\",\"null\"]}}}";
+
+  /**
+   * Structured outputs ({@code response_format} json_schema) with the schema above, in the states a
+   * reply passes through; greedy (best 32 probed, the full mask only when all are refused) and
+   * sampled (the full mask: one walk of the vocabulary trie), and the mask asked token by token
+   * (what a walk saves).
+   */
+  private static void structuredOutputs(float[] logits) {
+    io.qwenops.inference.guided.JsonSchema schema;
+    try {
+      schema =
+          io.qwenops.inference.guided.SchemaCompiler.compile(
+              new com.fasterxml.jackson.databind.ObjectMapper().readTree(INVOICE));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    var table = io.qwenops.inference.guided.TokenTable.of(TestTokenizers.QWEN, VOCAB);
+    ResolvedSampling sampled =
+        ResolvedSampling.of(params(0.8, 0.95, 50, null, null, 0, 0, null), none());
+    ResolvedSampling greedy = ResolvedSampling.of(params(0, 1, 0, null, null, 0, 0, null), none());
+    System.out.println("structured output, an invoice schema (nested, anyOf items, enums):");
+    String[][] states = {
+      {"object just opened (a key)", "{"},
+      {"inside a string value", "{\"customer\": \"Acme Wid"},
+      {"inside a string of an anyOf item", "{\"customer\": \"A\", \"items\": [{\"sku\": \"X-1"},
+      {"after a value", "{\"customer\": \"Acme\""},
+      {"inside a number", "{\"customer\": \"A\", \"total\": 12"},
+    };
+    for (String[] st : states) {
+      var grammar =
+          new io.qwenops.inference.guided.JsonSchemaGrammar(
+              table, TestTokenizers.QWEN, schema, 4096);
+      for (int id : TestTokenizers.QWEN.encode(st[1])) {
+        grammar.accept(id);
+      }
+      for (ResolvedSampling s : List.of(greedy, sampled)) {
+        report(
+            String.format("  %-34s %s", st[0], s.greedy() ? "greedy" : "sampled"),
+            r ->
+                ConstrainedSampling.sample(
+                    logits.clone(),
+                    s,
+                    new SplittableRandom(r),
+                    grammar,
+                    LogprobsMode.RAW_LOGPROBS,
+                    null,
+                    Set.of(151645)));
+      }
+      report(
+          String.format("  %-34s %s", st[0], "mask alone (trie walk)"),
+          r -> grammar.mask(logits.clone()));
+      TokenConstraint tokenByToken =
+          new TokenConstraint() {
+            @Override
+            public int forcedToken() {
+              return -1;
+            }
+
+            @Override
+            public boolean allows(int tokenId) {
+              return grammar.allows(tokenId);
+            }
+
+            @Override
+            public boolean accept(int tokenId) {
+              return false;
+            }
+          };
+      report(
+          String.format("  %-34s %s", st[0], "mask alone, token by token"),
+          r -> tokenByToken.mask(logits.clone()));
+    }
   }
 
   /** The most logit_bias entries and stop ids allowed, min_tokens not yet reached, per mode. */
@@ -140,7 +233,8 @@ public final class WorstRequestBenchmark {
                 new SplittableRandom(r),
                 grammar,
                 LogprobsMode.RAW_LOGPROBS,
-                null));
+                null,
+                Set.of(151645)));
   }
 
   private static GenerationConfig none() {

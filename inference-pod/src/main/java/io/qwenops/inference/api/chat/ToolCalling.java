@@ -2,6 +2,7 @@ package io.qwenops.inference.api.chat;
 
 import io.qwenops.inference.api.PromptTokenizer;
 import io.qwenops.inference.engine.TokenConstraint;
+import io.qwenops.inference.guided.ToolCallGrammar;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param toolChoice how tools may be called (checked against {@code tools})
  * @param topLogprobs null unless {@code logprobs} is true
  * @param parallelToolCalls false: a reply's first tool call only ({@code parallel_tool_calls})
+ * @param structuredOutput what the reply must be (response_format, guided_json, ...), or null
  */
 public record ChatRequest(
     String model,
@@ -24,7 +25,8 @@ public record ChatRequest(
     boolean addGenerationPrompt,
     Integer topLogprobs,
     SamplingOptions sampling,
-    boolean parallelToolCalls) {
+    boolean parallelToolCalls,
+    StructuredOutput structuredOutput) {
 
   private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
@@ -54,7 +56,11 @@ public record ChatRequest(
     if (top != null && !logprobs) {
       throw ApiException.invalid("'top_logprobs' needs 'logprobs': true", "top_logprobs");
     }
-    rejectUnsupportedFormat(body);
+    StructuredOutput structured = StructuredOutput.read(body);
+    if (structured != null && toolChoice.forced()) {
+      throw ApiException.invalid(
+          "structured outputs cannot be combined with a forced tool_choice", "tool_choice");
+    }
     UnhonouredFields.rejectChat(body);
     JsonNode parallel = Fields.field(body, "parallel_tool_calls");
     boolean parallelToolCalls = parallel == null || Fields.bool(body, "parallel_tool_calls");
@@ -70,7 +76,8 @@ public record ChatRequest(
         addGenerationPrompt,
         logprobs ? (top == null ? 0 : top) : null,
         SamplingOptions.read(body, "max_completion_tokens", vocabSize),
-        parallelToolCalls);
+        parallelToolCalls,
+        structured);
   }
 
   /**
@@ -176,14 +183,5 @@ public record ChatRequest(
    */
   public boolean parseToolCalls() {
     return tools != null && toolChoice.mode() != ToolChoice.Mode.NONE;
-  }
-
-  static void rejectUnsupportedFormat(JsonNode body) {
-    JsonNode format = Fields.field(body, "response_format");
-    if (format != null && !"text".equals(format.path("type").asText())) {
-      throw ApiException.invalid(
-          "response_format " + format.path("type") + " is not supported; only 'text' is",
-          "response_format");
-    }
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
  *
  * @param prompts one entry per prompt: either a {@code String} or an {@code int[]} of token ids
  * @param logprobs legacy integer {@code logprobs}: null for none, else the number of alternatives
+ * @param structuredOutput what each completion must be (response_format, guided_json, ...), or null
  */
 public record CompletionRequest(
     String model,
@@ -19,7 +20,8 @@ public record CompletionRequest(
     boolean tokensAsIds,
     boolean stream,
     boolean includeUsage,
-    SamplingOptions sampling) {
+    SamplingOptions sampling,
+    StructuredOutput structuredOutput) {
 
   public static CompletionRequest read(JsonNode body, int vocabSize) {
     return read(body, vocabSize, RequestLimits.defaults());
@@ -56,7 +58,7 @@ public record CompletionRequest(
     JsonNode streamOptions = Fields.field(body, "stream_options");
     boolean includeUsage =
         streamOptions != null && Fields.bool(streamOptions, "include_usage") && stream;
-    ChatRequest.rejectUnsupportedFormat(body);
+    StructuredOutput structured = StructuredOutput.read(body);
     return new CompletionRequest(
         model,
         prompts,
@@ -65,7 +67,8 @@ public record CompletionRequest(
         Fields.bool(body, "return_tokens_as_token_ids"),
         stream,
         includeUsage,
-        SamplingOptions.read(body, "max_tokens", vocabSize));
+        SamplingOptions.read(body, "max_tokens", vocabSize),
+        structured);
   }
 
   /** How many prompts {@code prompt} holds, judged by its shape alone (1 when malformed). */

@@ -19,18 +19,15 @@ final class UnhonouredFields {
   private static final Predicate<JsonNode> FALSE = v -> !v.isBoolean() || !v.asBoolean();
 
   private static final String STRUCTURED =
-      "structured outputs (guided decoding to a schema, regex, choice or grammar) are not supported";
+      "guided decoding to a regex or grammar is not supported; use guided_json or guided_choice";
 
   /** Both routes. */
   private static final List<Rule> COMMON =
       List.of(
           new Rule("best_of", v -> !(v.isIntegralNumber() && v.asInt() == 1), "only 1 is"),
           new Rule("use_beam_search", TRUE, "beam search is not supported"),
-          new Rule("guided_json", ANY, STRUCTURED),
           new Rule("guided_regex", ANY, STRUCTURED),
-          new Rule("guided_choice", ANY, STRUCTURED),
           new Rule("guided_grammar", ANY, STRUCTURED),
-          new Rule("structured_outputs", ANY, STRUCTURED),
           new Rule("allowed_token_ids", ANY, "is not supported; use logit_bias"),
           new Rule("bad_words", ANY, "is not supported; use logit_bias"),
           new Rule("truncate_prompt_tokens", ANY, "prompts are never truncated"),

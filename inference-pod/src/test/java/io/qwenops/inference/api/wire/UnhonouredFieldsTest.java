@@ -27,10 +27,8 @@ class UnhonouredFieldsTest {
     String[][] refused = {
       {"best_of", "3"},
       {"use_beam_search", "true"},
-      {"guided_json", "{\"type\":\"object\"}"},
-      {"guided_choice", "[\"a\",\"b\"]"},
       {"guided_regex", "\"a+\""},
-      {"structured_outputs", "{\"json\":{}}"},
+      {"guided_grammar", "\"root ::= \\\"a\\\"\""},
       {"allowed_token_ids", "[1,2]"},
       {"bad_words", "[\"x\"]"},
       {"truncate_prompt_tokens", "10"},
@@ -73,7 +71,8 @@ class UnhonouredFieldsTest {
       {"echo", "false"},
       {"user", "\"u-1\""},
       {"metadata", "{\"k\":\"v\"}"},
-      {"parallel_tool_calls", "false"}
+      {"parallel_tool_calls", "false"},
+      {"response_format", "{\"type\":\"text\"}"}
     };
     for (String[] h : harmless) {
       assertThatCode(() -> ChatRequest.read(chat(h[0], h[1]), VOCAB))

@@ -1,9 +1,13 @@
-package io.qwenops.inference.api.chat;
+package io.qwenops.inference.guided;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qwenops.inference.api.PromptTokenizer;
+import io.qwenops.inference.api.chat.ForcedToolCall;
+import io.qwenops.inference.api.chat.ToolCall;
+import io.qwenops.inference.api.chat.ToolCallParser;
+import io.qwenops.inference.api.chat.ToolChoice;
 import io.qwenops.inference.server.TestTokenizers;
 import java.util.ArrayList;
 import java.util.List;

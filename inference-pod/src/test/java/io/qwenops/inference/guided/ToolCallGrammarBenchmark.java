@@ -1,6 +1,8 @@
-package io.qwenops.inference.api.chat;
+package io.qwenops.inference.guided;
 
 import io.qwenops.inference.api.PromptTokenizer;
+import io.qwenops.inference.api.chat.ForcedToolCall;
+import io.qwenops.inference.api.chat.ToolChoice;
 import io.qwenops.inference.server.TestTokenizers;
 import java.util.Arrays;
 import java.util.List;

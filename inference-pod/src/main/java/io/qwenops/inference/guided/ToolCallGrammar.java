@@ -1,6 +1,5 @@
-package io.qwenops.inference.api.chat;
+package io.qwenops.inference.guided;
 
-import io.qwenops.inference.api.PromptTokenizer;
 import io.qwenops.inference.engine.TokenConstraint;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +11,8 @@ import java.util.List;
 /**
  * Guided decoding of one Qwen2.5 tool call after the prompt has been made to end with the call's
  * opening ({@link ForcedToolCall}): the function name (one of the declared ones, unless the prompt
- * already names it), then {@code , "arguments": }, a syntactically valid JSON object, and {@code
+ * already names it), then {@code , "arguments": }, a JSON object (any, or one that the function's
+ * {@code parameters} schema admits when it is strict: {@link JsonPrefix}), and {@code
  * }\n</tool_call>}, after which generation stops. Fixed text is forced token by token (as the
  * tokenizer spells it); the model chooses within the name and the arguments.
  *
@@ -23,13 +23,10 @@ import java.util.List;
  */
 public final class ToolCallGrammar implements TokenConstraint {
 
-  static final String ARGUMENTS_KEY = ", \"arguments\": ";
-  static final String TAIL = "}\n" + ToolCallParser.CLOSE;
+  public static final String ARGUMENTS_KEY = ", \"arguments\": ";
 
-  /**
-   * A byte fed can lengthen the shortest closing by at most this much (a key's {@code "":null}).
-   */
-  private static final int MAX_GROWTH_PER_BYTE = 8;
+  /** Closes the arguments' object, the call's object and Qwen2.5's {@code <tool_call>} block. */
+  static final String TAIL = "}\n</tool_call>";
 
   private enum Phase {
     NAME,
@@ -40,8 +37,10 @@ public final class ToolCallGrammar implements TokenConstraint {
   }
 
   private final TokenTable table;
-  private final PromptTokenizer tokenizer;
+  private final GuidedTokenizer tokenizer;
   private final NameTrie names;
+  private final List<JsonSchema> arguments;
+  private final int maxGrowthPerByte;
   private final int maxTokens;
   private final int tailTokens;
   private final ArrayDeque<Integer> plan = new ArrayDeque<>();
@@ -53,11 +52,25 @@ public final class ToolCallGrammar implements TokenConstraint {
   /**
    * @param names JSON-escaped names the call may use (their text between the quotes); empty when
    *     the prompt already holds the name and the arguments come next
+   * @param arguments the arguments' schema per name (one when {@code names} is empty): any object,
+   *     or the function's {@code parameters} when it is strict
    * @param maxTokens the request's token budget
    */
-  ToolCallGrammar(TokenTable table, PromptTokenizer tokenizer, List<String> names, int maxTokens) {
+  public ToolCallGrammar(
+      TokenTable table,
+      GuidedTokenizer tokenizer,
+      List<String> names,
+      List<JsonSchema> arguments,
+      int maxTokens) {
     this.table = table;
     this.tokenizer = tokenizer;
+    this.arguments = List.copyOf(arguments);
+    // A byte fed can lengthen the shortest closing by at most a value's shortest text and a key.
+    int growth = 8;
+    for (JsonSchema a : arguments) {
+      growth = Math.max(growth, 8 + a.largestMinimal());
+    }
+    this.maxGrowthPerByte = growth;
     List<byte[]> bytes = new ArrayList<>();
     for (String n : names) {
       bytes.add(n.getBytes(StandardCharsets.UTF_8));
@@ -89,7 +102,7 @@ public final class ToolCallGrammar implements TokenConstraint {
     }
     int left = maxTokens - generated - 1;
     if (state.phase == Phase.ARGUMENTS
-        && state.arguments.inPlainString()
+        && state.json.inPlainString()
         && table.isPlainStringText(tokenId)) {
       return left >= cost; // the string just grows: nothing else changes
     }
@@ -100,7 +113,7 @@ public final class ToolCallGrammar implements TokenConstraint {
         return false;
       }
     }
-    return left >= cost + MAX_GROWTH_PER_BYTE * b.length || left >= cost(next);
+    return left >= cost + (long) maxGrowthPerByte * b.length || left >= cost(next);
   }
 
   @Override
@@ -171,10 +184,14 @@ public final class ToolCallGrammar implements TokenConstraint {
     int nameNode;
     int nameLength;
     int literalAt;
-    JsonObjectPrefix arguments = new JsonObjectPrefix();
+    int chosen; // the name's index, for its arguments' schema
+    JsonPrefix json;
 
     State(Phase phase) {
       this.phase = phase;
+      if (phase == Phase.ARGUMENTS) {
+        json = JsonPrefix.of(arguments.get(0));
+      }
     }
 
     State copy() {
@@ -182,7 +199,8 @@ public final class ToolCallGrammar implements TokenConstraint {
       s.nameNode = nameNode;
       s.nameLength = nameLength;
       s.literalAt = literalAt;
-      s.arguments = phase == Phase.ARGUMENTS ? arguments.copy() : arguments;
+      s.chosen = chosen;
+      s.json = phase == Phase.ARGUMENTS ? json.copy() : json;
       return s;
     }
 
@@ -193,6 +211,7 @@ public final class ToolCallGrammar implements TokenConstraint {
             if (!names.isName(nameNode)) {
               return false;
             }
+            chosen = names.index(nameNode);
             phase = Phase.ARGUMENTS_KEY;
             literalAt = 0;
             return true;
@@ -210,14 +229,14 @@ public final class ToolCallGrammar implements TokenConstraint {
           }
           if (++literalAt == ARGUMENTS_KEY.length()) {
             phase = Phase.ARGUMENTS;
-            arguments = new JsonObjectPrefix();
+            json = JsonPrefix.of(arguments.get(chosen));
           }
           return true;
         case ARGUMENTS:
-          if (!arguments.feed(b)) {
+          if (!json.feed(b)) {
             return false;
           }
-          if (arguments.done()) {
+          if (json.done()) {
             phase = Phase.TAIL;
             literalAt = 0;
           }
@@ -254,16 +273,16 @@ public final class ToolCallGrammar implements TokenConstraint {
           byte[] shortest = names.shortestName(nameNode);
           ByteArrayOutputStream out = new ByteArrayOutputStream();
           out.writeBytes(closeName(shortest));
-          out.writeBytes("{}".getBytes(StandardCharsets.UTF_8));
+          out.writeBytes(arguments.get(names.indexOf(shortest)).minimal());
           yield out.toByteArray();
         }
         case ARGUMENTS_KEY -> {
           ByteArrayOutputStream out = new ByteArrayOutputStream();
           out.writeBytes(literalRest());
-          out.writeBytes("{}".getBytes(StandardCharsets.UTF_8));
+          out.writeBytes(arguments.get(chosen).minimal());
           yield out.toByteArray();
         }
-        case ARGUMENTS -> arguments.completion();
+        case ARGUMENTS -> json.completion();
         default -> new byte[0];
       };
     }

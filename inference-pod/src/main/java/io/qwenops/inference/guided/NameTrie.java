@@ -1,4 +1,4 @@
-package io.qwenops.inference.api.chat;
+package io.qwenops.inference.guided;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,13 +15,18 @@ final class NameTrie {
   private final List<int[]> children = new ArrayList<>();
   private final List<byte[]> shortest = new ArrayList<>();
   private final List<Integer> namesBelow = new ArrayList<>();
-  private final List<Boolean> complete = new ArrayList<>();
+  private final List<Integer> index = new ArrayList<>();
+  private final List<byte[]> names;
+  private final List<Long> below = new ArrayList<>();
 
   NameTrie(List<byte[]> names) {
+    this.names = List.copyOf(names);
     addNode();
-    for (byte[] name : names) {
+    for (int i = 0; i < names.size(); i++) {
+      byte[] name = names.get(i);
       int node = 0;
       bump(node, name);
+      mark(node, i);
       for (byte b : name) {
         int next = next(node, b);
         if (next < 0) {
@@ -34,8 +39,11 @@ final class NameTrie {
         }
         node = next;
         bump(node, name);
+        mark(node, i);
       }
-      complete.set(node, true);
+      if (index.get(node) < 0) {
+        index.set(node, i);
+      }
     }
   }
 
@@ -44,8 +52,20 @@ final class NameTrie {
     children.add(new int[0]);
     shortest.add(null);
     namesBelow.add(0);
-    complete.add(false);
+    index.add(-1);
+    below.add(0L);
     return keys.size() - 1;
+  }
+
+  private void mark(int node, int name) {
+    if (name < 64) {
+      below.set(node, below.get(node) | (1L << name));
+    }
+  }
+
+  /** A bit per name (of the first 64) that starts with the prefix at {@code node}. */
+  long namesBelow(int node) {
+    return below.get(node);
   }
 
   private void bump(int node, byte[] name) {
@@ -68,7 +88,44 @@ final class NameTrie {
 
   /** Whether the prefix at {@code node} is a whole name. */
   boolean isName(int node) {
-    return complete.get(node);
+    return index.get(node) >= 0;
+  }
+
+  /** Which name (its position in the constructor's list) the prefix at {@code node} is, or -1. */
+  int index(int node) {
+    return index.get(node);
+  }
+
+  /** The {@code i}th name given to the constructor. */
+  byte[] name(int i) {
+    return names.get(i);
+  }
+
+  /** Whether name {@code i}'s first {@code length} bytes lead to {@code node}. */
+  boolean startsWith(int i, int node, int length) {
+    byte[] name = names.get(i);
+    if (name.length < length) {
+      return false;
+    }
+    int at = 0;
+    for (int k = 0; k < length && at >= 0; k++) {
+      at = next(at, name[k]);
+    }
+    return at == node;
+  }
+
+  /** The index of a whole name given as bytes, or -1. */
+  int indexOf(byte[] name) {
+    int at = 0;
+    for (int k = 0; k < name.length && at >= 0; k++) {
+      at = next(at, name[k]);
+    }
+    return at < 0 ? -1 : index(at);
+  }
+
+  /** Whether no name goes on past {@code node}. */
+  boolean isLeaf(int node) {
+    return keys.get(node).length == 0;
   }
 
   /** The one name that starts with this prefix, or null when none or several do. */

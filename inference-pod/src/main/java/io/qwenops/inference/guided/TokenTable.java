@@ -1,6 +1,5 @@
-package io.qwenops.inference.api.chat;
+package io.qwenops.inference.guided;
 
-import io.qwenops.inference.api.PromptTokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -11,17 +10,18 @@ import java.util.WeakHashMap;
  * Ids without bytes (the model's padding beyond the tokenizer) and added tokens ({@code
  * <|im_end|>}, {@code <tool_call>}, ...) are never ordinary text.
  */
-final class TokenTable {
+public final class TokenTable {
 
   /** Weak keys: a table holds no reference to its tokenizer, so an unloaded model's goes too. */
-  private static final Map<PromptTokenizer, TokenTable> CACHE = new WeakHashMap<>();
+  private static final Map<GuidedTokenizer, TokenTable> CACHE = new WeakHashMap<>();
 
   private final byte[][] bytes;
   private final boolean[] text;
   private final boolean[] plainStringText;
   private final int[] singleByte = new int[256];
+  private VocabularyTrie trie;
 
-  private TokenTable(PromptTokenizer tokenizer, int vocabSize) {
+  private TokenTable(GuidedTokenizer tokenizer, int vocabSize) {
     this.bytes = new byte[vocabSize][];
     this.text = new boolean[vocabSize];
     this.plainStringText = new boolean[vocabSize];
@@ -42,7 +42,7 @@ final class TokenTable {
     }
   }
 
-  static TokenTable of(PromptTokenizer tokenizer, int vocabSize) {
+  public static TokenTable of(GuidedTokenizer tokenizer, int vocabSize) {
     synchronized (CACHE) {
       TokenTable t = CACHE.get(tokenizer);
       if (t == null || t.bytes.length != vocabSize) {
@@ -53,7 +53,7 @@ final class TokenTable {
     }
   }
 
-  int size() {
+  public int size() {
     return bytes.length;
   }
 
@@ -77,23 +77,31 @@ final class TokenTable {
   }
 
   private static boolean isPlainStringText(byte[] b) {
-    JsonObjectPrefix probe = new JsonObjectPrefix();
-    for (byte x : new byte[] {'{', '"'}) {
-      probe.feed(x);
-    }
+    long lexer = StringLexer.CLEAN;
     for (byte x : b) {
-      if (!probe.feed(x)) {
+      if (x == '"' || (lexer = StringLexer.next(lexer, x & 0xFF)) == StringLexer.REFUSED) {
+        return false;
+      }
+      if (x == '\\') {
         return false;
       }
     }
-    return probe.inPlainString();
+    return lexer == StringLexer.CLEAN;
+  }
+
+  /** Every text token in one trie (built on first use: only guided JSON needs it). */
+  synchronized VocabularyTrie trie() {
+    if (trie == null) {
+      trie = new VocabularyTrie(bytes, text, plainStringText);
+    }
+    return trie;
   }
 
   /**
    * Token ids spelling exactly {@code b}: a leading run of UTF-8 continuation bytes (the rest of a
    * character begun earlier) as single-byte tokens, the rest as the tokenizer encodes it.
    */
-  int[] encode(byte[] b, PromptTokenizer tokenizer) {
+  int[] encode(byte[] b, GuidedTokenizer tokenizer) {
     int lead = 0;
     while (lead < b.length && (b[lead] & 0xC0) == 0x80) {
       lead++;

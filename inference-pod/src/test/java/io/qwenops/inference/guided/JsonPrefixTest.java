@@ -1,4 +1,4 @@
-package io.qwenops.inference.api.chat;
+package io.qwenops.inference.guided;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class JsonObjectPrefixTest {
+/** The JSON grammar with the schema of any object (json_object, non-strict tool arguments). */
+class JsonPrefixTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -24,7 +25,7 @@ class JsonObjectPrefixTest {
   @Test
   void acceptsValidObjectsByteByByteAndEndsExactlyAtTheirClose() {
     for (String doc : VALID) {
-      JsonObjectPrefix p = new JsonObjectPrefix();
+      JsonPrefix p = JsonPrefix.of(SchemaCompiler.anyObject());
       byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
       for (int i = 0; i < bytes.length; i++) {
         assertThat(p.done()).as("%s closed early at %d", doc, i).isFalse();
@@ -39,7 +40,7 @@ class JsonObjectPrefixTest {
   void everyPrefixPlusItsCompletionIsAValidObject() throws Exception {
     for (String doc : VALID) {
       byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
-      JsonObjectPrefix p = new JsonObjectPrefix();
+      JsonPrefix p = JsonPrefix.of(SchemaCompiler.anyObject());
       for (int i = 0; i <= bytes.length; i++) {
         byte[] completion = p.completion();
         byte[] whole = new byte[i + completion.length];
@@ -76,8 +77,8 @@ class JsonObjectPrefixTest {
     }
     assertThat(accepts("{\"a\":   1")).as("a run of three spaces").isFalse();
     assertThat(accepts("{\"a\":  1")).isTrue();
-    assertThat(accepts("{\"a\":" + "[".repeat(JsonObjectPrefix.MAX_DEPTH - 1))).isTrue();
-    assertThat(accepts("{\"a\":" + "[".repeat(JsonObjectPrefix.MAX_DEPTH)))
+    assertThat(accepts("{\"a\":" + "[".repeat(JsonValueFrame.MAX_FREE_DEPTH - 1))).isTrue();
+    assertThat(accepts("{\"a\":" + "[".repeat(JsonValueFrame.MAX_FREE_DEPTH)))
         .as("too deep")
         .isFalse();
     // Broken UTF-8 inside a string: a stray continuation byte, an overlong lead, a surrogate.
@@ -92,7 +93,7 @@ class JsonObjectPrefixTest {
   }
 
   private static boolean accepts(byte[] bytes) {
-    JsonObjectPrefix p = new JsonObjectPrefix();
+    JsonPrefix p = JsonPrefix.of(SchemaCompiler.anyObject());
     for (byte b : bytes) {
       if (!p.feed(b)) {
         return false;
