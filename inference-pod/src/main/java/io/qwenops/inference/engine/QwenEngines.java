@@ -40,7 +40,8 @@ public final class QwenEngines {
     return "Running on "
         + on
         + " in "
-        + setup.weightType().name().toLowerCase(java.util.Locale.ROOT)
+        + setup.weightsName()
+        + (setup.format() == io.qwenops.inference.model.WeightFormat.TENSORS ? "" : " weights")
         + why;
   }
 
@@ -53,7 +54,9 @@ public final class QwenEngines {
     ModelConfig config = ModelConfig.load(modelDir);
     GenerationConfig generation = GenerationConfig.load(modelDir);
     CudaProbeLog.quietUnlessCudaAsked(options.device());
-    ComputeSetup setup = ComputeSetup.resolve(options.device(), options.dtype());
+    ComputeSetup setup =
+        ComputeSetup.resolve(
+            options.device(), options.dtype(), options.quantization(), config.torchDtype());
     LOG.info(where(setup, options.device()));
     QwenTokenizer tokenizer = QwenTokenizer.load(modelDir);
     Qwen2Weights weights;

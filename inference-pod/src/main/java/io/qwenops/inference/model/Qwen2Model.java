@@ -90,7 +90,7 @@ public final class Qwen2Model {
           new ColumnWeights(
               column(w.inputNorm()), column(w.qkvBias()), column(w.postAttentionNorm())));
     }
-    this.finalNorm = column(weights.finalNorm());
+    this.finalNorm = weights.packed() == null ? column(weights.finalNorm()) : null;
     this.cpuDecode = CpuDecodeForward.create(weights, rope, decodeKernel).orElse(null);
   }
 

@@ -17,6 +17,7 @@ import io.qwenops.inference.model.ComputeSetup;
 import io.qwenops.inference.model.JlamaRunner;
 import io.qwenops.inference.model.ModelShape;
 import io.qwenops.inference.model.matvec.DecodeMatVec;
+import io.qwenops.inference.model.matvec.Matrix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,7 +148,7 @@ public final class EngineBenchmark {
       double kernel = Double.MAX_VALUE;
       var decode = DecodeMatVec.forSetup(ComputeSetup.resolve("cpu", "float32"));
       if (decode.isPresent()) {
-        DecodeMatVec.Matrix matrix = decode.get().wrap(w).orElseThrow();
+        Matrix matrix = decode.get().wrap(w).orElseThrow();
         float[] column = x.toFloatArray();
         // 20: the first calls also JIT-compile the kernel
         kernel = bestSeconds(20, () -> decode.get().multiply(matrix, column, 1, null));
