@@ -99,6 +99,29 @@ class PackedMatVecTest {
   }
 
   @Test
+  void softmaxAndSiluExpIsAccurateAndTheSameBitsInVectorAndScalarForm() {
+    float[] xs = new float[4096];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = -87f + 175f * i / xs.length;
+    }
+    int lanes = MatVecKernels.lanes();
+    float[] vector = new float[xs.length];
+    for (int i = 0; i < xs.length; i += lanes) {
+      MatVecKernels.exp(
+              jdk.incubator.vector.FloatVector.fromArray(
+                  jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, xs, i))
+          .intoArray(vector, i);
+    }
+    double worst = 0;
+    for (int i = 0; i < xs.length; i++) {
+      float scalar = MatVecKernels.exp(xs[i]);
+      assertThat(Float.floatToRawIntBits(vector[i])).isEqualTo(Float.floatToRawIntBits(scalar));
+      worst = Math.max(worst, Math.abs(scalar / Math.exp(xs[i]) - 1));
+    }
+    assertThat(worst).as("worst relative error of e^x").isLessThan(3e-7);
+  }
+
+  @Test
   void bf16RoundsToNearestEvenAndWidensExactly() {
     assertThat(Matrix.floatToBf16(1f)).isEqualTo((short) 0x3F80);
     // 1 + 2^-8 lies halfway between bf16 1 and 1 + 2^-7: ties go to the even mantissa (1).
