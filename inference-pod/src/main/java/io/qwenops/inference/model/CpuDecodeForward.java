@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The Qwen2 forward pass for steps of one to {@link DecodeMatVec#MAX_COLUMNS} rows on CPU in F32,
- * in Java: the math of {@link Qwen2Model}'s PyTorch ops (transformers' semantics) with activations
+ * The Qwen2 forward pass in Java for steps of one to {@link DecodeMatVec#MAX_COLUMNS} rows on CPU in
+ * F32, and for every step with BF16 or int8 weights ({@link CpuWeights}, no other path exists): the math of {@link Qwen2Model}'s PyTorch ops (transformers' semantics) with activations
  * in Java arrays and every projection on {@link DecodeMatVec}. Through PyTorch, a batch-1 layer is
  * some forty small ops, each costing more than its arithmetic, plus BLAS's slow GEMV; here it is
  * four kernel calls and a few loops. K/V go into and come out of the same paged pool tensors the

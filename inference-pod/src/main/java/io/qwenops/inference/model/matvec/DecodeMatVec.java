@@ -17,7 +17,9 @@ import java.util.logging.Logger;
  * kernel reads the weight in place (the tensor's own memory, no copy) with the Vector API on every
  * core and streams 45–50 GB/s on the benchmark box (docs/benchmarks.md). Up to four columns share
  * each weight load; five to eight take two passes over blocks of rows small enough that the second
- * pass reads them from cache. Wider batches are compute-bound, where BLAS is the better tool.
+ * pass reads them from cache. Wider F32 batches are compute-bound, where BLAS is the better tool.
+ * BF16 and Q8 weights ({@link Matrix}) have no tensor for BLAS: they take {@link PackedKernels} at
+ * any number of columns.
  *
  * <p>Activations are Java arrays of columns: column j of an array with columns of n entries starts
  * at j·n, and inputs always hold {@link #MAX_COLUMNS} columns (unused ones zero).
