@@ -4,7 +4,9 @@ package io.qwenops.inference.engine;
  * How to run a model.
  *
  * @param device auto (a GPU when DJL sees one, else cpu), cpu, cuda, cuda:N
- * @param dtype auto (F32 on CPU, F16 with F32 norms/softmax/residual on CUDA), float32, float16
+ * @param dtype auto (CUDA: F16 with F32 norms/softmax/residual; CPU: BF16 for a bfloat16
+ *     checkpoint, else F32), float32, float16, bfloat16 (CPU only)
+ * @param quantization none (or null) or int8: weights quantised at load, 32 per F32 scale (CPU)
  * @param maxModelLen context length per sequence; 0 takes {@code max_position_embeddings} (capped
  *     to what the KV pool can hold)
  * @param maxNumSeqs sequences in one step at most (1 switches batching off)
@@ -21,6 +23,7 @@ package io.qwenops.inference.engine;
 public record EngineOptions(
     String device,
     String dtype,
+    String quantization,
     int maxModelLen,
     int maxNumSeqs,
     int maxNumBatchedTokens,
@@ -46,13 +49,30 @@ public record EngineOptions(
 
   public static EngineOptions defaults() {
     return new EngineOptions(
-        "auto", "auto", 0, 64, 512, 0.9, 0, 16, true, 1024, LogprobsMode.RAW_LOGPROBS);
+        "auto", "auto", "none", 0, 64, 512, 0.9, 0, 16, true, 1024, LogprobsMode.RAW_LOGPROBS);
   }
 
   public EngineOptions withDevice(String d) {
     return new EngineOptions(
         d,
         dtype,
+        quantization,
+        maxModelLen,
+        maxNumSeqs,
+        maxNumBatchedTokens,
+        gpuMemoryUtilization,
+        kvCacheBytes,
+        blockSize,
+        enablePrefixCaching,
+        maxWaiting,
+        logprobsMode);
+  }
+
+  public EngineOptions withQuantization(String q) {
+    return new EngineOptions(
+        device,
+        dtype,
+        q,
         maxModelLen,
         maxNumSeqs,
         maxNumBatchedTokens,
@@ -68,6 +88,7 @@ public record EngineOptions(
     return new EngineOptions(
         device,
         t,
+        quantization,
         maxModelLen,
         maxNumSeqs,
         maxNumBatchedTokens,
@@ -83,6 +104,7 @@ public record EngineOptions(
     return new EngineOptions(
         device,
         dtype,
+        quantization,
         n,
         maxNumSeqs,
         maxNumBatchedTokens,
@@ -98,6 +120,7 @@ public record EngineOptions(
     return new EngineOptions(
         device,
         dtype,
+        quantization,
         maxModelLen,
         n,
         maxNumBatchedTokens,
@@ -113,6 +136,7 @@ public record EngineOptions(
     return new EngineOptions(
         device,
         dtype,
+        quantization,
         maxModelLen,
         maxNumSeqs,
         n,
@@ -128,6 +152,7 @@ public record EngineOptions(
     return new EngineOptions(
         device,
         dtype,
+        quantization,
         maxModelLen,
         maxNumSeqs,
         maxNumBatchedTokens,
@@ -143,6 +168,7 @@ public record EngineOptions(
     return new EngineOptions(
         device,
         dtype,
+        quantization,
         maxModelLen,
         maxNumSeqs,
         maxNumBatchedTokens,
@@ -158,6 +184,7 @@ public record EngineOptions(
     return new EngineOptions(
         device,
         dtype,
+        quantization,
         maxModelLen,
         maxNumSeqs,
         maxNumBatchedTokens,
@@ -173,6 +200,7 @@ public record EngineOptions(
     return new EngineOptions(
         device,
         dtype,
+        quantization,
         maxModelLen,
         maxNumSeqs,
         maxNumBatchedTokens,
@@ -188,6 +216,7 @@ public record EngineOptions(
     return new EngineOptions(
         device,
         dtype,
+        quantization,
         maxModelLen,
         maxNumSeqs,
         maxNumBatchedTokens,

@@ -47,7 +47,8 @@ public final class QwenEngines {
     return "Running on "
         + on
         + " in "
-        + setup.weightType().name().toLowerCase(java.util.Locale.ROOT)
+        + setup.weightsName()
+        + (setup.format() == io.qwenops.inference.model.WeightFormat.TENSORS ? "" : " weights")
         + why;
   }
 
@@ -60,7 +61,9 @@ public final class QwenEngines {
     ModelConfig config = ModelConfig.load(modelDir);
     GenerationConfig generation = GenerationConfig.load(modelDir);
     CudaProbeLog.quietUnlessCudaAsked(options.device());
-    ComputeSetup setup = ComputeSetup.resolve(options.device(), options.dtype());
+    ComputeSetup setup =
+        ComputeSetup.resolve(
+            options.device(), options.dtype(), options.quantization(), config.torchDtype());
     LOG.info(
         where(
             setup,

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qwenops.inference.model.SafetensorsFile.TensorInfo;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -128,16 +131,7 @@ public final class CheckpointTensors implements AutoCloseable {
   public void copyInto(String name, long[] expectedShape, NDArray target, long firstRow)
       throws IOException {
     TensorInfo info = info(name);
-    if (!Arrays.equals(info.shape(), expectedShape)) {
-      throw new IOException(
-          info.file()
-              + ": tensor '"
-              + name
-              + "' has shape "
-              + Arrays.toString(info.shape())
-              + " but config.json implies "
-              + Arrays.toString(expectedShape));
-    }
+    checkShape(info, name, expectedShape);
     SafetensorsFile file = fileOfTensor.get(name);
     long rows = info.shape().length == 0 ? 1 : info.shape()[0];
     long rowElements = rows == 0 ? 0 : info.elementCount() / rows;
@@ -168,6 +162,54 @@ public final class CheckpointTensors implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       throw new IOException(info.file() + ": cannot load tensor '" + name + "': " + e, e);
+    }
+  }
+
+  /**
+   * The tensor's bytes mapped into {@code arena}, after checking its shape; its dtype is {@code
+   * info(name).dtype()}.
+   */
+  public MemorySegment map(String name, long[] expectedShape, Arena arena) throws IOException {
+    TensorInfo info = info(name);
+    checkShape(info, name, expectedShape);
+    return fileOfTensor.get(name).map(info, arena);
+  }
+
+  /** A small tensor (norm, bias) as F32 values, after checking its shape. */
+  public float[] floats(String name, long[] expectedShape) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment bytes = map(name, expectedShape, arena);
+      TensorInfo info = info(name);
+      float[] out = new float[Math.toIntExact(info.elementCount())];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = element(info.dtype(), bytes, i);
+      }
+      return out;
+    }
+  }
+
+  /** Entry {@code i} of a mapped tensor of {@code dtype} as an F32 value. */
+  public static float element(String dtype, MemorySegment bytes, long i) {
+    return switch (dtype) {
+      case "F32" -> bytes.get(ValueLayout.JAVA_FLOAT_UNALIGNED, i * 4);
+      case "BF16" ->
+          Float.intBitsToFloat((bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, i * 2) & 0xFFFF) << 16);
+      case "F16" -> Float.float16ToFloat(bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, i * 2));
+      default -> throw new IllegalStateException("unsupported dtype " + dtype);
+    };
+  }
+
+  private static void checkShape(TensorInfo info, String name, long[] expectedShape)
+      throws IOException {
+    if (!Arrays.equals(info.shape(), expectedShape)) {
+      throw new IOException(
+          info.file()
+              + ": tensor '"
+              + name
+              + "' has shape "
+              + Arrays.toString(info.shape())
+              + " but config.json implies "
+              + Arrays.toString(expectedShape));
     }
   }
 

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.qwenops.inference.model.matvec.DecodeMatVec;
-import io.qwenops.inference.model.matvec.DecodeMatVec.Matrix;
+import io.qwenops.inference.model.matvec.Matrix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -13,12 +13,13 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The Qwen2 forward pass for steps of one to {@link DecodeMatVec#MAX_COLUMNS} rows on CPU in F32,
- * in Java: the math of {@link Qwen2Model}'s PyTorch ops (transformers' semantics) with activations
- * in Java arrays and every projection on {@link DecodeMatVec}. Through PyTorch, a batch-1 layer is
- * some forty small ops, each costing more than its arithmetic, plus BLAS's slow GEMV; here it is
- * four kernel calls and a few loops. K/V go into and come out of the same paged pool tensors the
- * PyTorch path uses, so the two paths can take turns on one sequence.
+ * The Qwen2 forward pass in Java for steps of one to {@link DecodeMatVec#MAX_COLUMNS} rows on CPU
+ * in F32, and for every step with BF16 or int8 weights ({@link CpuWeights}, no other path exists):
+ * the math of {@link Qwen2Model}'s PyTorch ops (transformers' semantics) with activations in Java
+ * arrays and every projection on {@link DecodeMatVec}. Through PyTorch, a batch-1 layer is some
+ * forty small ops, each costing more than its arithmetic, plus BLAS's slow GEMV; here it is four
+ * kernel calls and a few loops. K/V go into and come out of the same paged pool tensors the PyTorch
+ * path uses, so the two paths can take turns on one sequence.
  *
  * <p>Per row: embedding row → for each layer [RMSNorm → q/k/v + bias → RoPE → K/V to the pool →
  * attention over the row's context slots (GQA, F32 softmax) → x += o·attn → RMSNorm → gate/up →
@@ -29,21 +30,13 @@ final class CpuDecodeForward {
   private static final Logger LOG = Logger.getLogger(CpuDecodeForward.class.getName());
   private static final int COLUMNS = DecodeMatVec.MAX_COLUMNS;
 
-  private record Layer(
-      float[] inputNorm,
-      Matrix qkv,
-      float[] qkvBias,
-      Matrix o,
-      float[] postAttentionNorm,
-      Matrix gateUp,
-      Matrix down) {}
-
   private final DecodeMatVec kernel;
   private final RotaryEmbedding rope;
-  private final List<Layer> layers;
+  private final List<CpuWeights.Layer> layers;
   private final Matrix embedding;
   private final float[] finalNorm;
   private final Matrix lmHead;
+  private final boolean anyWidth; // BF16/int8: every step, whatever its width, runs here
   private final float eps;
   private final int hidden;
   private final int heads;
@@ -61,16 +54,15 @@ final class CpuDecodeForward {
       DecodeMatVec kernel,
       ModelConfig config,
       RotaryEmbedding rope,
-      List<Layer> layers,
-      Matrix embedding,
-      float[] finalNorm,
-      Matrix lmHead) {
+      CpuWeights weights,
+      boolean anyWidth) {
     this.kernel = kernel;
     this.rope = rope;
-    this.layers = layers;
-    this.embedding = embedding;
-    this.finalNorm = finalNorm;
-    this.lmHead = lmHead;
+    this.layers = weights.layers();
+    this.embedding = weights.embedding();
+    this.finalNorm = weights.finalNorm();
+    this.lmHead = weights.lmHead();
+    this.anyWidth = anyWidth;
     this.eps = (float) config.rmsNormEps();
     this.hidden = config.hiddenSize();
     this.heads = config.numAttentionHeads();
@@ -82,20 +74,31 @@ final class CpuDecodeForward {
   }
 
   /**
-   * The Java path for {@code weights}, or empty when the kernel is absent or cannot read a weight
-   * in place (e.g. 7B's untied lm_head, over 2 GiB in F32).
+   * The Java path for {@code weights}, or empty when the kernel is absent or cannot read an F32
+   * weight in place. BF16/int8 weights have no other path: without the kernel this throws.
    */
   static Optional<CpuDecodeForward> create(
       Qwen2Weights weights, RotaryEmbedding rope, Optional<DecodeMatVec> kernel) {
+    if (weights.packed() != null) {
+      DecodeMatVec k =
+          kernel.orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      weights.setup().weightsName()
+                          + " weights run only on the Java kernel: start the JVM with"
+                          + " --add-modules jdk.incubator.vector (and not "
+                          + "QWENOPS_DECODE_MATVEC=off)"));
+      return Optional.of(new CpuDecodeForward(k, weights.config(), rope, weights.packed(), true));
+    }
     if (kernel.isEmpty()) {
       return Optional.empty();
     }
     DecodeMatVec k = kernel.get();
-    List<Layer> layers = new ArrayList<>();
+    List<CpuWeights.Layer> layers = new ArrayList<>();
     try {
       for (LayerWeights w : weights.layers()) {
         layers.add(
-            new Layer(
+            new CpuWeights.Layer(
                 w.inputNorm().toFloatArray(),
                 matrix(k, w.qkvWeight(), "q/k/v"),
                 w.qkvBias().toFloatArray(),
@@ -104,15 +107,14 @@ final class CpuDecodeForward {
                 matrix(k, w.gateUpWeight(), "gate/up"),
                 matrix(k, w.downWeight(), "down_proj")));
       }
-      return Optional.of(
-          new CpuDecodeForward(
-              k,
-              weights.config(),
-              rope,
+      CpuWeights views =
+          new CpuWeights(
               layers,
               matrix(k, weights.embedding(), "embed_tokens"),
               weights.finalNorm().toFloatArray(),
-              matrix(k, weights.lmHead(), "lm_head")));
+              matrix(k, weights.lmHead(), "lm_head"),
+              null);
+      return Optional.of(new CpuDecodeForward(k, weights.config(), rope, views, false));
     } catch (IllegalStateException e) {
       LOG.info("Decode steps use PyTorch: " + e.getMessage());
       return Optional.empty();
@@ -138,7 +140,12 @@ final class CpuDecodeForward {
    */
   boolean serves(ForwardBatch batch, PagedKvCache cache) {
     int rows = batch.numRows();
-    boolean javaPath = rows >= 1 && rows <= COLUMNS && attach(cache);
+    boolean javaPath = rows >= 1 && (anyWidth || rows <= COLUMNS) && attach(cache);
+    if (anyWidth && !javaPath) {
+      throw new IllegalStateException(
+          "The Java kernel cannot read the KV pool in place, and BF16/int8 weights have no"
+              + " other path");
+    }
     kernel.beforeForward(javaPath);
     return javaPath;
   }
@@ -176,7 +183,8 @@ final class CpuDecodeForward {
         contexts[r] = chunk.contextSlots();
       }
     }
-    float[] x = new float[COLUMNS * hidden];
+    int width = Math.max(COLUMNS, n); // the F32 kernel reads COLUMNS columns
+    float[] x = new float[width * hidden];
     for (int c = 0; c < n; c++) {
       embedding.copyRow(batch.tokenIds()[c], x, c * hidden);
     }
@@ -184,9 +192,9 @@ final class CpuDecodeForward {
     int kvDim = kvHeads * headDim;
     int qkvRows = qDim + 2 * kvDim;
     for (int l = 0; l < layers.size(); l++) {
-      Layer layer = layers.get(l);
+      CpuWeights.Layer layer = layers.get(l);
       float[] qkv =
-          kernel.multiply(layer.qkv(), rmsNorm(x, n, layer.inputNorm()), n, layer.qkvBias());
+          kernel.multiply(layer.qkv(), rmsNorm(x, n, width, layer.inputNorm()), n, layer.qkvBias());
       for (int c = 0; c < n; c++) {
         for (int head = 0; head < heads + kvHeads; head++) {
           rope.rotate(qkv, c * qkvRows + head * headDim, positions[c]);
@@ -198,7 +206,7 @@ final class CpuDecodeForward {
           MemorySegment.copy(qkv, k + kvDim, values[l], ValueLayout.JAVA_FLOAT, slot, headDim);
         }
       }
-      float[] attended = new float[COLUMNS * qDim];
+      float[] attended = new float[width * qDim];
       int layerIndex = l;
       kernel.parallel(
           n * kvHeads,
@@ -216,8 +224,8 @@ final class CpuDecodeForward {
           });
       kernel.multiplyAdd(layer.o(), attended, n, x);
       float[] gateUp =
-          kernel.multiply(layer.gateUp(), rmsNorm(x, n, layer.postAttentionNorm()), n, null);
-      float[] activated = new float[COLUMNS * intermediate];
+          kernel.multiply(layer.gateUp(), rmsNorm(x, n, width, layer.postAttentionNorm()), n, null);
+      float[] activated = new float[width * intermediate];
       for (int c = 0; c < n; c++) {
         System.arraycopy(gateUp, 2 * c * intermediate, activated, c * intermediate, intermediate);
         DecodeMatVec.swiGlu(
@@ -230,11 +238,12 @@ final class CpuDecodeForward {
     if (m == 0) {
       return step.zeros(new Shape(0, lmHead.rows()));
     }
-    float[] last = new float[COLUMNS * hidden];
+    int lastWidth = Math.max(COLUMNS, m);
+    float[] last = new float[lastWidth * hidden];
     for (int i = 0; i < m; i++) {
       System.arraycopy(x, logitRows[i] * hidden, last, i * hidden, hidden);
     }
-    float[] logits = kernel.multiply(lmHead, rmsNorm(last, m, finalNorm), m, null);
+    float[] logits = kernel.multiply(lmHead, rmsNorm(last, m, lastWidth, finalNorm), m, null);
     return step.create(logits, new Shape(m, lmHead.rows()));
   }
 
@@ -271,10 +280,10 @@ final class CpuDecodeForward {
 
   /**
    * transformers' Qwen2RMSNorm of the first {@code cols} columns: x * rsqrt(mean(x²) + eps), times
-   * the weight, into a new array of {@link #COLUMNS} columns (the kernel's input shape).
+   * the weight, into a new array of {@code width} columns (the kernel's input shape).
    */
-  private float[] rmsNorm(float[] x, int cols, float[] weight) {
-    float[] out = new float[COLUMNS * hidden];
+  private float[] rmsNorm(float[] x, int cols, int width, float[] weight) {
+    float[] out = new float[width * hidden];
     for (int c = 0; c < cols; c++) {
       int base = c * hidden;
       double squares = 0;

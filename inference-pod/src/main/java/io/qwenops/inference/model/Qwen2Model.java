@@ -26,7 +26,8 @@ import java.util.Optional;
  *
  * <p>On CPU in F32, steps of one to eight rows (single-stream and small-batch decode) take {@link
  * CpuDecodeForward} instead: the same math in Java on the Vector API kernel, 2.4–2.7× as fast per
- * step (docs/benchmarks.md).
+ * step (docs/benchmarks.md). With BF16 or int8 weights ({@link WeightFormat}) there are no weight
+ * tensors and every step, whatever its width, takes {@link CpuDecodeForward}.
  */
 public final class Qwen2Model {
 
@@ -90,7 +91,7 @@ public final class Qwen2Model {
           new ColumnWeights(
               column(w.inputNorm()), column(w.qkvBias()), column(w.postAttentionNorm())));
     }
-    this.finalNorm = column(weights.finalNorm());
+    this.finalNorm = weights.packed() == null ? column(weights.finalNorm()) : null;
     this.cpuDecode = CpuDecodeForward.create(weights, rope, decodeKernel).orElse(null);
   }
 

@@ -3,6 +3,8 @@ package io.qwenops.inference.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -113,6 +115,15 @@ public final class SafetensorsFile implements AutoCloseable {
     return channel
         .map(FileChannel.MapMode.READ_ONLY, tensor.start() + offset, length)
         .order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /**
+   * Maps the whole tensor (any size) into {@code arena}: closing the arena unmaps it at once, so a
+   * load that copies weights out does not leave the file's pages mapped until a GC.
+   */
+  public MemorySegment map(TensorInfo tensor, Arena arena) throws IOException {
+    return channel.map(
+        FileChannel.MapMode.READ_ONLY, tensor.start(), tensor.end() - tensor.start(), arena);
   }
 
   @Override

@@ -9,13 +9,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads a Qwen2 checkpoint into {@link Qwen2Weights}, fusing projections and checking shapes. */
+/**
+ * Reads a Qwen2 checkpoint into {@link Qwen2Weights}, fusing projections and checking shapes: as
+ * PyTorch tensors, or through {@link PackedWeightLoader} for BF16/int8 weights.
+ */
 public final class WeightLoader {
 
   private WeightLoader() {}
 
   public static Qwen2Weights load(Path modelDir, ModelConfig config, ComputeSetup setup)
       throws IOException {
+    if (setup.format() != WeightFormat.TENSORS) {
+      return PackedWeightLoader.load(modelDir, config, setup);
+    }
     NDManager manager = NDManager.newBaseManager(setup.device(), "PyTorch");
     try (CheckpointTensors tensors = CheckpointTensors.open(modelDir);
         NDManager staging = NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch")) {
@@ -60,7 +66,7 @@ public final class WeightLoader {
       // Tied checkpoints may still carry a copy of lm_head.weight; transformers ignores it.
       NDArray lmHead =
           config.tieWordEmbeddings() ? embedding : loader.weight("lm_head.weight", vocab, h);
-      return new Qwen2Weights(config, setup, manager, embedding, layers, finalNorm, lmHead);
+      return new Qwen2Weights(config, setup, manager, embedding, layers, finalNorm, lmHead, null);
     } catch (IOException | RuntimeException e) {
       manager.close();
       throw e;

@@ -79,6 +79,9 @@ public final class QwenModelLoader implements ModelLoader {
     if (o.dtype() != null) {
       e = e.withDtype(o.dtype());
     }
+    if (o.quantization() != null) {
+      e = e.withQuantization(o.quantization());
+    }
     if (o.maxModelLen() != null) {
       e = e.withMaxModelLen(o.maxModelLen());
     }
@@ -99,6 +102,7 @@ public final class QwenModelLoader implements ModelLoader {
           new EngineOptions(
               e.device(),
               e.dtype(),
+              e.quantization(),
               e.maxModelLen(),
               e.maxNumSeqs(),
               e.maxNumBatchedTokens(),

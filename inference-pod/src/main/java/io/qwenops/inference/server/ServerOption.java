@@ -30,7 +30,13 @@ public enum ServerOption {
       "QWENOPS_DTYPE",
       "TYPE",
       null,
-      "Weight/compute type: auto, float32, float16, bfloat16. Default: the engine's choice."),
+      "Weight/compute type: auto, float32, float16, bfloat16 (CPU). Default: the engine's choice (CPU: bfloat16 for a bfloat16 checkpoint, else float32; CUDA: float16)."),
+  QUANTIZATION(
+      "quantization",
+      "QWENOPS_QUANTIZATION",
+      "METHOD",
+      null,
+      "none or int8 (CPU): weights quantised at load, 32 per F32 scale. Default: none."),
   MAX_MODEL_LEN(
       "max-model-len",
       "QWENOPS_MAX_MODEL_LEN",

@@ -17,6 +17,7 @@ import io.qwenops.inference.model.ComputeSetup;
 import io.qwenops.inference.model.JlamaRunner;
 import io.qwenops.inference.model.ModelShape;
 import io.qwenops.inference.model.matvec.DecodeMatVec;
+import io.qwenops.inference.model.matvec.Matrix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +36,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Throughput and latency of the engine on the 0.5B shape (F32, CPU): c concurrent requests of 128
  * random prompt tokens and 128 output tokens (greedy, ignore_eos), for c in 1, 4, 16, 64, against
  * the same engine one sequence at a time and against Jlama. Usage: {@code EngineBenchmark [--dir
- * CHECKPOINT_DIR] [--cap SECONDS] [--concurrency 1,4,16,64]}; see docs/benchmarks.md.
+ * CHECKPOINT_DIR] [--cap SECONDS] [--concurrency 1,4,16,64] [--dtype float32|bfloat16]
+ * [--quantization none|int8]}; see docs/benchmarks.md.
+ *
+ * <p>{@code --weights float32,bfloat16,int8} instead runs only the batching engine once per weight
+ * precision, in this one process on a BF16 checkpoint (float32 widens the same values), and prints
+ * the ratios: on a shared box only numbers from one run compare.
  */
 public final class EngineBenchmark {
 
@@ -61,8 +67,14 @@ public final class EngineBenchmark {
     double cap = 60;
     double engineCap = 240;
     int[] levels = {1, 4, 16, 64};
+    String dtype = "float32";
+    String quantization = "none";
+    List<String> weights = List.of();
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
+        case "--dtype" -> dtype = args[i + 1];
+        case "--quantization" -> quantization = args[i + 1];
+        case "--weights" -> weights = List.of(args[i + 1].split(","));
         case "--dir" -> dir = Path.of(args[i + 1]);
         case "--cap" -> cap = Double.parseDouble(args[i + 1]);
         case "--engine-cap" -> engineCap = Double.parseDouble(args[i + 1]);
@@ -74,6 +86,10 @@ public final class EngineBenchmark {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    if (!weights.isEmpty()) {
+      comparePrecisions(dir, weights, levels, engineCap);
+      return;
+    }
     if (!Files.exists(dir.resolve(".complete"))) {
       System.out.println("Writing the 0.5B-shaped F32 checkpoint to " + dir + " ...");
       CheckpointWriter.write(
@@ -84,7 +100,8 @@ public final class EngineBenchmark {
     EngineOptions batched =
         EngineOptions.defaults()
             .withDevice("cpu")
-            .withDtype("float32")
+            .withDtype(dtype)
+            .withQuantization(quantization)
             .withMaxModelLen(1024)
             .withMaxNumSeqs(64)
             .withMaxNumBatchedTokens(512)
@@ -120,6 +137,54 @@ public final class EngineBenchmark {
     report(results, bandwidth, weightBytes);
   }
 
+  /** The batching engine on one BF16 checkpoint at each weight precision, then the ratios. */
+  private static void comparePrecisions(
+      Path dir, List<String> precisions, int[] levels, double engineCap) throws Exception {
+    if (!Files.exists(dir.resolve(".complete"))) {
+      System.out.println("Writing the 0.5B-shaped BF16 checkpoint to " + dir + " ...");
+      CheckpointWriter.write(dir, CheckpointWriter.Spec.of(ModelShape.QWEN25_0_5B));
+      Files.writeString(dir.resolve(".complete"), "ok");
+    }
+    List<Result> results = new ArrayList<>();
+    for (String precision : precisions) {
+      EngineOptions options =
+          EngineOptions.defaults()
+              .withDevice("cpu")
+              .withDtype(precision.equals("int8") ? "auto" : precision)
+              .withQuantization(precision.equals("int8") ? "int8" : "none")
+              .withMaxModelLen(1024)
+              .withMaxNumSeqs(64)
+              .withMaxNumBatchedTokens(512)
+              .withKvCacheBytes(1L << 30);
+      try (LoadedModel model = QwenEngines.load(dir, options)) {
+        warmUp(model);
+        for (int c : levels) {
+          results.add(runEngine(precision, model, c, engineCap));
+          print(results.get(results.size() - 1));
+        }
+      }
+    }
+    System.out.println();
+    System.out.println(
+        "| weights | concurrency | output tok/s (aggregate) | decode tok/s (1000/TPOT) | mean TTFT ms | mean TPOT ms | × float32 |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (Result r : results) {
+      Result f32 = find(results, "float32", r.concurrency());
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %d | %.1f | %.1f | %.0f | %.0f | %s |%n",
+          r.system(),
+          r.concurrency(),
+          r.tokensPerSecond(),
+          1000 / r.tpotMs(),
+          r.ttftMs(),
+          r.tpotMs(),
+          f32 == null
+              ? "–"
+              : String.format(Locale.ROOT, "%.2f", r.tokensPerSecond() / f32.tokensPerSecond()));
+    }
+  }
+
   private static long weightBytesPerToken(LoadedModel model) {
     // Projections + lm_head in F32; embedding lookup reads one row only.
     var c = model.config();
@@ -147,7 +212,7 @@ public final class EngineBenchmark {
       double kernel = Double.MAX_VALUE;
       var decode = DecodeMatVec.forSetup(ComputeSetup.resolve("cpu", "float32"));
       if (decode.isPresent()) {
-        DecodeMatVec.Matrix matrix = decode.get().wrap(w).orElseThrow();
+        Matrix matrix = decode.get().wrap(w).orElseThrow();
         float[] column = x.toFloatArray();
         // 20: the first calls also JIT-compile the kernel
         kernel = bestSeconds(20, () -> decode.get().multiply(matrix, column, 1, null));

@@ -13,6 +13,7 @@ import io.qwenops.inference.model.Qwen2Model;
 import io.qwenops.inference.model.Qwen2Weights;
 import io.qwenops.inference.model.WeightLoader;
 import io.qwenops.inference.model.matvec.DecodeMatVec;
+import io.qwenops.inference.model.matvec.Matrix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +80,8 @@ public final class StepProfile {
   /** The same projections on the decode kernel: its share of a kernel step. */
   private static long bareKernel(Qwen2Weights w, ModelConfig config, int batch) {
     DecodeMatVec kernel = DecodeMatVec.forSetup(w.setup()).orElseThrow();
-    List<DecodeMatVec.Matrix> hidden = new ArrayList<>();
-    List<DecodeMatVec.Matrix> inter = new ArrayList<>();
+    List<Matrix> hidden = new ArrayList<>();
+    List<Matrix> inter = new ArrayList<>();
     for (LayerWeights l : w.layers()) {
       hidden.add(kernel.wrap(l.qkvWeight()).orElseThrow());
       hidden.add(kernel.wrap(l.oWeight()).orElseThrow());

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import io.qwenops.inference.model.ComputeSetup;
+import io.qwenops.inference.model.WeightFormat;
 import org.junit.jupiter.api.Test;
 
 /** The startup line that says where the engine runs, and why the CPU when nobody asked for it. */
 class RunningOnLineTest {
 
-  private static final ComputeSetup CPU = new ComputeSetup(Device.cpu(), DataType.FLOAT32);
+  private static final ComputeSetup CPU =
+      new ComputeSetup(Device.cpu(), DataType.FLOAT32, WeightFormat.TENSORS);
 
   @Test
   void aCpuLibtorchIsNamedAsTheReason() {
@@ -30,7 +32,11 @@ class RunningOnLineTest {
   @Test
   void noReasonWhenTheCpuWasAskedForOrAGpuIsUsed() {
     assertThat(QwenEngines.where(CPU, "cpu", true)).isEqualTo("Running on CPU in float32");
-    assertThat(QwenEngines.where(new ComputeSetup(Device.gpu(0), DataType.FLOAT16), "auto", true))
+    assertThat(
+            QwenEngines.where(
+                new ComputeSetup(Device.gpu(0), DataType.FLOAT16, WeightFormat.TENSORS),
+                "auto",
+                true))
         .isEqualTo("Running on cuda:0 in float16");
   }
 }

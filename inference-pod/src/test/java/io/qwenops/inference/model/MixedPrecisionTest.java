@@ -36,8 +36,13 @@ class MixedPrecisionTest {
     assertThat(ComputeSetup.resolve("auto", "auto").device().isGpu()).isFalse();
     assertThatThrownBy(() -> ComputeSetup.resolve("cuda:0", "auto")).hasMessageContaining("GPU");
     assertThatThrownBy(() -> ComputeSetup.resolve("tpu", "auto")).hasMessageContaining("cuda:N");
-    assertThatThrownBy(() -> ComputeSetup.resolve("cpu", "bfloat16"))
-        .hasMessageContaining("float16");
+    assertThat(ComputeSetup.resolve("cpu", "bfloat16").format()).isEqualTo(WeightFormat.BF16);
+    assertThat(ComputeSetup.resolve("cpu", "bfloat16").weightType()).isEqualTo(DataType.FLOAT32);
+    assertThat(ComputeSetup.resolve("cpu", "float32", "int8", "float32").format())
+        .isEqualTo(WeightFormat.INT8);
+    assertThatThrownBy(() -> ComputeSetup.resolve("cpu", "auto", "int4", "float32"))
+        .hasMessageContaining("use none or int8");
+    assertThatThrownBy(() -> ComputeSetup.resolve("cpu", "float8")).hasMessageContaining("float8");
   }
 
   private static float[] logits(Path dir, String dtype) throws Exception {

@@ -55,6 +55,7 @@ class DisconnectTest {
               0,
               "cpu",
               "float32",
+              null,
               4096,
               1,
               128,

@@ -53,6 +53,7 @@ final class TestServer implements AutoCloseable {
         null,
         null,
         null,
+        null,
         apiKey,
         maxRequestBytes,
         limits,

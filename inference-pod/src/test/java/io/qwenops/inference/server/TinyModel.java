@@ -57,6 +57,7 @@ public final class TinyModel {
         0,
         "cpu",
         "float32",
+        null,
         MAX_MODEL_LEN,
         8,
         128,

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.qwenops.inference.model.ComputeSetup;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Optional;
 import java.util.function.IntConsumer;
 import java.util.logging.Logger;
@@ -18,7 +17,9 @@ import java.util.logging.Logger;
  * kernel reads the weight in place (the tensor's own memory, no copy) with the Vector API on every
  * core and streams 45–50 GB/s on the benchmark box (docs/benchmarks.md). Up to four columns share
  * each weight load; five to eight take two passes over blocks of rows small enough that the second
- * pass reads them from cache. Wider batches are compute-bound, where BLAS is the better tool.
+ * pass reads them from cache. Wider F32 batches are compute-bound, where BLAS is the better tool.
+ * BF16 and Q8 weights ({@link Matrix}) have no tensor for BLAS: they take {@link PackedKernels} at
+ * any number of columns.
  *
  * <p>Activations are Java arrays of columns: column j of an array with columns of n entries starts
  * at j·n, and inputs always hold {@link #MAX_COLUMNS} columns (unused ones zero).
@@ -43,16 +44,6 @@ public final class DecodeMatVec {
 
   private final RowSplitter splitter;
   private final int torchThreads = JniUtils.getNumThreads();
-
-  /** A row-major F32 tensor [rows, cols] that the kernel reads where PyTorch keeps it. */
-  public record Matrix(MemorySegment data, int rows, int cols) {
-
-    /** Copies row {@code r} into {@code out} from {@code offset}. */
-    public void copyRow(int r, float[] out, int offset) {
-      MemorySegment.copy(
-          data, ValueLayout.JAVA_FLOAT, (long) r * cols * Float.BYTES, out, offset, cols);
-    }
-  }
 
   DecodeMatVec(RowSplitter splitter) {
     this.splitter = splitter;
@@ -143,7 +134,7 @@ public final class DecodeMatVec {
       }
       data = MemorySegment.ofAddress(first).reinterpret(bytes);
     }
-    return Optional.of(new Matrix(data, (int) rows, cols));
+    return Optional.of(Matrix.f32(data, (int) rows, cols));
   }
 
   /** {@code W · x[j] (+ bias)} for columns j < cols: a new array of cols columns of w.rows. */
@@ -164,6 +155,10 @@ public final class DecodeMatVec {
   }
 
   private void run(Matrix w, float[] x, int cols, float[] y, boolean add) {
+    if (w.encoding() != Matrix.Encoding.F32) {
+      runPacked(w, x, cols, y, add);
+      return;
+    }
     int in = w.cols();
     int out = w.rows();
     if (cols < 1 || cols > MAX_COLUMNS) {
@@ -205,6 +200,54 @@ public final class DecodeMatVec {
                   x,
                   first * in,
                   Math.min(GROUP, cols - first),
+                  y,
+                  first * out,
+                  out,
+                  add,
+                  start,
+                  end);
+            }
+          }
+        });
+  }
+
+  /**
+   * BF16/Q8 weights, any number of columns: blocks of rows small enough to stay in cache while
+   * every group of {@link PackedKernels#COLUMNS} columns passes over them.
+   */
+  private void runPacked(Matrix w, float[] x, int cols, float[] y, boolean add) {
+    int in = w.cols();
+    int out = w.rows();
+    if (cols < 1 || x.length < cols * in || y.length < cols * out) {
+      throw new IllegalArgumentException(
+          "Arrays of "
+              + x.length
+              + " and "
+              + y.length
+              + " floats for a ["
+              + out
+              + ", "
+              + in
+              + "] matrix and "
+              + cols
+              + " columns");
+    }
+    float[] xp = PackedKernels.prepare(w, x, cols);
+    int width = PackedKernels.COLUMNS;
+    int groups = (cols + width - 1) / width;
+    int block = groups == 1 ? out : Math.max(2, BLOCK_BYTES / (in * w.encoding().bytes()));
+    splitter.run(
+        out,
+        (from, to) -> {
+          for (int start = from; start < to; start += block) {
+            int end = Math.min(to, start + block);
+            for (int g = 0; g < groups; g++) {
+              int first = g * width;
+              PackedKernels.rows(
+                  w,
+                  xp,
+                  first * in,
+                  Math.min(width, cols - first),
                   y,
                   first * out,
                   out,

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -62,7 +63,7 @@ final class MatVecKernels {
       for (; k < bound; k += LANES) {
         a0 = load(w, row, k).fma(FloatVector.fromArray(SPECIES, x, xOffset + k), a0);
       }
-      float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+      float sum = sum(a0.add(a1).add(a2.add(a3)));
       for (; k < in; k++) {
         sum += w.get(FLOAT, row + (long) k * Float.BYTES) * x[xOffset + k];
       }
@@ -103,10 +104,10 @@ final class MatVecKernels {
         a2 = wv.fma(FloatVector.fromArray(SPECIES, x, 2 * in + i), a2);
         a3 = wv.fma(FloatVector.fromArray(SPECIES, x, 3 * in + i), a3);
       }
-      float s0 = a0.reduceLanes(VectorOperators.ADD);
-      float s1 = a1.reduceLanes(VectorOperators.ADD);
-      float s2 = a2.reduceLanes(VectorOperators.ADD);
-      float s3 = a3.reduceLanes(VectorOperators.ADD);
+      float s0 = sum(a0);
+      float s1 = sum(a1);
+      float s2 = sum(a2);
+      float s3 = sum(a3);
       for (; k < in; k++) {
         float wk = w.get(FLOAT, row + (long) k * Float.BYTES);
         int i = xOffset + k;
@@ -140,7 +141,7 @@ final class MatVecKernels {
     for (; d < bound; d += LANES) {
       acc = load(m, offset, d).fma(FloatVector.fromArray(SPECIES, q, qOffset + d), acc);
     }
-    float sum = acc.reduceLanes(VectorOperators.ADD);
+    float sum = sum(acc);
     for (; d < n; d++) {
       sum += q[qOffset + d] * m.get(FLOAT, offset + (long) d * Float.BYTES);
     }
@@ -171,12 +172,12 @@ final class MatVecKernels {
     for (; k < bound; k += LANES) {
       FloatVector gate = FloatVector.fromArray(SPECIES, g, gOffset + k);
       FloatVector up = FloatVector.fromArray(SPECIES, u, uOffset + k);
-      FloatVector denominator = gate.neg().lanewise(VectorOperators.EXP).add(1f);
+      FloatVector denominator = exp(gate.neg()).add(1f);
       gate.div(denominator).mul(up).intoArray(g, gOffset + k);
     }
     for (; k < n; k++) {
       float gate = g[gOffset + k];
-      g[gOffset + k] = gate / (1f + (float) Math.exp(-gate)) * u[uOffset + k];
+      g[gOffset + k] = gate / (1f + exp(-gate)) * u[uOffset + k];
     }
   }
 
@@ -190,19 +191,79 @@ final class MatVecKernels {
     FloatVector sums = FloatVector.zero(SPECIES);
     int t = 0;
     for (; t < bound; t += LANES) {
-      FloatVector e = FloatVector.fromArray(SPECIES, s, t).sub(max).lanewise(VectorOperators.EXP);
+      FloatVector e = exp(FloatVector.fromArray(SPECIES, s, t).sub(max));
       e.intoArray(s, t);
       sums = sums.add(e);
     }
-    float sum = sums.reduceLanes(VectorOperators.ADD);
+    float sum = sum(sums);
     for (; t < n; t++) {
-      s[t] = (float) Math.exp(s[t] - max);
+      s[t] = exp(s[t] - max);
       sum += s[t];
     }
     float inverse = 1f / sum;
     for (int i = 0; i < n; i++) {
       s[i] *= inverse;
     }
+  }
+
+  /**
+   * Lanes summed left to right. {@code reduceLanes} may add in another order once C2 compiles it,
+   * so the same inputs gave last-bit differences depending on the JIT tier; this does not.
+   */
+  static float sum(FloatVector v) {
+    float[] lanes = new float[LANES];
+    v.intoArray(lanes, 0);
+    float s = 0;
+    for (float lane : lanes) {
+      s += lane;
+    }
+    return s;
+  }
+
+  // e^x as Cephes' expf: x = n·ln2 + r (|r| ≤ ln2/2), a degree-6 polynomial for e^r, times 2^n.
+  // Only IEEE add/mul/fma, so the vector and scalar forms give the same bits on every JIT tier
+  // (the Vector API's EXP is an intrinsic once compiled and Math.exp before: they differ).
+  private static final float EXP_MAX = 88f; // n ≤ 127: 2^n stays a normal float
+  private static final float EXP_MIN = -87.3365447505531f;
+  private static final float LOG2E = 1.44269504088896341f;
+  private static final float LN2_HI = 0.693359375f;
+  private static final float LN2_LO = -2.12194440e-4f;
+  private static final float ROUND = 12582912f; // 1.5·2^23: adding it rounds to an integer
+  private static final float[] EXP_POLY = {
+    1.9875691500e-4f,
+    1.3981999507e-3f,
+    8.3334519073e-3f,
+    4.1665795894e-2f,
+    1.6666665459e-1f,
+    5.0000001201e-1f
+  };
+
+  static FloatVector exp(FloatVector x) {
+    x = x.max(EXP_MIN).min(EXP_MAX);
+    FloatVector n = x.mul(LOG2E).add(ROUND).sub(ROUND);
+    FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), x);
+    r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
+    FloatVector p = FloatVector.broadcast(SPECIES, EXP_POLY[0]);
+    for (int i = 1; i < EXP_POLY.length; i++) {
+      p = p.fma(r, FloatVector.broadcast(SPECIES, EXP_POLY[i]));
+    }
+    FloatVector y = p.mul(r).fma(r, r).add(1f);
+    IntVector bits =
+        ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+    return y.mul(bits.reinterpretAsFloats());
+  }
+
+  static float exp(float x) {
+    x = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
+    float n = x * LOG2E + ROUND - ROUND;
+    float r = Math.fma(n, -LN2_HI, x);
+    r = Math.fma(n, -LN2_LO, r);
+    float p = EXP_POLY[0];
+    for (int i = 1; i < EXP_POLY.length; i++) {
+      p = Math.fma(p, r, EXP_POLY[i]);
+    }
+    float y = Math.fma(p * r, r, r) + 1f;
+    return y * Float.intBitsToFloat(((int) n + 127) << 23);
   }
 
   private static FloatVector load(MemorySegment m, long base, int k) {

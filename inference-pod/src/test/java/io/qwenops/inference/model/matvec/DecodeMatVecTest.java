@@ -33,7 +33,8 @@ class DecodeMatVecTest {
   @BeforeAll
   static void setUp() {
     manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-    kernel = DecodeMatVec.forSetup(new ComputeSetup(Device.cpu(), DataType.FLOAT32)).orElseThrow();
+    kernel =
+        DecodeMatVec.forSetup(ComputeSetup.tensors(Device.cpu(), DataType.FLOAT32)).orElseThrow();
   }
 
   @AfterAll
@@ -62,7 +63,7 @@ class DecodeMatVecTest {
       NDArray w = step.randomNormal(new Shape(out, in));
       NDArray x = step.randomNormal(new Shape(cols, in)); // row j = column j
       NDArray bias = step.randomNormal(new Shape(out));
-      DecodeMatVec.Matrix m = kernel.wrap(w).orElseThrow();
+      Matrix m = kernel.wrap(w).orElseThrow();
       float[] columns = Arrays.copyOf(x.toFloatArray(), DecodeMatVec.MAX_COLUMNS * in);
       float[] want =
           w.matMul(x.transpose()).add(bias.reshape(out, 1)).toFloatArray(); // [out, cols]
@@ -90,7 +91,7 @@ class DecodeMatVecTest {
   void readsTheWeightInPlace() {
     try (NDManager step = manager.newSubManager()) {
       NDArray w = step.zeros(new Shape(64, 32));
-      DecodeMatVec.Matrix m = kernel.wrap(w).orElseThrow();
+      Matrix m = kernel.wrap(w).orElseThrow();
       w.set(new NDIndex("3, :"), 1f); // changed after wrapping
       float[] ones = new float[32];
       Arrays.fill(ones, 1f);
@@ -110,10 +111,10 @@ class DecodeMatVecTest {
       assertThat(kernel.wrap(step.ones(new Shape(8, 16), DataType.FLOAT16))).isEmpty();
       assertThat(kernel.wrap(step.ones(new Shape(16, 8)).transpose())).isEmpty();
       assertThat(kernel.wrap(step.ones(new Shape(16)))).isEmpty();
-      DecodeMatVec.Matrix pool = kernel.wrap(step.ones(new Shape(2, 8, 16))).orElseThrow();
+      Matrix pool = kernel.wrap(step.ones(new Shape(2, 8, 16))).orElseThrow();
       assertThat(pool.rows()).isEqualTo(16);
       assertThat(pool.cols()).isEqualTo(16);
-      DecodeMatVec.Matrix m = kernel.wrap(step.ones(new Shape(8, 16))).orElseThrow();
+      Matrix m = kernel.wrap(step.ones(new Shape(8, 16))).orElseThrow();
       assertThatThrownBy(() -> kernel.multiply(m, new float[15], 1, null))
           .hasMessageContaining("[8, 16] matrix");
       assertThatThrownBy(() -> kernel.multiply(m, new float[8 * 16], 9, null))
@@ -160,12 +161,14 @@ class DecodeMatVecTest {
 
   @Test
   void saysWhyItCannotServeASetup() {
-    ComputeSetup cpu = new ComputeSetup(Device.cpu(), DataType.FLOAT32);
+    ComputeSetup cpu = ComputeSetup.tensors(Device.cpu(), DataType.FLOAT32);
     assertThat(DecodeMatVec.whyUnavailable(cpu, null)).isNull();
     assertThat(DecodeMatVec.whyUnavailable(cpu, "OFF")).isEqualTo("QWENOPS_DECODE_MATVEC=off");
-    assertThat(DecodeMatVec.whyUnavailable(new ComputeSetup(Device.gpu(), DataType.FLOAT16), null))
+    assertThat(
+            DecodeMatVec.whyUnavailable(ComputeSetup.tensors(Device.gpu(), DataType.FLOAT16), null))
         .contains("runs on gpu");
-    assertThat(DecodeMatVec.whyUnavailable(new ComputeSetup(Device.cpu(), DataType.FLOAT16), null))
+    assertThat(
+            DecodeMatVec.whyUnavailable(ComputeSetup.tensors(Device.cpu(), DataType.FLOAT16), null))
         .contains("not float32");
   }
 

@@ -147,6 +147,7 @@ public final class ApiBenchmark {
         0,
         "cpu",
         "float32",
+        null,
         512,
         16,
         512,

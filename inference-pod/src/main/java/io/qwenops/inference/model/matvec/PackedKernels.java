@@ -1,0 +1,335 @@
+package io.qwenops.inference.model.matvec;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register-blocked Vector API kernels over BF16 and Q8 weights ({@link Matrix}): each weight vector
+ * is loaded and widened to F32 in registers once, then multiplied into several activation columns
+ * (two rows × four columns per inner loop, or four rows × one column for a lone column, where the
+ * weight stream is the limit). Accumulation is F32.
+ *
+ * <p>Every output entry is one FMA chain over the row in a fixed order, summed across lanes in a
+ * fixed order: a column's result does not depend on how many columns share the call, nor on which
+ * JIT tier runs it (no {@code reduceLanes}, whose order C2 may change).
+ *
+ * <p>BF16: an int lane holds two bf16 entries, 2i in its low half and 2i+1 in its high half; {@code
+ * << 16} and {@code & 0xFFFF0000} give both as floats. The activations are therefore laid out
+ * "even/odd split" per block of 2·lanes entries ({@link #prepare}), once per call.
+ */
+final class PackedKernels {
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Byte> B =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(L * Byte.SIZE));
+  private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+  private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+  private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+  private static final int GROUP = Matrix.Q8_GROUP;
+
+  /** Columns one pass computes together. */
+  static final int COLUMNS = 4;
+
+  private PackedKernels() {}
+
+  /**
+   * The first {@code cols} columns of {@code x} (columns of {@code w.cols()}) as the kernels read
+   * them: padded with zero columns to a multiple of {@link #COLUMNS}, and even/odd split for BF16.
+   */
+  static float[] prepare(Matrix w, float[] x, int cols) {
+    int in = w.cols();
+    int padded = (cols + COLUMNS - 1) / COLUMNS * COLUMNS;
+    float[] out = new float[padded * in];
+    if (w.encoding() != Matrix.Encoding.BF16) {
+      System.arraycopy(x, 0, out, 0, cols * in);
+      return out;
+    }
+    int blocks = in / (2 * L) * (2 * L);
+    for (int c = 0; c < cols; c++) {
+      int base = c * in;
+      for (int k = 0; k < blocks; k += 2 * L) {
+        for (int i = 0; i < L; i++) {
+          out[base + k + i] = x[base + k + 2 * i];
+          out[base + k + L + i] = x[base + k + 2 * i + 1];
+        }
+      }
+      System.arraycopy(x, base + blocks, out, base + blocks, in - blocks);
+    }
+    return out;
+  }
+
+  /**
+   * {@code y[yOffset + j·out + r] (+)= W[r, :] · xp[xOffset + j·in ..]} for rows {@code [from, to)}
+   * and {@code cols} (1–4) columns of a {@link #prepare}d array.
+   */
+  static void rows(
+      Matrix w,
+      float[] xp,
+      int xOffset,
+      int cols,
+      float[] y,
+      int yOffset,
+      int out,
+      boolean add,
+      int from,
+      int to) {
+    boolean bf16 = w.encoding() == Matrix.Encoding.BF16;
+    if (cols == 1) {
+      if (bf16) {
+        bf16FourRows(w, xp, xOffset, y, yOffset, add, from, to);
+      } else {
+        q8FourRows(w, xp, xOffset, y, yOffset, add, from, to);
+      }
+    } else if (bf16) {
+      bf16TwoRows(w, xp, xOffset, cols, y, yOffset, out, add, from, to);
+    } else {
+      q8TwoRows(w, xp, xOffset, cols, y, yOffset, out, add, from, to);
+    }
+  }
+
+  private static void bf16TwoRows(
+      Matrix w,
+      float[] x,
+      int xo,
+      int cols,
+      float[] y,
+      int yOffset,
+      int out,
+      boolean add,
+      int from,
+      int to) {
+    MemorySegment m = w.data();
+    int in = w.cols();
+    int bound = in / (2 * L) * (2 * L);
+    float[] lanes = new float[L];
+    float[] sums = new float[2 * COLUMNS];
+    for (int r = from; r < to; r += 2) {
+      int r1 = Math.min(r + 1, to - 1);
+      long b0 = (long) r * in * 2;
+      long b1 = (long) r1 * in * 2;
+      FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+      FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+      for (int k = 0; k < bound; k += 2 * L) {
+        IntVector v0 = IntVector.fromMemorySegment(I, m, b0 + k * 2L, ORDER);
+        IntVector v1 = IntVector.fromMemorySegment(I, m, b1 + k * 2L, ORDER);
+        FloatVector e0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        FloatVector o0 = v0.and(0xFFFF0000).reinterpretAsFloats();
+        FloatVector e1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        FloatVector o1 = v1.and(0xFFFF0000).reinterpretAsFloats();
+        int i = xo + k;
+        FloatVector xe = FloatVector.fromArray(F, x, i);
+        FloatVector xd = FloatVector.fromArray(F, x, i + L);
+        a00 = o0.fma(xd, e0.fma(xe, a00));
+        a10 = o1.fma(xd, e1.fma(xe, a10));
+        xe = FloatVector.fromArray(F, x, i + in);
+        xd = FloatVector.fromArray(F, x, i + in + L);
+        a01 = o0.fma(xd, e0.fma(xe, a01));
+        a11 = o1.fma(xd, e1.fma(xe, a11));
+        xe = FloatVector.fromArray(F, x, i + 2 * in);
+        xd = FloatVector.fromArray(F, x, i + 2 * in + L);
+        a02 = o0.fma(xd, e0.fma(xe, a02));
+        a12 = o1.fma(xd, e1.fma(xe, a12));
+        xe = FloatVector.fromArray(F, x, i + 3 * in);
+        xd = FloatVector.fromArray(F, x, i + 3 * in + L);
+        a03 = o0.fma(xd, e0.fma(xe, a03));
+        a13 = o1.fma(xd, e1.fma(xe, a13));
+      }
+      sums[0] = sum(a00, lanes);
+      sums[1] = sum(a01, lanes);
+      sums[2] = sum(a02, lanes);
+      sums[3] = sum(a03, lanes);
+      sums[4] = sum(a10, lanes);
+      sums[5] = sum(a11, lanes);
+      sums[6] = sum(a12, lanes);
+      sums[7] = sum(a13, lanes);
+      for (int c = 0; c < cols; c++) {
+        int xc = xo + c * in;
+        store(y, yOffset + c * out + r, add, sums[c] + bf16Tail(m, b0, x, xc, bound, in));
+        if (r1 != r) {
+          store(y, yOffset + c * out + r1, add, sums[4 + c] + bf16Tail(m, b1, x, xc, bound, in));
+        }
+      }
+    }
+  }
+
+  private static void bf16FourRows(
+      Matrix w, float[] x, int xo, float[] y, int yOffset, boolean add, int from, int to) {
+    MemorySegment m = w.data();
+    int in = w.cols();
+    int bound = in / (2 * L) * (2 * L);
+    float[] lanes = new float[L];
+    for (int r = from; r < to; r += 4) {
+      long b0 = (long) r * in * 2;
+      long b1 = (long) Math.min(r + 1, to - 1) * in * 2;
+      long b2 = (long) Math.min(r + 2, to - 1) * in * 2;
+      long b3 = (long) Math.min(r + 3, to - 1) * in * 2;
+      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+      for (int k = 0; k < bound; k += 2 * L) {
+        FloatVector xe = FloatVector.fromArray(F, x, xo + k);
+        FloatVector xd = FloatVector.fromArray(F, x, xo + k + L);
+        IntVector v0 = IntVector.fromMemorySegment(I, m, b0 + k * 2L, ORDER);
+        IntVector v1 = IntVector.fromMemorySegment(I, m, b1 + k * 2L, ORDER);
+        IntVector v2 = IntVector.fromMemorySegment(I, m, b2 + k * 2L, ORDER);
+        IntVector v3 = IntVector.fromMemorySegment(I, m, b3 + k * 2L, ORDER);
+        a0 = odd(v0).fma(xd, even(v0).fma(xe, a0));
+        a1 = odd(v1).fma(xd, even(v1).fma(xe, a1));
+        a2 = odd(v2).fma(xd, even(v2).fma(xe, a2));
+        a3 = odd(v3).fma(xd, even(v3).fma(xe, a3));
+      }
+      store(y, yOffset + r, add, sum(a0, lanes) + bf16Tail(m, b0, x, xo, bound, in));
+      if (r + 1 < to) {
+        store(y, yOffset + r + 1, add, sum(a1, lanes) + bf16Tail(m, b1, x, xo, bound, in));
+      }
+      if (r + 2 < to) {
+        store(y, yOffset + r + 2, add, sum(a2, lanes) + bf16Tail(m, b2, x, xo, bound, in));
+      }
+      if (r + 3 < to) {
+        store(y, yOffset + r + 3, add, sum(a3, lanes) + bf16Tail(m, b3, x, xo, bound, in));
+      }
+    }
+  }
+
+  private static void q8TwoRows(
+      Matrix w,
+      float[] x,
+      int xo,
+      int cols,
+      float[] y,
+      int yOffset,
+      int out,
+      boolean add,
+      int from,
+      int to) {
+    MemorySegment m = w.data();
+    MemorySegment s = w.scales();
+    int in = w.cols();
+    float[] lanes = new float[L];
+    float[] sums = new float[2 * COLUMNS];
+    for (int r = from; r < to; r += 2) {
+      int r1 = Math.min(r + 1, to - 1);
+      long b0 = (long) r * in;
+      long b1 = (long) r1 * in;
+      FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+      FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+      for (int g = 0; g < in; g += GROUP) {
+        float s0 = s.get(FLOAT, (b0 + g) / GROUP * 4);
+        float s1 = s.get(FLOAT, (b1 + g) / GROUP * 4);
+        for (int k = g; k < g + GROUP; k += L) {
+          FloatVector w0 = q8(m, b0 + k, s0);
+          FloatVector w1 = q8(m, b1 + k, s1);
+          int i = xo + k;
+          FloatVector xv = FloatVector.fromArray(F, x, i);
+          a00 = w0.fma(xv, a00);
+          a10 = w1.fma(xv, a10);
+          xv = FloatVector.fromArray(F, x, i + in);
+          a01 = w0.fma(xv, a01);
+          a11 = w1.fma(xv, a11);
+          xv = FloatVector.fromArray(F, x, i + 2 * in);
+          a02 = w0.fma(xv, a02);
+          a12 = w1.fma(xv, a12);
+          xv = FloatVector.fromArray(F, x, i + 3 * in);
+          a03 = w0.fma(xv, a03);
+          a13 = w1.fma(xv, a13);
+        }
+      }
+      sums[0] = sum(a00, lanes);
+      sums[1] = sum(a01, lanes);
+      sums[2] = sum(a02, lanes);
+      sums[3] = sum(a03, lanes);
+      sums[4] = sum(a10, lanes);
+      sums[5] = sum(a11, lanes);
+      sums[6] = sum(a12, lanes);
+      sums[7] = sum(a13, lanes);
+      for (int c = 0; c < cols; c++) {
+        store(y, yOffset + c * out + r, add, sums[c]);
+        if (r1 != r) {
+          store(y, yOffset + c * out + r1, add, sums[4 + c]);
+        }
+      }
+    }
+  }
+
+  private static void q8FourRows(
+      Matrix w, float[] x, int xo, float[] y, int yOffset, boolean add, int from, int to) {
+    MemorySegment m = w.data();
+    MemorySegment s = w.scales();
+    int in = w.cols();
+    float[] lanes = new float[L];
+    for (int r = from; r < to; r += 4) {
+      long b0 = (long) r * in;
+      long b1 = (long) Math.min(r + 1, to - 1) * in;
+      long b2 = (long) Math.min(r + 2, to - 1) * in;
+      long b3 = (long) Math.min(r + 3, to - 1) * in;
+      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+      for (int g = 0; g < in; g += GROUP) {
+        float s0 = s.get(FLOAT, (b0 + g) / GROUP * 4);
+        float s1 = s.get(FLOAT, (b1 + g) / GROUP * 4);
+        float s2 = s.get(FLOAT, (b2 + g) / GROUP * 4);
+        float s3 = s.get(FLOAT, (b3 + g) / GROUP * 4);
+        for (int k = g; k < g + GROUP; k += L) {
+          FloatVector xv = FloatVector.fromArray(F, x, xo + k);
+          a0 = q8(m, b0 + k, s0).fma(xv, a0);
+          a1 = q8(m, b1 + k, s1).fma(xv, a1);
+          a2 = q8(m, b2 + k, s2).fma(xv, a2);
+          a3 = q8(m, b3 + k, s3).fma(xv, a3);
+        }
+      }
+      store(y, yOffset + r, add, sum(a0, lanes));
+      if (r + 1 < to) {
+        store(y, yOffset + r + 1, add, sum(a1, lanes));
+      }
+      if (r + 2 < to) {
+        store(y, yOffset + r + 2, add, sum(a2, lanes));
+      }
+      if (r + 3 < to) {
+        store(y, yOffset + r + 3, add, sum(a3, lanes));
+      }
+    }
+  }
+
+  private static FloatVector even(IntVector v) {
+    return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+  }
+
+  private static FloatVector odd(IntVector v) {
+    return v.and(0xFFFF0000).reinterpretAsFloats();
+  }
+
+  /** L int8 entries at byte {@code at}, times their group's scale. */
+  private static FloatVector q8(MemorySegment m, long at, float scale) {
+    ByteVector b = ByteVector.fromMemorySegment(B, m, at, ORDER);
+    return ((FloatVector) b.convertShape(VectorOperators.B2F, F, 0)).mul(scale);
+  }
+
+  /** The entries past the last full block of a BF16 row (none for Qwen's widths), in order. */
+  private static float bf16Tail(MemorySegment m, long row, float[] x, int xo, int bound, int in) {
+    float sum = 0;
+    for (int k = bound; k < in; k++) {
+      sum += Matrix.bf16ToFloat(m.get(SHORT, row + k * 2L)) * x[xo + k];
+    }
+    return sum;
+  }
+
+  /** Lanes summed left to right: the same bits whichever JIT tier runs it. */
+  private static float sum(FloatVector v, float[] lanes) {
+    v.intoArray(lanes, 0);
+    float s = 0;
+    for (int i = 0; i < L; i++) {
+      s += lanes[i];
+    }
+    return s;
+  }
+
+  private static void store(float[] y, int i, boolean add, float sum) {
+    y[i] = add ? y[i] + sum : sum;
+  }
+}
