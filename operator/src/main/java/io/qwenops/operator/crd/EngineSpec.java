@@ -20,11 +20,17 @@ import java.util.List;
 public class EngineSpec {
 
   @JsonPropertyDescription(
-      "Compute dtype: auto (float32 on CPU, float16 with float32 norms on GPU), float16 or float32."
-          + " BF16 checkpoints are converted at load.")
+      "Compute dtype: auto (on CPU bfloat16 weights for a BF16 checkpoint, else float32; on GPU"
+          + " float16 with float32 norms), bfloat16 (CPU only), float16 or float32.")
   @Default("auto")
-  @Pattern("^(auto|float16|float32)$")
+  @Pattern("^(auto|bfloat16|float16|float32)$")
   private String dtype = "auto";
+
+  @JsonPropertyDescription(
+      "Weight quantization: none (the default) or int8 (CPU: int8 weights with one scale per 32,"
+          + " quantized at load).")
+  @Pattern("^(none|int8)$")
+  private String quantization;
 
   @JsonPropertyDescription(
       "Longest sequence (prompt + completion) in tokens; the checkpoint's limit when unset.")
@@ -64,6 +70,14 @@ public class EngineSpec {
 
   public void setLoadTimeoutSeconds(Integer loadTimeoutSeconds) {
     this.loadTimeoutSeconds = loadTimeoutSeconds;
+  }
+
+  public String getQuantization() {
+    return quantization;
+  }
+
+  public void setQuantization(String quantization) {
+    this.quantization = quantization;
   }
 
   public String getDtype() {

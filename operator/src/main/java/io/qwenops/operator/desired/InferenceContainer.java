@@ -69,6 +69,7 @@ final class InferenceContainer {
     plain.put(PodContract.ENV_MODEL, modelLocation(source));
     plain.put(PodContract.ENV_SERVED_MODEL_NAME, servedName);
     plain.put(PodContract.ENV_DTYPE, engine.getDtype());
+    putIfSet(plain, PodContract.ENV_QUANTIZATION, engine.getQuantization());
     putIfSet(plain, PodContract.ENV_MAX_MODEL_LEN, engine.getMaxModelLen());
     putIfSet(plain, PodContract.ENV_MAX_NUM_SEQS, engine.getMaxNumSeqs());
     putIfSet(plain, PodContract.ENV_MAX_NUM_BATCHED_TOKENS, engine.getMaxNumBatchedTokens());

@@ -31,6 +31,7 @@ public final class PodContract {
   public static final String ENV_MODEL = "QWENOPS_MODEL";
   public static final String ENV_SERVED_MODEL_NAME = "QWENOPS_SERVED_MODEL_NAME";
   public static final String ENV_DTYPE = "QWENOPS_DTYPE";
+  public static final String ENV_QUANTIZATION = "QWENOPS_QUANTIZATION";
   public static final String ENV_MAX_MODEL_LEN = "QWENOPS_MAX_MODEL_LEN";
   public static final String ENV_MAX_NUM_SEQS = "QWENOPS_MAX_NUM_SEQS";
   public static final String ENV_MAX_NUM_BATCHED_TOKENS = "QWENOPS_MAX_NUM_BATCHED_TOKENS";

@@ -143,6 +143,21 @@ class DesiredStateTest {
   }
 
   @Test
+  void cpuWeightPrecisionReachesTheServer() {
+    QwenDeployment qd = Fixtures.qwen("ns", "cpu-int8", "hf://Qwen/Qwen2.5-0.5B-Instruct", 0);
+    Container before = container(DesiredDeployment.of(qd), "inference");
+    assertThat(plainEnv(before)).doesNotContainKey("QWENOPS_QUANTIZATION");
+
+    qd.getSpec().getEngine().setDtype("bfloat16");
+    qd.getSpec().getEngine().setQuantization("int8");
+    Container after = container(DesiredDeployment.of(qd), "inference");
+
+    assertThat(plainEnv(after))
+        .containsEntry("QWENOPS_DTYPE", "bfloat16")
+        .containsEntry("QWENOPS_QUANTIZATION", "int8");
+  }
+
+  @Test
   void schedulingFieldsAndImageOverridesReachThePod() {
     QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-7B-Instruct");
     qd.getSpec().setNodeSelector(Map.of("gpu", "h100"));
