@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -15,7 +14,6 @@ import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ToolChoiceOptions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +31,7 @@ class OpenAiSdkResponsesTest {
 
   @BeforeAll
   static void connect() {
-    client =
-        OpenAIOkHttpClient.builder()
-            .baseUrl("http://127.0.0.1:" + TinyModel.server().port() + "/v1")
-            .apiKey("unused")
-            .responseValidation(true)
-            .maxRetries(0)
-            .timeout(Duration.ofSeconds(120))
-            .build();
+    client = TinyModel.sdkClient();
   }
 
   @AfterAll

@@ -3,11 +3,9 @@ package io.qwenops.inference.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.StructuredChatCompletion;
 import com.openai.models.chat.completions.StructuredChatCompletionCreateParams;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,14 +31,7 @@ class OpenAiSdkStructuredOutputTest {
 
   @BeforeAll
   static void connect() {
-    client =
-        OpenAIOkHttpClient.builder()
-            .baseUrl("http://127.0.0.1:" + TinyModel.server().port() + "/v1")
-            .apiKey("unused")
-            .responseValidation(true)
-            .maxRetries(0)
-            .timeout(Duration.ofSeconds(120))
-            .build();
+    client = TinyModel.sdkClient();
   }
 
   @AfterAll

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
@@ -15,7 +14,6 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.models.Model;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -32,14 +30,7 @@ class OpenAiSdkTest {
 
   @BeforeAll
   static void connect() {
-    client =
-        OpenAIOkHttpClient.builder()
-            .baseUrl("http://127.0.0.1:" + TinyModel.server().port() + "/v1")
-            .apiKey("unused")
-            .responseValidation(true)
-            .maxRetries(0)
-            .timeout(Duration.ofSeconds(120))
-            .build();
+    client = TinyModel.sdkClient();
   }
 
   @AfterAll

@@ -1,5 +1,7 @@
 package io.qwenops.inference.server;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.qwenops.inference.api.ModelSlot;
 import io.qwenops.inference.api.ServingModel;
 import io.qwenops.inference.engine.LogprobsMode;
@@ -8,6 +10,7 @@ import io.qwenops.inference.model.ModelShape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -22,6 +25,20 @@ public final class TinyModel {
   private static Main.RunningServer server;
 
   private TinyModel() {}
+
+  /**
+   * The official OpenAI Java SDK pointed at the shared server, validating every response strictly
+   * (a missing or mistyped field fails the call), without retries. The caller closes it.
+   */
+  static OpenAIClient sdkClient() {
+    return OpenAIOkHttpClient.builder()
+        .baseUrl("http://127.0.0.1:" + server().port() + "/v1")
+        .apiKey("unused")
+        .responseValidation(true)
+        .maxRetries(0)
+        .timeout(Duration.ofSeconds(120))
+        .build();
+  }
 
   static synchronized Main.RunningServer server() {
     if (server == null) {
