@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -30,6 +29,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qwenops.operator.app.OperatorSettings;
+import io.qwenops.operator.it.ApplyingCrudDispatcher;
 import io.qwenops.operator.app.QwenOperator;
 import io.qwenops.operator.crd.BuildImages;
 import io.qwenops.operator.crd.QwenDeployment;
@@ -69,7 +69,7 @@ class OperatorFromChartTest {
             new Context(),
             new MockWebServer(),
             expectations,
-            new KubernetesMixedDispatcher(expectations),
+            new ApplyingCrudDispatcher(expectations),
             false);
     server.init();
     try (KubernetesClient admin = server.createClient()) {
