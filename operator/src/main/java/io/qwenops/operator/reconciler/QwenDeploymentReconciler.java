@@ -24,6 +24,7 @@ import io.qwenops.operator.dependent.InferenceServiceDependent;
 import io.qwenops.operator.dependent.ModelCacheClaimDependent;
 import io.qwenops.operator.dependent.MoreThanOneReplica;
 import io.qwenops.operator.dependent.OperatorManagedCache;
+import io.qwenops.operator.desired.DefaultImages;
 import io.qwenops.operator.naming.Names;
 import io.qwenops.operator.status.ConditionMerger;
 import io.qwenops.operator.status.ConditionTypes;
@@ -86,6 +87,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
   private final InvalidSpecBackoff backoff;
   private final PodGpuLookup gpuLookup;
   private final PodDownloadLookup downloadLookup;
+  private final DefaultImages defaultImages;
   private final Clock clock;
 
   /** While a pod downloads its model, status is refreshed this often (no pod event says so). */
@@ -97,6 +99,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
       InvalidSpecBackoff backoff,
       PodGpuLookup gpuLookup,
       PodDownloadLookup downloadLookup,
+      DefaultImages defaultImages,
       Clock clock) {
     this.cluster = cluster;
     this.validator = new SpecValidator(cluster);
@@ -105,6 +108,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     this.backoff = backoff;
     this.gpuLookup = gpuLookup;
     this.downloadLookup = downloadLookup;
+    this.defaultImages = defaultImages;
     this.clock = clock;
   }
 
@@ -151,7 +155,10 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     if (problem.isPresent()) {
       return rejectSpec(qd, context, problem.get(), now);
     }
-    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    var workflow = context.managedWorkflowAndDependentResourceContext();
+    // The dependents are built by JOSDK, not by us: they read the operator's defaults from here.
+    workflow.put(DefaultImages.class.getName(), defaultImages);
+    workflow.reconcileManagedWorkflow();
     LeftoverOwnedObjects.delete(qd, context);
 
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));

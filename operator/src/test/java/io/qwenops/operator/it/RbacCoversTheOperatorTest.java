@@ -25,6 +25,7 @@ import io.qwenops.operator.app.QwenOperator;
 import io.qwenops.operator.crd.AutoscalingSpec;
 import io.qwenops.operator.crd.ModelCacheType;
 import io.qwenops.operator.crd.QwenDeployment;
+import io.qwenops.operator.desired.DefaultImages;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
 import java.io.IOException;
 import java.io.InputStream;
@@ -176,7 +177,8 @@ class RbacCoversTheOperatorTest {
               Duration.ofSeconds(5),
               false,
               0,
-              2);
+              2,
+              DefaultImages.BUILD);
       Operator operator =
           QwenOperator.create(
               operatorClient,
