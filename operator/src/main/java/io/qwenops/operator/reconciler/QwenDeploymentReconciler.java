@@ -33,6 +33,7 @@ import io.qwenops.operator.status.PodDownloadLookup;
 import io.qwenops.operator.status.PodGpuLookup;
 import io.qwenops.operator.status.SpecProblem;
 import io.qwenops.operator.status.StatusAggregator;
+import io.qwenops.operator.status.VolumeTrouble;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,6 +93,9 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
 
   /** While a pod downloads its model, status is refreshed this often (no pod event says so). */
   static final Duration DOWNLOAD_REFRESH = Duration.ofSeconds(10);
+
+  /** While a pod waits on its volumes, its Events are read again this often. */
+  static final Duration VOLUME_REFRESH = Duration.ofSeconds(15);
 
   public QwenDeploymentReconciler(
       ClusterLookup cluster,
@@ -164,6 +168,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
     PodGpuLookup.Answer gpus = gpuLookup.lookup(pods, () -> ExporterToken.read(cluster, qd));
     Map<String, ModelDownload> downloads = downloadLookup.lookup(pods);
+    Map<String, VolumeTrouble> volumes = PodVolumeEvents.of(pods, cluster);
     var deployment = LeftoverOwnedObjects.deployment(qd, context);
     var specWarnings = warnings.of(qd);
     StatusWriter.write(
@@ -173,7 +178,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
             new StatusAggregator(qd)
                 .warnings(specWarnings)
                 .deployment(deployment)
-                .pods(pods, gpus.uuidsByPod())
+                .pods(pods, gpus.uuidsByPod(), volumes)
                 .downloads(downloads)
                 .build(current, now));
     UpdateControl<QwenDeployment> control = UpdateControl.noUpdate();
@@ -181,11 +186,17 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     // again later, the sooner of the two.
     Optional<Duration> again = gpus.askAgainAfter();
     if (!downloads.isEmpty()) {
-      again =
-          Optional.of(
-              again.filter(d -> d.compareTo(DOWNLOAD_REFRESH) < 0).orElse(DOWNLOAD_REFRESH));
+      again = sooner(again, DOWNLOAD_REFRESH);
+    }
+    // A volume's Events trigger no reconcile, and FailedMount comes minutes after the pod.
+    if (PodVolumeEvents.anyAwaited(pods)) {
+      again = sooner(again, VOLUME_REFRESH);
     }
     return again.map(control::rescheduleAfter).orElse(control);
+  }
+
+  private static Optional<Duration> sooner(Optional<Duration> again, Duration refresh) {
+    return Optional.of(again.filter(d -> d.compareTo(refresh) < 0).orElse(refresh));
   }
 
   private UpdateControl<QwenDeployment> rejectSpec(
