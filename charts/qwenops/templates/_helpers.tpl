@@ -39,6 +39,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s/operator:%s" .Values.image.registry (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
 
+{{/* The inference-pod and gpu-exporter images of a QwenDeployment that pins none: same registry and tag. */}}
+{{- define "qwenops.defaultImage" -}}
+{{- printf "%s/%s:%s" .ctx.Values.image.registry .name (default .ctx.Chart.AppVersion .ctx.Values.image.tag) }}
+{{- end }}
+
 {{- define "qwenops.operatorServiceAccount" -}}
 {{- if .Values.operator.serviceAccount.create }}{{ default (printf "%s-operator" (include "qwenops.fullname" .)) .Values.operator.serviceAccount.name }}{{ else }}{{ required "operator.serviceAccount.name is required when operator.serviceAccount.create is false" .Values.operator.serviceAccount.name }}{{ end }}
 {{- end }}

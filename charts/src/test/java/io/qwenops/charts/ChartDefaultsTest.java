@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.qwenops.operator.crd.BuildImages;
-import io.qwenops.operator.crd.ImagesSpec;
+import io.qwenops.operator.desired.DefaultImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The chart's defaults are the images this build produces: image.registry and image.tag (root pom)
- * name the Jib images, the CRD's default images (BuildImages) and must be the chart's registry and
- * appVersion.
+ * name the Jib images and the operator's default images (BuildImages, DefaultImages) and must be
+ * the chart's registry and appVersion.
  */
 class ChartDefaultsTest {
 
@@ -44,9 +44,9 @@ class ChartDefaultsTest {
   }
 
   @Test
-  void crdDefaultImagesAreTheBuildsImages() {
-    assertThat(ImagesSpec.DEFAULT_INFERENCE).isEqualTo(REGISTRY + "/inference-pod:" + TAG);
-    assertThat(ImagesSpec.DEFAULT_EXPORTER).isEqualTo(REGISTRY + "/gpu-exporter:" + TAG);
+  void operatorsDefaultImagesAreTheBuildsImages() {
+    assertThat(DefaultImages.BUILD.inference()).isEqualTo(REGISTRY + "/inference-pod:" + TAG);
+    assertThat(DefaultImages.BUILD.exporter()).isEqualTo(REGISTRY + "/gpu-exporter:" + TAG);
     assertThat(BuildImages.OPERATOR).isEqualTo(REGISTRY + "/operator:" + TAG);
   }
 

@@ -133,7 +133,8 @@ class OperatorFromChartTest {
                   settings.leaseDuration(),
                   false,
                   0,
-                  settings.reconcileThreads()),
+                  settings.reconcileThreads(),
+                  settings.defaultImages()),
               new SimpleMeterRegistry(),
               new InvalidSpecBackoff(Duration.ofMillis(100), Duration.ofMillis(500)));
       operator.start();
@@ -149,7 +150,7 @@ class OperatorFromChartTest {
                 () -> admin.apps().deployments().inNamespace(TEAM).withName("qwen-small").get());
         assertThat(inference.getSpec().getTemplate().getSpec().getContainers())
             .extracting(Container::getImage)
-            .as("the images this build produces")
+            .as("the chart's default images, which are the images this build produces")
             .containsExactly(BuildImages.INFERENCE, BuildImages.EXPORTER);
         assertThat(admin.services().inNamespace(TEAM).withName("qwen-small").get()).isNotNull();
         QwenDeployment reconciled =

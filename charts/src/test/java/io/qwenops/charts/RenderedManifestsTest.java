@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.qwenops.operator.desired.DefaultImages;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -179,6 +180,37 @@ class RenderedManifestsTest {
     assertThat(mirror.deployment(OPERATOR).getSpec().getTemplate().getSpec().getImagePullSecrets())
         .extracting(s -> s.getName())
         .containsExactly("mirror-pull");
+  }
+
+  @Test
+  void theOperatorsDefaultImagesFollowTheChartsRegistryAndTagSoAnUpgradeMovesThem() {
+    String registry = System.getProperty("qwenops.image.registry");
+    String tag = System.getProperty("qwenops.image.tag");
+    Container operator =
+        defaults.deployment(OPERATOR).getSpec().getTemplate().getSpec().getContainers().getFirst();
+    DefaultImages chartDefaults = DefaultImages.fromEnv(env(operator));
+    assertThat(chartDefaults)
+        .as("the chart's defaults are this build's images")
+        .isEqualTo(DefaultImages.BUILD)
+        .isEqualTo(
+            new DefaultImages(
+                registry + "/inference-pod:" + tag, registry + "/gpu-exporter:" + tag));
+
+    Rendered upgraded =
+        Chart.render(
+            List.of(), Map.of("image.registry", "mirror.local/qwenops", "image.tag", "9.9.9"));
+    assertThat(
+            env(
+                upgraded
+                    .deployment(OPERATOR)
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .getFirst()))
+        .containsEntry(
+            "QWENOPS_DEFAULT_INFERENCE_IMAGE", "mirror.local/qwenops/inference-pod:9.9.9")
+        .containsEntry("QWENOPS_DEFAULT_EXPORTER_IMAGE", "mirror.local/qwenops/gpu-exporter:9.9.9");
   }
 
   @Test

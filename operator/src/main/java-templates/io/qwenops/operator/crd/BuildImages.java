@@ -2,8 +2,9 @@ package io.qwenops.operator.crd;
 
 /**
  * The images this build produces, from the root pom's {@code image.registry} and {@code image.tag}
- * (templating-maven-plugin fills them in): the CRD's default images come from here, so one property
- * changes the images, the CRD and (checked by the chart's tests) the chart.
+ * (templating-maven-plugin fills them in): an operator without QWENOPS_DEFAULT_*_IMAGE settings uses
+ * these (desired/DefaultImages), so one property changes the images, the operator's defaults and
+ * (checked by the chart's tests) the chart.
  */
 public final class BuildImages {
 

@@ -1,5 +1,6 @@
 package io.qwenops.operator.app;
 
+import io.qwenops.operator.desired.DefaultImages;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
  * @param exitOnLostLease exit when leadership is lost, so Kubernetes restarts the pod as a standby
  * @param httpPort port of /healthz, /readyz and /metrics
  * @param reconcileThreads concurrent reconciles
+ * @param defaultImages the images of a QwenDeployment that pins none (QWENOPS_DEFAULT_*_IMAGE)
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -31,7 +33,8 @@ public record OperatorSettings(
     Duration leaseDuration,
     boolean exitOnLostLease,
     int httpPort,
-    int reconcileThreads) {
+    int reconcileThreads,
+    DefaultImages defaultImages) {
 
   public static final String DEFAULT_LEASE_NAME = "qwenops-operator-leader";
 
@@ -49,7 +52,8 @@ public record OperatorSettings(
         Duration.ofSeconds(positive(env, "QWENOPS_LEASE_SECONDS", 15)),
         true,
         positive(env, "QWENOPS_HTTP_PORT", 8080),
-        positive(env, "QWENOPS_RECONCILE_THREADS", 10));
+        positive(env, "QWENOPS_RECONCILE_THREADS", 10),
+        DefaultImages.fromEnv(env));
   }
 
   /** Settings for a single in-process operator (tests, the benchmark): no lease, no HTTP port. */
@@ -63,7 +67,23 @@ public record OperatorSettings(
         Duration.ofSeconds(15),
         false,
         0,
-        reconcileThreads);
+        reconcileThreads,
+        DefaultImages.BUILD);
+  }
+
+  /** These settings with other default images (an operator upgrade, in tests). */
+  public OperatorSettings withDefaultImages(DefaultImages images) {
+    return new OperatorSettings(
+        watchNamespaces,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        leaseIdentity,
+        leaseDuration,
+        exitOnLostLease,
+        httpPort,
+        reconcileThreads,
+        images);
   }
 
   private static int positive(Map<String, String> env, String name, int fallback) {

@@ -87,6 +87,7 @@ public final class QwenOperator {
             backoff,
             gpuLookup,
             downloadLookup,
+            settings.defaultImages(),
             clock);
     operator.register(
         reconciler,

@@ -6,17 +6,21 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import java.util.List;
 
-/** Container images; override to pin a registry or a digest. */
+/**
+ * Container images; set one to pin a registry, tag or digest. An unset image is the operator's
+ * default, resolved at reconcile time and never stored here (desired/DefaultImages), so an operator
+ * upgrade moves it.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ImagesSpec {
 
-  @JsonPropertyDescription("Inference server image.")
-  @Default(DEFAULT_INFERENCE)
-  private String inference = DEFAULT_INFERENCE;
+  @JsonPropertyDescription(
+      "Inference server image. Unset: the operator's default, which follows operator upgrades.")
+  private String inference;
 
-  @JsonPropertyDescription("gpu-exporter sidecar image.")
-  @Default(DEFAULT_EXPORTER)
-  private String exporter = DEFAULT_EXPORTER;
+  @JsonPropertyDescription(
+      "gpu-exporter sidecar image. Unset: the operator's default, which follows operator upgrades.")
+  private String exporter;
 
   @JsonPropertyDescription("Image pull policy of both containers.")
   @Default("IfNotPresent")
@@ -57,9 +61,4 @@ public class ImagesSpec {
   public void setPullSecrets(List<String> pullSecrets) {
     this.pullSecrets = pullSecrets;
   }
-
-  /** What this build's images are called (image.registry, image.tag in the root pom). */
-  public static final String DEFAULT_INFERENCE = BuildImages.INFERENCE;
-
-  public static final String DEFAULT_EXPORTER = BuildImages.EXPORTER;
 }

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.qwenops.operator.crd.QwenDeployment;
+import io.qwenops.operator.desired.DefaultImages;
 import io.qwenops.operator.desired.DesiredDeployment;
 import io.qwenops.operator.naming.Names;
 
@@ -18,6 +19,11 @@ public class InferenceDeploymentDependent extends AppliedDependent<Deployment> {
 
   @Override
   protected Deployment desired(QwenDeployment primary, Context<QwenDeployment> context) {
-    return DesiredDeployment.of(primary);
+    DefaultImages images =
+        context
+            .managedWorkflowAndDependentResourceContext()
+            .get(DefaultImages.class.getName(), DefaultImages.class)
+            .orElse(DefaultImages.BUILD);
+    return DesiredDeployment.of(primary, images);
   }
 }

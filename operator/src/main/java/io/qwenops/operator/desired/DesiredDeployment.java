@@ -16,15 +16,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The Deployment a QwenDeployment asks for. A pure function of the spec: no cluster reads. */
+/**
+ * The Deployment a QwenDeployment asks for. A pure function of the spec and the operator's default
+ * images: no cluster reads.
+ */
 public final class DesiredDeployment {
 
   private DesiredDeployment() {}
 
+  /** With the build's default images (tests and tools; the operator passes its own). */
+  public static Deployment of(QwenDeployment qd) {
+    return of(qd, DefaultImages.BUILD);
+  }
+
   /**
+   * @param images what an image left unset in spec.images becomes
    * @throws IllegalArgumentException when model.source cannot be parsed (validate first)
    */
-  public static Deployment of(QwenDeployment qd) {
+  public static Deployment of(QwenDeployment qd, DefaultImages images) {
     QwenDeploymentSpec spec = qd.getSpec();
     ModelSource source = ModelSource.parse(spec.getModel().getSource());
     return new DeploymentBuilder()
@@ -54,18 +63,18 @@ public final class DesiredDeployment {
         .withAnnotations(
             spec.getPodAnnotations() == null ? null : new LinkedHashMap<>(spec.getPodAnnotations()))
         .endMetadata()
-        .withSpec(podSpec(qd, source))
+        .withSpec(podSpec(qd, source, images))
         .endTemplate()
         .endSpec()
         .build();
   }
 
-  private static PodSpec podSpec(QwenDeployment qd, ModelSource source) {
+  private static PodSpec podSpec(QwenDeployment qd, ModelSource source, DefaultImages images) {
     QwenDeploymentSpec spec = qd.getSpec();
     List<Container> containers = new ArrayList<>();
-    containers.add(InferenceContainer.build(spec, source));
+    containers.add(InferenceContainer.build(spec, source, images));
     if (spec.getExporter().getEnabled()) {
-      containers.add(ExporterContainer.build(spec));
+      containers.add(ExporterContainer.build(spec, images));
     }
     PodSpecBuilder pod =
         new PodSpecBuilder()

@@ -22,13 +22,13 @@ final class ExporterContainer {
 
   private ExporterContainer() {}
 
-  static Container build(QwenDeploymentSpec spec) {
+  static Container build(QwenDeploymentSpec spec, DefaultImages images) {
     String interval = Long.toString(spec.getExporter().intervalMillis());
     boolean token = spec.getExporter().getTokenSecretRef() != null;
     ContainerBuilder container =
         new ContainerBuilder()
             .withName(PodContract.EXPORTER_CONTAINER)
-            .withImage(spec.getImages().getExporter())
+            .withImage(images.exporterFor(spec.getImages()))
             .withImagePullPolicy(spec.getImages().getPullPolicy())
             .withEnv(
                 fieldRef("POD_NAME", "metadata.name"),

@@ -23,10 +23,10 @@ final class InferenceContainer {
 
   private InferenceContainer() {}
 
-  static Container build(QwenDeploymentSpec spec, ModelSource source) {
+  static Container build(QwenDeploymentSpec spec, ModelSource source, DefaultImages images) {
     return new ContainerBuilder()
         .withName(PodContract.INFERENCE_CONTAINER)
-        .withImage(spec.getImages().getInference())
+        .withImage(images.inferenceFor(spec.getImages()))
         .withImagePullPolicy(spec.getImages().getPullPolicy())
         .withArgs(
             spec.getEngine().getExtraArgs() == null ? List.of() : spec.getEngine().getExtraArgs())

@@ -1,5 +1,6 @@
 package io.qwenops.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -7,12 +8,16 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Direct GETs: the operator reads only the Secrets a spec names and never caches them. */
+/**
+ * Direct reads: the operator reads only the Secrets a spec names and never caches them, and the
+ * Events of pods that wait on their volumes.
+ */
 public final class KubernetesClusterLookup implements ClusterLookup {
 
   /**
@@ -79,6 +84,22 @@ public final class KubernetesClusterLookup implements ClusterLookup {
     return claim == null || claim.getSpec() == null || claim.getSpec().getAccessModes() == null
         ? List.of()
         : claim.getSpec().getAccessModes();
+  }
+
+  @Override
+  public List<Event> podEvents(String namespace, String podName, String podUid) {
+    return client
+        .v1()
+        .events()
+        .inNamespace(namespace)
+        .withFields(Map.of("involvedObject.name", podName, "involvedObject.uid", podUid))
+        .list()
+        .getItems()
+        .stream()
+        // A pod of the same name before it: its Events are not this pod's.
+        .filter(e -> e.getInvolvedObject() != null)
+        .filter(e -> podUid.equals(e.getInvolvedObject().getUid()))
+        .toList();
   }
 
   /** A name the spec gave, put in a path: never more than one segment. */

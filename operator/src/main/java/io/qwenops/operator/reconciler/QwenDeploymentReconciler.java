@@ -24,6 +24,7 @@ import io.qwenops.operator.dependent.InferenceServiceDependent;
 import io.qwenops.operator.dependent.ModelCacheClaimDependent;
 import io.qwenops.operator.dependent.MoreThanOneReplica;
 import io.qwenops.operator.dependent.OperatorManagedCache;
+import io.qwenops.operator.desired.DefaultImages;
 import io.qwenops.operator.naming.Names;
 import io.qwenops.operator.status.ConditionMerger;
 import io.qwenops.operator.status.ConditionTypes;
@@ -32,6 +33,7 @@ import io.qwenops.operator.status.PodDownloadLookup;
 import io.qwenops.operator.status.PodGpuLookup;
 import io.qwenops.operator.status.SpecProblem;
 import io.qwenops.operator.status.StatusAggregator;
+import io.qwenops.operator.status.VolumeTrouble;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,10 +88,14 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
   private final InvalidSpecBackoff backoff;
   private final PodGpuLookup gpuLookup;
   private final PodDownloadLookup downloadLookup;
+  private final DefaultImages defaultImages;
   private final Clock clock;
 
   /** While a pod downloads its model, status is refreshed this often (no pod event says so). */
   static final Duration DOWNLOAD_REFRESH = Duration.ofSeconds(10);
+
+  /** While a pod waits on its volumes, its Events are read again this often. */
+  static final Duration VOLUME_REFRESH = Duration.ofSeconds(15);
 
   public QwenDeploymentReconciler(
       ClusterLookup cluster,
@@ -97,6 +103,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
       InvalidSpecBackoff backoff,
       PodGpuLookup gpuLookup,
       PodDownloadLookup downloadLookup,
+      DefaultImages defaultImages,
       Clock clock) {
     this.cluster = cluster;
     this.validator = new SpecValidator(cluster);
@@ -105,6 +112,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     this.backoff = backoff;
     this.gpuLookup = gpuLookup;
     this.downloadLookup = downloadLookup;
+    this.defaultImages = defaultImages;
     this.clock = clock;
   }
 
@@ -151,12 +159,16 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     if (problem.isPresent()) {
       return rejectSpec(qd, context, problem.get(), now);
     }
-    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    var workflow = context.managedWorkflowAndDependentResourceContext();
+    // The dependents are built by JOSDK, not by us: they read the operator's defaults from here.
+    workflow.put(DefaultImages.class.getName(), defaultImages);
+    workflow.reconcileManagedWorkflow();
     LeftoverOwnedObjects.delete(qd, context);
 
     List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
     PodGpuLookup.Answer gpus = gpuLookup.lookup(pods, () -> ExporterToken.read(cluster, qd));
     Map<String, ModelDownload> downloads = downloadLookup.lookup(pods);
+    Map<String, VolumeTrouble> volumes = PodVolumeEvents.of(pods, cluster);
     var deployment = LeftoverOwnedObjects.deployment(qd, context);
     var specWarnings = warnings.of(qd);
     StatusWriter.write(
@@ -166,7 +178,7 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
             new StatusAggregator(qd)
                 .warnings(specWarnings)
                 .deployment(deployment)
-                .pods(pods, gpus.uuidsByPod())
+                .pods(pods, gpus.uuidsByPod(), volumes)
                 .downloads(downloads)
                 .build(current, now));
     UpdateControl<QwenDeployment> control = UpdateControl.noUpdate();
@@ -174,11 +186,17 @@ public class QwenDeploymentReconciler implements Reconciler<QwenDeployment> {
     // again later, the sooner of the two.
     Optional<Duration> again = gpus.askAgainAfter();
     if (!downloads.isEmpty()) {
-      again =
-          Optional.of(
-              again.filter(d -> d.compareTo(DOWNLOAD_REFRESH) < 0).orElse(DOWNLOAD_REFRESH));
+      again = sooner(again, DOWNLOAD_REFRESH);
+    }
+    // A volume's Events trigger no reconcile, and FailedMount comes minutes after the pod.
+    if (PodVolumeEvents.anyAwaited(pods)) {
+      again = sooner(again, VOLUME_REFRESH);
     }
     return again.map(control::rescheduleAfter).orElse(control);
+  }
+
+  private static Optional<Duration> sooner(Optional<Duration> again, Duration refresh) {
+    return Optional.of(again.filter(d -> d.compareTo(refresh) < 0).orElse(refresh));
   }
 
   private UpdateControl<QwenDeployment> rejectSpec(

@@ -120,16 +120,26 @@ final class PodHealth {
   }
 
   /**
-   * Why a pending pod waits, when its conditions say more than its phase. The operator reads pods,
-   * not Events: a volume that cannot attach or mount (FailedAttachVolume / Multi-Attach,
-   * FailedMount) shows only as PodReadyToStartContainers=False, and its Events say which.
+   * Scheduled, still Pending, and its sandbox not ready: the kubelet is attaching or mounting its
+   * volumes (PodReadyToStartContainers=False). The pod's Events say whether one cannot (see
+   * VolumeTrouble).
+   */
+  static boolean awaitingVolumes(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return (phase == null || "Pending".equals(phase))
+        && condition(pod, "PodReadyToStartContainers")
+            .map(c -> "False".equals(c.getStatus()))
+            .orElse(false)
+        && condition(pod, "PodScheduled").map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+
+  /**
+   * Why a pending pod waits, when its conditions say more than its phase (no volume Event has said
+   * what is wrong yet, or the Events could not be read).
    */
   static String waitingFor(Pod pod) {
     String phase = pod.getStatus() == null ? "Pending" : pod.getStatus().getPhase();
-    Optional<PodCondition> sandbox = condition(pod, "PodReadyToStartContainers");
-    if (sandbox.isPresent()
-        && "False".equals(sandbox.get().getStatus())
-        && condition(pod, "PodScheduled").map(c -> "True".equals(c.getStatus())).orElse(false)) {
+    if (awaitingVolumes(pod)) {
       return phase
           + ": volumes not mounted yet; kubectl describe pod "
           + pod.getMetadata().getName()

@@ -76,6 +76,17 @@ public final class StatusAggregator {
 
   /** The pods, with the GPU UUIDs their exporters reported (pod name → UUIDs). */
   public StatusAggregator pods(Iterable<Pod> observed, Map<String, List<String>> gpuUuidsByPod) {
+    return pods(observed, gpuUuidsByPod, Map.of());
+  }
+
+  /**
+   * As above, with the volumes pods cannot attach or mount, from their Events (pod name → what is
+   * wrong): a pod with nothing worse to report says that, as its condition reason.
+   */
+  public StatusAggregator pods(
+      Iterable<Pod> observed,
+      Map<String, List<String>> gpuUuidsByPod,
+      Map<String, VolumeTrouble> volumesByPod) {
     List<Pod> sorted = new ArrayList<>();
     observed.forEach(sorted::add);
     sorted.sort(Comparator.comparing(p -> p.getMetadata().getName()));
@@ -88,12 +99,15 @@ public final class StatusAggregator {
       if (PodHealth.isReady(pod)) {
         readyReplicas++;
       } else {
+        String name = pod.getMetadata().getName();
         PodHealth.problem(pod)
+            .or(
+                () ->
+                    Optional.ofNullable(volumesByPod.get(name))
+                        .map(v -> new PodHealth.Problem(v.reason(), v.describe(name))))
             .ifPresentOrElse(
                 p -> error(p.reason(), p.message()),
-                () ->
-                    waiting.add(
-                        pod.getMetadata().getName() + " (" + PodHealth.waitingFor(pod) + ")"));
+                () -> waiting.add(name + " (" + PodHealth.waitingFor(pod) + ")"));
       }
     }
     return this;

@@ -86,4 +86,26 @@ class CommittedCrdTest {
     assertThat(spec.getProperties().get("model").getProperties().get("source").getPattern())
         .startsWith("^(hf://");
   }
+
+  @Test
+  void imagesHaveNoDefaultSoTheApiServerNeverStoresOne() throws IOException {
+    CustomResourceDefinition crd =
+        Serialization.unmarshal(Files.readString(committed()), CustomResourceDefinition.class);
+    var images =
+        crd.getSpec()
+            .getVersions()
+            .getFirst()
+            .getSchema()
+            .getOpenAPIV3Schema()
+            .getProperties()
+            .get("spec")
+            .getProperties()
+            .get("images")
+            .getProperties();
+    assertThat(images.get("inference").getDefault())
+        .as("a stored default would outlive the operator that chose it")
+        .isNull();
+    assertThat(images.get("exporter").getDefault()).isNull();
+    assertThat(images.get("pullPolicy").getDefault().asText()).isEqualTo("IfNotPresent");
+  }
 }

@@ -179,6 +179,23 @@ class DesiredStateTest {
   }
 
   @Test
+  void unsetImagesAreTheOperatorsDefaultsAndPinnedOnesWin() {
+    DefaultImages operatorDefaults =
+        new DefaultImages("mirror.local/inference-pod:2.0", "mirror.local/gpu-exporter:2.0");
+    QwenDeployment unpinned = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    assertThat(DesiredDeployment.of(unpinned, operatorDefaults).getSpec().getTemplate().getSpec())
+        .extracting(p -> p.getContainers().stream().map(c -> c.getImage()).toList())
+        .isEqualTo(List.of("mirror.local/inference-pod:2.0", "mirror.local/gpu-exporter:2.0"));
+
+    QwenDeployment pinned = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
+    pinned.getSpec().getImages().setInference("registry.local/inference:1.2");
+    pinned.getSpec().getImages().setExporter("registry.local/exporter:1.2");
+    assertThat(DesiredDeployment.of(pinned, operatorDefaults).getSpec().getTemplate().getSpec())
+        .extracting(p -> p.getContainers().stream().map(c -> c.getImage()).toList())
+        .isEqualTo(List.of("registry.local/inference:1.2", "registry.local/exporter:1.2"));
+  }
+
+  @Test
   void exporterCanBeTurnedOffAndTheServiceThenHasNoTelemetryPort() {
     QwenDeployment qd = qwen("hf://Qwen/Qwen2.5-0.5B-Instruct");
     qd.getSpec().getExporter().setEnabled(false);

@@ -33,7 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       does not, so for those behaviours tests read what the operator <em>sent</em>;
  *   <li>a {@code PUT} to {@code /status} that carries a {@code resourceVersion} other than the
  *       stored one is refused with 409, as a real server refuses a stale update (the mock only
- *       checks it on the main resource).
+ *       checks it on the main resource);
+ *   <li>a list of core Events with a {@code fieldSelector} (such as {@code involvedObject.uid=…})
+ *       keeps the Events whose fields equal the given values, as a real server does; the mock knows
+ *       only {@code metadata.name} and {@code metadata.namespace} and answers nothing for other
+ *       fields.
  * </ul>
  *
  * Expectations registered by a test are answered first, as fabric8's mixed dispatcher does.
@@ -61,6 +65,60 @@ public final class ApplyingCrudDispatcher extends KubernetesCrudDispatcher {
       return expected.dispatch(request);
     }
     return super.dispatch(request);
+  }
+
+  @Override
+  public MockResponse handleGet(String path) {
+    String selector = eventFieldSelector(path);
+    if (selector == null) {
+      return super.handleGet(path);
+    }
+    MockResponse all = super.handleGet(withoutQuery(path));
+    if (all.code() != 200) {
+      return all;
+    }
+    ObjectNode list =
+        (ObjectNode) Serialization.unmarshal(all.getBody().readUtf8(), JsonNode.class);
+    var kept = JsonNodeFactory.instance.arrayNode();
+    list.path("items")
+        .forEach(
+            item -> {
+              if (matches(item, selector)) {
+                kept.add(item);
+              }
+            });
+    list.set("items", kept);
+    return new MockResponse().setResponseCode(200).setBody(Serialization.asJson(list));
+  }
+
+  /** The decoded fieldSelector of a (non-watch) list of core Events, or null. */
+  private static String eventFieldSelector(String path) {
+    String collection = withoutQuery(path);
+    if (!collection.matches("/api/v1/(namespaces/[^/]+/)?events") || path.contains("watch=")) {
+      return null;
+    }
+    for (String param : path.substring(collection.length()).replaceFirst("^\\?", "").split("&")) {
+      if (param.startsWith("fieldSelector=")) {
+        return java.net.URLDecoder.decode(
+            param.substring("fieldSelector=".length()), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  /** Each {@code a.b=value} term (comma-separated) equals the item's field at a.b. */
+  private static boolean matches(JsonNode item, String selector) {
+    for (String term : selector.split(",")) {
+      String[] keyValue = term.split("==?", 2);
+      JsonNode field = item;
+      for (String part : keyValue[0].trim().split("\\.")) {
+        field = field.path(part);
+      }
+      if (!field.asText().equals(keyValue.length < 2 ? "" : keyValue[1].trim())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

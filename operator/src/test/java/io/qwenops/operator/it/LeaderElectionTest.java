@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qwenops.operator.app.OperatorSettings;
 import io.qwenops.operator.app.QwenOperator;
+import io.qwenops.operator.desired.DefaultImages;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
 import java.time.Duration;
 import java.util.Set;
@@ -27,7 +28,8 @@ class LeaderElectionTest {
             Duration.ofSeconds(2),
             false,
             0,
-            2);
+            2,
+            DefaultImages.BUILD);
     return QwenOperator.create(
         cluster.client, settings, new SimpleMeterRegistry(), InvalidSpecBackoff.standard());
   }

@@ -277,7 +277,7 @@ class OperatorAgainstMockClusterTest {
           Deployment d = deployment(ns, "qwen");
           assertThat(d.getSpec().getReplicas()).isEqualTo(2);
           assertThat(container(d, "inference").getImage())
-              .isEqualTo(io.qwenops.operator.crd.ImagesSpec.DEFAULT_INFERENCE);
+              .isEqualTo(io.qwenops.operator.desired.DefaultImages.BUILD.inference());
         });
 
     client.services().inNamespace(ns).withName("qwen").delete();

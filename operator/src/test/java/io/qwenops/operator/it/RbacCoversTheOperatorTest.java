@@ -3,6 +3,7 @@ package io.qwenops.operator.it;
 import static io.qwenops.operator.it.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
@@ -25,6 +26,7 @@ import io.qwenops.operator.app.QwenOperator;
 import io.qwenops.operator.crd.AutoscalingSpec;
 import io.qwenops.operator.crd.ModelCacheType;
 import io.qwenops.operator.crd.QwenDeployment;
+import io.qwenops.operator.desired.DefaultImages;
 import io.qwenops.operator.reconciler.InvalidSpecBackoff;
 import java.io.IOException;
 import java.io.InputStream;
@@ -176,7 +178,8 @@ class RbacCoversTheOperatorTest {
               Duration.ofSeconds(5),
               false,
               0,
-              2);
+              2,
+              DefaultImages.BUILD);
       Operator operator =
           QwenOperator.create(
               operatorClient,
@@ -241,6 +244,38 @@ class RbacCoversTheOperatorTest {
           assertThat(client.v1().events().inNamespace(ns).list().getItems()).isNotEmpty();
           assertThat(autoscaler(client, ns, "full")).isNotNull();
         });
+    // A pod stuck on its volumes: the operator lists its Events.
+    Pod stuck = VolumeEventsAgainstMockClusterTest.waitingOnVolumes(client, ns, "full", "full-a");
+    client
+        .resource(
+            VolumeEventsAgainstMockClusterTest.warning(
+                ns,
+                "full-a",
+                stuck.getMetadata().getUid(),
+                "FailedAttachVolume",
+                "Multi-Attach error for volume \"pvc-1\"",
+                "2026-12-03T10:00:00Z"))
+        .create();
+    client
+        .pods()
+        .inNamespace(ns)
+        .withName("full-a")
+        .edit(
+            p -> {
+              p.getMetadata().setAnnotations(Map.of("touched", "now"));
+              return p;
+            });
+    eventually(
+        () ->
+            assertThat(
+                    client
+                        .resources(QwenDeployment.class)
+                        .inNamespace(ns)
+                        .withName("full")
+                        .get()
+                        .getStatus()
+                        .getConditions())
+                .anyMatch(c -> "VolumeAttachFailed".equals(c.getReason())));
     // Drift, a scale-down that removes the budget, and a switch back to no cache.
     client
         .apps()

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.qwenops.operator.crd.QwenDeploymentStatus;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A pod that is not ready says why, in words a user can act on. */
@@ -137,5 +138,47 @@ class WhyNotReadyTest {
     assertThat(find(s, "Ready").getMessage())
         .contains("waiting for a (Pending: volumes not mounted yet")
         .contains("FailedMount or Multi-Attach");
+  }
+
+  @Test
+  void aVolumeItsEventsSayCannotAttachIsTheReasonOnDegradedAndInReady() {
+    Pod stuck =
+        new PodBuilder(pod("a", false))
+            .editStatus()
+            .withPhase("Pending")
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("True")
+            .endCondition()
+            .addNewCondition()
+            .withType("PodReadyToStartContainers")
+            .withStatus("False")
+            .endCondition()
+            .endStatus()
+            .build();
+    assertThat(VolumeTrouble.awaited(stuck)).as("only such pods have their Events read").isTrue();
+    QwenDeploymentStatus s =
+        new StatusAggregator(qwen(1))
+            .deployment(deployment())
+            .pods(
+                List.of(stuck),
+                Map.of(),
+                Map.of(
+                    "a",
+                    new VolumeTrouble(
+                        "VolumeAttachFailed", "Multi-Attach error for volume \"pvc-1\"")))
+            .build(null, T0);
+    assertThat(find(s, "Degraded").getReason()).isEqualTo("VolumeAttachFailed");
+    assertThat(find(s, "Degraded").getMessage())
+        .startsWith("pod a cannot attach a volume: Multi-Attach error for volume \"pvc-1\"")
+        .contains("ReadWriteMany");
+    assertThat(find(s, "Ready").getMessage())
+        .contains("pod a cannot attach a volume")
+        .doesNotContain("volumes not mounted yet");
+  }
+
+  @Test
+  void aRunningPodIsNotWaitingOnVolumes() {
+    assertThat(VolumeTrouble.awaited(restarted("Error", 1, null, true))).isFalse();
   }
 }
