@@ -38,6 +38,10 @@ public final class DecodeMatVec {
   /** Rows per cache block when several passes read the same rows: 128 KB of a 896-wide weight. */
   private static final int BLOCK_BYTES = 128 << 10;
 
+  /** Each thread's Q8 rows widened to F32 ({@link #runQ8Wide}), reused across calls. */
+  private static final ThreadLocal<float[]> Q8_SCRATCH =
+      ThreadLocal.withInitial(() -> new float[0]);
+
   static final String SWITCH = "QWENOPS_DECODE_MATVEC";
   private static final String MODULE = "jdk.incubator.vector";
   private static final Logger LOG = Logger.getLogger(DecodeMatVec.class.getName());
@@ -235,6 +239,10 @@ public final class DecodeMatVec {
     float[] xp = PackedKernels.prepare(w, x, cols);
     int width = PackedKernels.COLUMNS;
     int groups = (cols + width - 1) / width;
+    if (groups > 1 && w.encoding() == Matrix.Encoding.Q8) {
+      runQ8Wide(w, xp, cols, y, add);
+      return;
+    }
     int block = groups == 1 ? out : Math.max(2, BLOCK_BYTES / (in * w.encoding().bytes()));
     splitter.run(
         out,
@@ -255,6 +263,28 @@ public final class DecodeMatVec {
                   start,
                   end);
             }
+          }
+        });
+  }
+
+  /**
+   * Q8 weights, more than {@link PackedKernels#COLUMNS} columns: each block of rows is widened to
+   * F32 once, into a per-thread scratch of {@link #BLOCK_BYTES}, and every column passes over it.
+   */
+  private void runQ8Wide(Matrix w, float[] xp, int cols, float[] y, boolean add) {
+    int in = w.cols();
+    int block = Math.max(2, BLOCK_BYTES / (in * Float.BYTES));
+    splitter.run(
+        w.rows(),
+        (from, to) -> {
+          float[] scratch = Q8_SCRATCH.get();
+          if (scratch.length < block * in) {
+            scratch = new float[block * in];
+            Q8_SCRATCH.set(scratch);
+          }
+          for (int start = from; start < to; start += block) {
+            PackedKernels.q8Wide(
+                w, xp, cols, y, w.rows(), add, start, Math.min(to, start + block), scratch);
           }
         });
   }

@@ -258,6 +258,114 @@ final class PackedKernels {
     }
   }
 
+  /**
+   * Q8 rows {@code [from, to)} times all {@code cols} columns of a {@link #prepare}d array: the
+   * rows are widened to F32 once into {@code scratch} (at least {@code (to - from) · w.cols()}
+   * floats), then every group of {@link #COLUMNS} columns runs an F32 loop over them. Widening per
+   * 4-column pass instead cost more than the FMAs it fed. The floats are those {@link #q8FourRows}
+   * multiplies and the FMA chains run in its order, so a column's result matches its one-column
+   * result.
+   */
+  static void q8Wide(
+      Matrix w,
+      float[] xp,
+      int cols,
+      float[] y,
+      int out,
+      boolean add,
+      int from,
+      int to,
+      float[] scratch) {
+    int in = w.cols();
+    q8Widen(w, from, to, scratch);
+    for (int first = 0; first < cols; first += COLUMNS) {
+      f32TwoRows(
+          scratch,
+          in,
+          xp,
+          first * in,
+          Math.min(COLUMNS, cols - first),
+          y,
+          first * out,
+          out,
+          add,
+          from,
+          to);
+    }
+  }
+
+  /** Q8 rows {@code [from, to)} as F32 (entry × its group's scale), row after row from 0. */
+  private static void q8Widen(Matrix w, int from, int to, float[] scratch) {
+    MemorySegment m = w.data();
+    MemorySegment s = w.scales();
+    int in = w.cols();
+    for (int r = from; r < to; r++) {
+      long b = (long) r * in;
+      int o = (r - from) * in;
+      for (int g = 0; g < in; g += GROUP) {
+        float scale = s.get(FLOAT, (b + g) / GROUP * 4);
+        for (int k = g; k < g + GROUP; k += L) {
+          q8(m, b + k, scale).intoArray(scratch, o + k);
+        }
+      }
+    }
+  }
+
+  /** {@link #q8TwoRows} over rows already widened to F32 ({@code wf} row 0 is row {@code from}). */
+  private static void f32TwoRows(
+      float[] wf,
+      int in,
+      float[] x,
+      int xo,
+      int cols,
+      float[] y,
+      int yOffset,
+      int out,
+      boolean add,
+      int from,
+      int to) {
+    float[] lanes = new float[L];
+    float[] sums = new float[2 * COLUMNS];
+    for (int r = from; r < to; r += 2) {
+      int r1 = Math.min(r + 1, to - 1);
+      int b0 = (r - from) * in;
+      int b1 = (r1 - from) * in;
+      FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+      FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+      for (int k = 0; k < in; k += L) {
+        FloatVector w0 = FloatVector.fromArray(F, wf, b0 + k);
+        FloatVector w1 = FloatVector.fromArray(F, wf, b1 + k);
+        int i = xo + k;
+        FloatVector xv = FloatVector.fromArray(F, x, i);
+        a00 = w0.fma(xv, a00);
+        a10 = w1.fma(xv, a10);
+        xv = FloatVector.fromArray(F, x, i + in);
+        a01 = w0.fma(xv, a01);
+        a11 = w1.fma(xv, a11);
+        xv = FloatVector.fromArray(F, x, i + 2 * in);
+        a02 = w0.fma(xv, a02);
+        a12 = w1.fma(xv, a12);
+        xv = FloatVector.fromArray(F, x, i + 3 * in);
+        a03 = w0.fma(xv, a03);
+        a13 = w1.fma(xv, a13);
+      }
+      sums[0] = sum(a00, lanes);
+      sums[1] = sum(a01, lanes);
+      sums[2] = sum(a02, lanes);
+      sums[3] = sum(a03, lanes);
+      sums[4] = sum(a10, lanes);
+      sums[5] = sum(a11, lanes);
+      sums[6] = sum(a12, lanes);
+      sums[7] = sum(a13, lanes);
+      for (int c = 0; c < cols; c++) {
+        store(y, yOffset + c * out + r, add, sums[c]);
+        if (r1 != r) {
+          store(y, yOffset + c * out + r1, add, sums[4 + c]);
+        }
+      }
+    }
+  }
+
   private static void q8FourRows(
       Matrix w, float[] x, int xo, float[] y, int yOffset, boolean add, int from, int to) {
     MemorySegment m = w.data();
