@@ -171,18 +171,7 @@ public final class DecodeMatVec {
     }
     int groups = (cols + GROUP - 1) / GROUP;
     if (x.length < (cols == 1 ? in : groups * GROUP * in) || y.length < cols * out) {
-      throw new IllegalArgumentException(
-          "Arrays of "
-              + x.length
-              + " and "
-              + y.length
-              + " floats for a ["
-              + out
-              + ", "
-              + in
-              + "] matrix and "
-              + cols
-              + " columns");
+      throw arraysDoNotFit(x, y, out, in, cols);
     }
     if (cols == 1) {
       splitter.run(
@@ -215,6 +204,22 @@ public final class DecodeMatVec {
         });
   }
 
+  private static IllegalArgumentException arraysDoNotFit(
+      float[] x, float[] y, int out, int in, int cols) {
+    return new IllegalArgumentException(
+        "Arrays of "
+            + x.length
+            + " and "
+            + y.length
+            + " floats for a ["
+            + out
+            + ", "
+            + in
+            + "] matrix and "
+            + cols
+            + " columns");
+  }
+
   /**
    * BF16/Q8 weights, any number of columns: blocks of rows small enough to stay in cache while
    * every group of {@link PackedKernels#COLUMNS} columns passes over them.
@@ -223,18 +228,7 @@ public final class DecodeMatVec {
     int in = w.cols();
     int out = w.rows();
     if (cols < 1 || x.length < cols * in || y.length < cols * out) {
-      throw new IllegalArgumentException(
-          "Arrays of "
-              + x.length
-              + " and "
-              + y.length
-              + " floats for a ["
-              + out
-              + ", "
-              + in
-              + "] matrix and "
-              + cols
-              + " columns");
+      throw arraysDoNotFit(x, y, out, in, cols);
     }
     float[] xp = PackedKernels.prepare(w, x, cols);
     int width = PackedKernels.COLUMNS;

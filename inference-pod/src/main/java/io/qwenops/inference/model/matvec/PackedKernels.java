@@ -311,7 +311,11 @@ final class PackedKernels {
     }
   }
 
-  /** {@link #q8TwoRows} over rows already widened to F32 ({@code wf} row 0 is row {@code from}). */
+  /**
+   * {@link #q8TwoRows} over rows already widened to F32 ({@code wf} row 0 is row {@code from}). The
+   * sums-and-stores block is written out in each two-row kernel on purpose: moved into a shared
+   * method taking the eight accumulators, the Q8 kernels ran ~10× slower (the vectors were boxed).
+   */
   private static void f32TwoRows(
       float[] wf,
       int in,
