@@ -82,16 +82,7 @@ final class ExporterLink {
   synchronized void unsubscribe(BrowserChannel browser) {
     subscribers.remove(browser);
     if (subscribers.isEmpty() && wanted) {
-      wanted = false;
-      generation++; // late callbacks of the old socket are ignored
-      if (retry != null) {
-        retry.cancel(false);
-        retry = null;
-      }
-      if (socket != null) {
-        socket.abort();
-        socket = null;
-      }
+      stopUpstream();
       state = "down";
       reason = "no browser subscribed";
       retryInMs = null;
@@ -100,6 +91,11 @@ final class ExporterLink {
 
   /** Drops the upstream socket and any retry for good (the gateway stops). */
   synchronized void close() {
+    stopUpstream();
+  }
+
+  /** No socket and no retry from now on; late callbacks of the old socket are ignored. */
+  private void stopUpstream() {
     wanted = false;
     generation++;
     if (retry != null) {
