@@ -4,6 +4,8 @@
 # (--dir DIR, --cap SECONDS, --concurrency 1,4,16,64).
 #   --step-profile  instead: one decode step's time at batch 1/4/16/64 against its bare projections
 #                   (needs the checkpoint, written by a first plain run)
+#   --around-matmuls  instead: BF16 decode at batch 1 and 16 (context ~192): the engine step, the
+#                   bare forward and the projections alone, and the share outside the projections
 #   --gemm-probe    instead: GFLOP/s of the projection layouts (X·Wᵀ vs W·X) at decode-sized batches
 #   --wide-probe    instead: GFLOP/s of a wide step's projection: PyTorch F32/F16 vs the Java BF16/Q8 kernel
 #   --weights float32,bfloat16,int8   instead: the batching engine at each weight precision on a
@@ -20,6 +22,7 @@ tokenizer_dir=$(scripts/fetch-tokenizer.sh)
 dir=inference-pod/target/bench-0.5b-f32
 case "${1:-}" in
   --step-profile) main=io.qwenops.inference.bench.StepProfile; set -- "$dir" ;;
+  --around-matmuls) main=io.qwenops.inference.engine.AroundMatmulsProbe; set -- inference-pod/target/bench-0.5b-bf16 "${@:2}" ;;
   --gemm-probe) main=io.qwenops.inference.bench.GemmProbe; set -- ;;
   --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; set -- ;;
   --weights) main=io.qwenops.inference.bench.EngineBenchmark; set -- --dir inference-pod/target/bench-0.5b-bf16 "$@" ;;

@@ -1,12 +1,11 @@
 package io.qwenops.inference.engine;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import io.qwenops.inference.model.GenerationConfig;
 import io.qwenops.inference.model.PagedKvCache;
 import io.qwenops.inference.model.Qwen2Model;
 import io.qwenops.inference.model.QwenTokenizer;
+import io.qwenops.inference.model.StepLogits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -405,13 +404,13 @@ public final class EngineLoop implements InferenceEngine {
     try (NDManager step = manager.newSubManager()) {
       hook.before(StepPhase.FORWARD);
       BatchBuilder.Built built = BatchBuilder.build(ordered, cache.blockSize());
-      NDArray logits = model.forward(built.batch(), cache, step);
+      StepLogits logits = model.logits(built.batch(), cache, step);
       for (ContinuousBatchScheduler.Work w : ordered) {
         scheduler.computed(w.sequence(), w.tokens());
       }
       if (!built.promptRows().isEmpty()) {
-        PromptScorer.score(logits, built.promptRows());
-        logits = logits.get(new NDIndex("{}", step.create(built.sampleRows())));
+        PromptScorer.score(logits.tensor(step), built.promptRows());
+        logits = logits.select(built.sampleRows(), step);
       }
       hook.before(StepPhase.SAMPLE);
       outcomes =

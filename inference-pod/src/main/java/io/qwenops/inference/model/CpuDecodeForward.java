@@ -1,8 +1,6 @@
 package io.qwenops.inference.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.qwenops.inference.model.matvec.DecodeMatVec;
 import io.qwenops.inference.model.matvec.Matrix;
 import java.lang.foreign.MemorySegment;
@@ -45,6 +43,7 @@ final class CpuDecodeForward {
   private final int repeats;
   private final int intermediate;
   private final float scale;
+  private final ThreadLocal<float[][]> scoreRows = new ThreadLocal<>();
   private PagedKvCache pool; // the cache the segments below belong to
   private MemorySegment[] keys;
   private MemorySegment[] values;
@@ -173,8 +172,8 @@ final class CpuDecodeForward {
     return true;
   }
 
-  /** F32 logits [logitRows, vocab] on {@code step}; K/V of every row written to the pool. */
-  NDArray forward(ForwardBatch batch, NDManager step) {
+  /** F32 logits [logitRows, vocab] in a Java array; K/V of every row written to the pool. */
+  StepLogits forward(ForwardBatch batch) {
     int n = batch.numRows();
     int[] positions = batch.positions();
     long[][] contexts = new long[n][];
@@ -236,7 +235,7 @@ final class CpuDecodeForward {
     int[] logitRows = batch.logitRows();
     int m = logitRows.length;
     if (m == 0) {
-      return step.zeros(new Shape(0, lmHead.rows()));
+      return StepLogits.of(new float[0], 0, lmHead.rows());
     }
     int lastWidth = Math.max(COLUMNS, m);
     float[] last = new float[lastWidth * hidden];
@@ -244,12 +243,14 @@ final class CpuDecodeForward {
       System.arraycopy(x, logitRows[i] * hidden, last, i * hidden, hidden);
     }
     float[] logits = kernel.multiply(lmHead, rmsNorm(last, m, lastWidth, finalNorm), m, null);
-    return step.create(logits, new Shape(m, lmHead.rows()));
+    return StepLogits.of(logits, m, lmHead.rows());
   }
 
   /**
    * One row's attention for KV head {@code j} over the first {@code length} slots of its context:
    * each of the head's query heads (GQA) against its keys, F32 softmax, weighted sum of values.
+   * Each key and value row is read once for all the head's queries (it stays in L1 across them);
+   * every output still sums its slots in context order, so the result does not depend on this.
    */
   private void attend(
       int layer,
@@ -260,22 +261,37 @@ final class CpuDecodeForward {
       int length,
       float[] out,
       int outOffset) {
-    float[] scores = new float[length];
+    float[][] scores = scores(length);
     long base = (long) j * poolSlots;
-    for (int r = 0; r < repeats; r++) {
-      int head = j * repeats + r;
-      int q = qOffset + head * headDim;
-      for (int t = 0; t < length; t++) {
-        long at = (base + context[t]) * headDim;
-        scores[t] = DecodeMatVec.dot(qkv, q, keys[layer], at, headDim) * scale;
-      }
-      DecodeMatVec.softmax(scores, length);
-      int o = outOffset + head * headDim;
-      for (int t = 0; t < length; t++) {
-        DecodeMatVec.addScaled(
-            scores[t], values[layer], (base + context[t]) * headDim, out, o, headDim);
+    int q = qOffset + j * repeats * headDim;
+    int o = outOffset + j * repeats * headDim;
+    MemorySegment k = keys[layer];
+    MemorySegment v = values[layer];
+    for (int t = 0; t < length; t++) {
+      long at = (base + context[t]) * headDim;
+      for (int r = 0; r < repeats; r++) {
+        scores[r][t] = DecodeMatVec.dot(qkv, q + r * headDim, k, at, headDim) * scale;
       }
     }
+    for (int r = 0; r < repeats; r++) {
+      DecodeMatVec.softmax(scores[r], length);
+    }
+    for (int t = 0; t < length; t++) {
+      long at = (base + context[t]) * headDim;
+      for (int r = 0; r < repeats; r++) {
+        DecodeMatVec.addScaled(scores[r][t], v, at, out, o + r * headDim, headDim);
+      }
+    }
+  }
+
+  /** This thread's score rows, one per query head of a group, of at least {@code length}. */
+  private float[][] scores(int length) {
+    float[][] rows = scoreRows.get();
+    if (rows == null || rows[0].length < length) {
+      rows = new float[repeats][Math.max(length, 2 * (rows == null ? 0 : rows[0].length))];
+      scoreRows.set(rows);
+    }
+    return rows;
   }
 
   /**

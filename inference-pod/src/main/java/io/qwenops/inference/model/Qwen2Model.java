@@ -117,10 +117,22 @@ public final class Qwen2Model {
    * on {@code step} (possibly a transposed view).
    */
   public NDArray forward(ForwardBatch batch, PagedKvCache cache, NDManager step) {
-    int rows = batch.numRows();
+    return logits(batch, cache, step).tensor(step);
+  }
+
+  /**
+   * As {@link #forward}, with the logits left where the pass computed them: a Java array on the
+   * Java path (no copy into a tensor), a tensor on PyTorch's.
+   */
+  public StepLogits logits(ForwardBatch batch, PagedKvCache cache, NDManager step) {
     if (cpuDecode != null && cpuDecode.serves(batch, cache)) {
-      return cpuDecode.forward(batch, step);
+      return cpuDecode.forward(batch);
     }
+    return StepLogits.of(forwardOnTorch(batch, cache, step));
+  }
+
+  private NDArray forwardOnTorch(ForwardBatch batch, PagedKvCache cache, NDManager step) {
+    int rows = batch.numRows();
     NDArray ids = step.create(batch.tokenIds());
     NDArray x = transposed(toF32(weights.embedding().get(step, new NDIndex("{}", ids))));
     NDArray cos = compute(step.create(rope.cos(batch.positions()), new Shape(headDim, rows)));

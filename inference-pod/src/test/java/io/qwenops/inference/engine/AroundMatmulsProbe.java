@@ -1,0 +1,258 @@
+package io.qwenops.inference.engine;
+
+import ai.djl.ndarray.NDManager;
+import io.qwenops.inference.bench.StepProfile;
+import io.qwenops.inference.model.CheckpointWriter;
+import io.qwenops.inference.model.ComputeSetup;
+import io.qwenops.inference.model.CpuWeights;
+import io.qwenops.inference.model.ForwardBatch;
+import io.qwenops.inference.model.GenerationConfig;
+import io.qwenops.inference.model.ModelConfig;
+import io.qwenops.inference.model.ModelShape;
+import io.qwenops.inference.model.PagedKvCache;
+import io.qwenops.inference.model.Qwen2Model;
+import io.qwenops.inference.model.Qwen2Weights;
+import io.qwenops.inference.model.QwenTokenizer;
+import io.qwenops.inference.model.WeightLoader;
+import io.qwenops.inference.model.matvec.DecodeMatVec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Where a decode step's time goes around its matmuls, on a 0.5B-shaped BF16 checkpoint at batch 1
+ * and 16 (context ~192): the whole engine step (schedule → forward → sample → outputs, timed by the
+ * engine's own {@link StepHook} while every sequence decodes), the bare forward pass on the same
+ * width, and the projections alone (every layer's four matmuls and lm_head on the kernel). Prints
+ * medians per round and the share of the step that is not projections. Usage: {@code
+ * AroundMatmulsProbe DIR [rounds]}; writes the checkpoint to DIR first when absent.
+ */
+public final class AroundMatmulsProbe {
+
+  private static final int CONTEXT = 192;
+  private static final int OUTPUT = 12;
+
+  /** Phase timestamps of the steps taken while {@code recording}. */
+  private static final class PhaseClock implements StepHook {
+    volatile boolean recording;
+    final List<long[]> steps = new ArrayList<>(); // [schedule, forward, sample, firstStopCheck]
+    private long[] current;
+
+    @Override
+    public void before(StepPhase phase) {
+      long now = System.nanoTime();
+      switch (phase) {
+        case SCHEDULE -> {
+          if (current != null && recording) {
+            current[4] = now;
+            synchronized (steps) {
+              steps.add(current);
+            }
+          }
+          current = new long[5];
+          current[0] = now;
+        }
+        case FORWARD -> current[1] = now;
+        case SAMPLE -> current[2] = now;
+        case STOP_CHECK -> {
+          if (current[3] == 0) {
+            current[3] = now;
+          }
+        }
+        case FINISH -> {}
+      }
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    if (!Files.exists(dir.resolve(".complete"))) {
+      System.out.println("Writing the 0.5B-shaped BF16 checkpoint to " + dir + " ...");
+      CheckpointWriter.write(dir, CheckpointWriter.Spec.of(ModelShape.QWEN25_0_5B));
+      Files.writeString(dir.resolve(".complete"), "ok");
+    }
+    ModelConfig config = ModelConfig.load(dir);
+    ComputeSetup setup = ComputeSetup.resolve("cpu", "bfloat16", "none", config.torchDtype());
+    EngineOptions options =
+        EngineOptions.defaults()
+            .withDevice("cpu")
+            .withDtype("bfloat16")
+            .withMaxModelLen(1024)
+            .withMaxNumSeqs(64)
+            .withMaxNumBatchedTokens(512);
+    PhaseClock clock = new PhaseClock();
+    try (Qwen2Weights w = WeightLoader.load(dir, config, setup);
+        PagedKvCache cache = new PagedKvCache(config, setup, 400, 16);
+        QwenTokenizer tokenizer = QwenTokenizer.load(dir)) {
+      Qwen2Model model = new Qwen2Model(w, 1024);
+      EngineLoop engine =
+          new EngineLoop(
+              model,
+              cache,
+              tokenizer,
+              GenerationConfig.load(dir),
+              options,
+              1024,
+              clock,
+              new Sha256BlockHasher());
+      int[] prefix = new SplittableRandom(7).ints(CONTEXT - 8, 0, 150_000).toArray();
+      run(engine, clock, prefix, 1, 1); // the shared prefix, computed once and cached
+      for (int round = 1; round <= rounds; round++) {
+        for (int batch : new int[] {1, 16}) {
+          measure(engine, clock, model, w, cache, prefix, batch, round);
+        }
+      }
+      engine.close();
+    }
+  }
+
+  private static void measure(
+      EngineLoop engine,
+      PhaseClock clock,
+      Qwen2Model model,
+      Qwen2Weights w,
+      PagedKvCache cache,
+      int[] prefix,
+      int batch,
+      int round)
+      throws InterruptedException {
+    List<long[]> steps = run(engine, clock, prefix, batch, OUTPUT);
+    long[] best = steps.stream().min(Comparator.comparingLong(s -> s[4] - s[0])).orElseThrow();
+    double step = (best[4] - best[0]) / 1e6;
+    // Interleaved, best of seven: the box is shared, and the minimum is the least disturbed.
+    ForwardBatch fb = StepProfile.decodeBatch(batch, CONTEXT);
+    double viaTensor = Double.MAX_VALUE;
+    double viaArray = Double.MAX_VALUE;
+    double projections = Double.MAX_VALUE;
+    for (int rep = 0; rep < 7; rep++) {
+      projections = Math.min(projections, projections(w, batch));
+      try (NDManager m = NDManager.newBaseManager(w.setup().device(), "PyTorch")) {
+        long t0 = System.nanoTime();
+        model.forward(fb, cache, m).argMax(1).toLongArray(); // logits copied to a tensor
+        long t1 = System.nanoTime();
+        model.logits(fb, cache, m).argmax(); // argmax on the Java array
+        long t2 = System.nanoTime();
+        viaTensor = Math.min(viaTensor, (t1 - t0) / 1e6);
+        viaArray = Math.min(viaArray, (t2 - t1) / 1e6);
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "round %d batch %2d: engine step %.1f ms (best of %d; median %.1f) = schedule %.2f +"
+            + " forward %.1f + sample %.2f + outputs %.2f | forward+argmax %.1f ms via a tensor,"
+            + " %.1f ms on the array | projections %.1f ms | outside projections %.1f ms = %.0f%%"
+            + " of the engine step, %.0f%% of forward+argmax%n",
+        round,
+        batch,
+        step,
+        steps.size(),
+        median(steps, 0, 4),
+        (best[1] - best[0]) / 1e6,
+        (best[2] - best[1]) / 1e6,
+        (best[3] - best[2]) / 1e6,
+        (best[4] - best[3]) / 1e6,
+        viaTensor,
+        viaArray,
+        projections,
+        step - projections,
+        100 * (step - projections) / step,
+        100 * (viaArray - projections) / viaArray);
+  }
+
+  /** Runs {@code batch} requests (prefix + 8 own tokens) and returns the all-decoding steps. */
+  private static List<long[]> run(
+      EngineLoop engine, PhaseClock clock, int[] prefix, int batch, int output)
+      throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(batch);
+    AtomicInteger started = new AtomicInteger();
+    synchronized (clock.steps) {
+      clock.steps.clear();
+    }
+    SamplingParams sampling =
+        new SamplingParams(
+            0.0, null, null, null, null, 0, 0, null, output, List.of(), Set.of(), true, null,
+            Map.of(), 0);
+    for (int b = 0; b < batch; b++) {
+      int[] prompt = Arrays.copyOf(prefix, prefix.length + (output > 1 ? 8 : 0));
+      for (int i = prefix.length; i < prompt.length; i++) {
+        prompt[i] = 1000 + 17 * b + i;
+      }
+      engine.submit(
+          new GenerationRequest("probe-" + System.nanoTime() + "-" + b, prompt, sampling),
+          new GenerationListener() {
+            private boolean first = true;
+
+            @Override
+            public void onToken(TokenOutput token) {
+              if (first) {
+                first = false;
+                if (started.incrementAndGet() == batch) {
+                  clock.recording = true;
+                }
+              }
+            }
+
+            @Override
+            public void onFinish(FinishReason reason, RequestTimings timings) {
+              clock.recording = false;
+              done.countDown();
+            }
+
+            @Override
+            public void onError(Throwable error) {
+              error.printStackTrace();
+              done.countDown();
+            }
+          });
+    }
+    if (!done.await(10, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("The probe's requests did not finish");
+    }
+    synchronized (clock.steps) {
+      // The first recorded step can begin before the last first token: drop it.
+      return new ArrayList<>(
+          clock.steps.subList(Math.min(1, clock.steps.size()), clock.steps.size()));
+    }
+  }
+
+  private static double median(List<long[]> steps, int from, int to) {
+    double[] d = steps.stream().mapToDouble(s -> (s[to] - s[from]) / 1e6).sorted().toArray();
+    return d.length == 0 ? Double.NaN : d[d.length / 2];
+  }
+
+  /** One pass of every layer's four projections and lm_head at {@code batch} rows, in ms. */
+  private static double projections(Qwen2Weights w, int batch) {
+    CpuWeights p = w.packed();
+    DecodeMatVec kernel = DecodeMatVec.forSetup(w.setup()).orElseThrow();
+    kernel.beforeForward(true);
+    int hidden = w.config().hiddenSize();
+    int heads = w.config().numAttentionHeads() * w.config().headDim();
+    float[] x = new float[Math.max(8, batch) * hidden];
+    float[] attended = new float[Math.max(8, batch) * heads];
+    float[] act = new float[Math.max(8, batch) * w.config().intermediateSize()];
+    float[] residual = new float[Math.max(8, batch) * hidden];
+    Arrays.fill(x, 0.01f);
+    Arrays.fill(attended, 0.01f);
+    Arrays.fill(act, 0.01f);
+    long t0 = System.nanoTime();
+    for (CpuWeights.Layer l : p.layers()) {
+      kernel.multiply(l.qkv(), x, batch, l.qkvBias());
+      kernel.multiplyAdd(l.o(), attended, batch, residual);
+      kernel.multiply(l.gateUp(), x, batch, null);
+      kernel.multiplyAdd(l.down(), act, batch, residual);
+    }
+    kernel.multiply(p.lmHead(), x, batch, null);
+    return (System.nanoTime() - t0) / 1e6;
+  }
+}
