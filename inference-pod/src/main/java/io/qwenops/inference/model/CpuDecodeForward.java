@@ -44,6 +44,7 @@ final class CpuDecodeForward {
   private final int intermediate;
   private final float scale;
   private final ThreadLocal<float[][]> scoreRows = new ThreadLocal<>();
+  private long projectionNanos; // of the last pass: the matmuls' share of a step, for profiling
   private PagedKvCache pool; // the cache the segments below belong to
   private MemorySegment[] keys;
   private MemorySegment[] values;
@@ -182,6 +183,7 @@ final class CpuDecodeForward {
         contexts[r] = chunk.contextSlots();
       }
     }
+    projectionNanos = 0;
     int width = Math.max(COLUMNS, n); // the F32 kernel reads COLUMNS columns
     float[] x = new float[width * hidden];
     for (int c = 0; c < n; c++) {
@@ -192,8 +194,10 @@ final class CpuDecodeForward {
     int qkvRows = qDim + 2 * kvDim;
     for (int l = 0; l < layers.size(); l++) {
       CpuWeights.Layer layer = layers.get(l);
-      float[] qkv =
-          kernel.multiply(layer.qkv(), rmsNorm(x, n, width, layer.inputNorm()), n, layer.qkvBias());
+      float[] normed = rmsNorm(x, n, width, layer.inputNorm());
+      long t0 = System.nanoTime();
+      float[] qkv = kernel.multiply(layer.qkv(), normed, n, layer.qkvBias());
+      long inKernel = System.nanoTime() - t0;
       for (int c = 0; c < n; c++) {
         for (int head = 0; head < heads + kvHeads; head++) {
           rope.rotate(qkv, c * qkvRows + head * headDim, positions[c]);
@@ -221,16 +225,22 @@ final class CpuDecodeForward {
                 attended,
                 c * qDim);
           });
+      t0 = System.nanoTime();
       kernel.multiplyAdd(layer.o(), attended, n, x);
-      float[] gateUp =
-          kernel.multiply(layer.gateUp(), rmsNorm(x, n, width, layer.postAttentionNorm()), n, null);
+      inKernel += System.nanoTime() - t0;
+      normed = rmsNorm(x, n, width, layer.postAttentionNorm());
+      t0 = System.nanoTime();
+      float[] gateUp = kernel.multiply(layer.gateUp(), normed, n, null);
+      inKernel += System.nanoTime() - t0;
       float[] activated = new float[width * intermediate];
       for (int c = 0; c < n; c++) {
         System.arraycopy(gateUp, 2 * c * intermediate, activated, c * intermediate, intermediate);
         DecodeMatVec.swiGlu(
             activated, c * intermediate, gateUp, (2 * c + 1) * intermediate, intermediate);
       }
+      t0 = System.nanoTime();
       kernel.multiplyAdd(layer.down(), activated, n, x);
+      projectionNanos += inKernel + System.nanoTime() - t0;
     }
     int[] logitRows = batch.logitRows();
     int m = logitRows.length;
@@ -242,8 +252,16 @@ final class CpuDecodeForward {
     for (int i = 0; i < m; i++) {
       System.arraycopy(x, logitRows[i] * hidden, last, i * hidden, hidden);
     }
-    float[] logits = kernel.multiply(lmHead, rmsNorm(last, m, lastWidth, finalNorm), m, null);
+    float[] normed = rmsNorm(last, m, lastWidth, finalNorm);
+    long t0 = System.nanoTime();
+    float[] logits = kernel.multiply(lmHead, normed, m, null);
+    projectionNanos += System.nanoTime() - t0;
     return StepLogits.of(logits, m, lmHead.rows());
+  }
+
+  /** Nanoseconds the last pass spent in its projections (every layer's four and lm_head). */
+  long projectionNanos() {
+    return projectionNanos;
   }
 
   /**

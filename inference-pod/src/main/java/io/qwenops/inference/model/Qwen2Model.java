@@ -113,6 +113,15 @@ public final class Qwen2Model {
   }
 
   /**
+   * Nanoseconds the last Java-path step spent in its projections (every layer's four matmuls and
+   * lm_head), timed inside the pass: what a profile subtracts to see the rest of the step. Zero
+   * before any Java-path step.
+   */
+  public long lastProjectionNanos() {
+    return cpuDecode == null ? 0 : cpuDecode.projectionNanos();
+  }
+
+  /**
    * Runs the batch: writes every row's K/V into the cache and returns F32 logits [logitRows, vocab]
    * on {@code step} (possibly a transposed view).
    */

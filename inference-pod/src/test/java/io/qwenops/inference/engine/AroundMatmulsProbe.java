@@ -13,6 +13,7 @@ import io.qwenops.inference.model.PagedKvCache;
 import io.qwenops.inference.model.Qwen2Model;
 import io.qwenops.inference.model.Qwen2Weights;
 import io.qwenops.inference.model.QwenTokenizer;
+import io.qwenops.inference.model.StepLogits;
 import io.qwenops.inference.model.WeightLoader;
 import io.qwenops.inference.model.matvec.DecodeMatVec;
 import java.nio.file.Files;
@@ -45,7 +46,9 @@ public final class AroundMatmulsProbe {
   /** Phase timestamps of the steps taken while {@code recording}. */
   private static final class PhaseClock implements StepHook {
     volatile boolean recording;
-    final List<long[]> steps = new ArrayList<>(); // [schedule, forward, sample, firstStopCheck]
+    volatile Qwen2Model model;
+    // [schedule, forward, sample, first stop check, end, nanos in the forward pass's projections]
+    final List<long[]> steps = new ArrayList<>();
     private long[] current;
 
     @Override
@@ -59,11 +62,14 @@ public final class AroundMatmulsProbe {
               steps.add(current);
             }
           }
-          current = new long[5];
+          current = new long[6];
           current[0] = now;
         }
         case FORWARD -> current[1] = now;
-        case SAMPLE -> current[2] = now;
+        case SAMPLE -> {
+          current[2] = now;
+          current[5] = model.lastProjectionNanos();
+        }
         case STOP_CHECK -> {
           if (current[3] == 0) {
             current[3] = now;
@@ -96,6 +102,7 @@ public final class AroundMatmulsProbe {
         PagedKvCache cache = new PagedKvCache(config, setup, 400, 16);
         QwenTokenizer tokenizer = QwenTokenizer.load(dir)) {
       Qwen2Model model = new Qwen2Model(w, 1024);
+      clock.model = model;
       EngineLoop engine =
           new EngineLoop(
               model,
@@ -130,11 +137,19 @@ public final class AroundMatmulsProbe {
     List<long[]> steps = run(engine, clock, prefix, batch, OUTPUT);
     long[] best = steps.stream().min(Comparator.comparingLong(s -> s[4] - s[0])).orElseThrow();
     double step = (best[4] - best[0]) / 1e6;
+    double inPass = best[5] / 1e6;
+    double[] shares =
+        steps.stream()
+            .mapToDouble(s -> 100.0 * (s[4] - s[0] - s[5]) / (s[4] - s[0]))
+            .sorted()
+            .toArray();
     // Interleaved, best of seven: the box is shared, and the minimum is the least disturbed.
     ForwardBatch fb = StepProfile.decodeBatch(batch, CONTEXT);
     double viaTensor = Double.MAX_VALUE;
     double viaArray = Double.MAX_VALUE;
     double projections = Double.MAX_VALUE;
+    double shortContext = Double.MAX_VALUE;
+    ForwardBatch fbShort = StepProfile.decodeBatch(batch, 16);
     for (int rep = 0; rep < 7; rep++) {
       projections = Math.min(projections, projections(w, batch));
       try (NDManager m = NDManager.newBaseManager(w.setup().device(), "PyTorch")) {
@@ -143,16 +158,23 @@ public final class AroundMatmulsProbe {
         long t1 = System.nanoTime();
         model.logits(fb, cache, m).argmax(); // argmax on the Java array
         long t2 = System.nanoTime();
+        model.logits(fbShort, cache, m).argmax(); // attention over 16 slots instead of 192
+        long t3 = System.nanoTime();
         viaTensor = Math.min(viaTensor, (t1 - t0) / 1e6);
         viaArray = Math.min(viaArray, (t2 - t1) / 1e6);
+        shortContext = Math.min(shortContext, (t3 - t2) / 1e6);
       }
     }
+    double[] sampling = greedySampling(model, fb, cache, w.setup());
     System.out.printf(
         Locale.ROOT,
         "round %d batch %2d: engine step %.1f ms (best of %d; median %.1f) = schedule %.2f +"
-            + " forward %.1f + sample %.2f + outputs %.2f | forward+argmax %.1f ms via a tensor,"
-            + " %.1f ms on the array | projections %.1f ms | outside projections %.1f ms = %.0f%%"
-            + " of the engine step, %.0f%% of forward+argmax%n",
+            + " forward %.1f (projections in it %.1f) + sample %.2f + outputs %.2f | outside the"
+            + " projections: %.1f ms = %.1f%% of the best step, %.1f–%.1f%% (median %.1f%%) over"
+            + " all | forward+argmax %.1f ms via a tensor,"
+            + " %.1f ms on the array | projections alone %.1f ms, %.0f%% of forward+argmax"
+            + " outside them | attention's last 176 slots %.1f ms"
+            + " | greedy sampling %.2f ms via a tensor, %.2f ms on the array%n",
         round,
         batch,
         step,
@@ -160,14 +182,51 @@ public final class AroundMatmulsProbe {
         median(steps, 0, 4),
         (best[1] - best[0]) / 1e6,
         (best[2] - best[1]) / 1e6,
+        inPass,
         (best[3] - best[2]) / 1e6,
         (best[4] - best[3]) / 1e6,
+        step - inPass,
+        100 * (step - inPass) / step,
+        shares[0],
+        shares[shares.length - 1],
+        shares[shares.length / 2],
         viaTensor,
         viaArray,
         projections,
-        step - projections,
-        100 * (step - projections) / step,
-        100 * (viaArray - projections) / viaArray);
+        100 * (viaArray - projections) / viaArray,
+        viaArray - shortContext,
+        sampling[0],
+        sampling[1]);
+  }
+
+  /**
+   * Greedy sampling of one step's logits, best of 21 each, alternating: the old way (the array
+   * copied into a tensor, PyTorch's argmax on the one thread a Java step leaves it, ids copied
+   * back) and the array's own argmax.
+   */
+  private static double[] greedySampling(
+      Qwen2Model model, ForwardBatch fb, PagedKvCache cache, ComputeSetup setup) {
+    try (NDManager m = NDManager.newBaseManager(setup.device(), "PyTorch")) {
+      StepLogits onArray = model.logits(fb, cache, m);
+      float[] values = onArray.values();
+      double viaTensor = Double.MAX_VALUE;
+      double viaArray = Double.MAX_VALUE;
+      for (int rep = 0; rep < 21; rep++) {
+        long t0 = System.nanoTime();
+        try (NDManager step = m.newSubManager()) {
+          StepLogits.of(values, onArray.rows(), onArray.vocab())
+              .tensor(step)
+              .argMax(1)
+              .toLongArray();
+        }
+        long t1 = System.nanoTime();
+        onArray.argmax();
+        long t2 = System.nanoTime();
+        viaTensor = Math.min(viaTensor, (t1 - t0) / 1e6);
+        viaArray = Math.min(viaArray, (t2 - t1) / 1e6);
+      }
+      return new double[] {viaTensor, viaArray};
+    }
   }
 
   /** Runs {@code batch} requests (prefix + 8 own tokens) and returns the all-decoding steps. */
