@@ -286,11 +286,18 @@ public final class EngineLoop implements InferenceEngine {
         Level.SEVERE,
         "Engine step failed; failing its requests " + sequences.stream().map(q -> q.id).toList(),
         error);
+    IllegalStateException last =
+        ++failedSteps >= MAX_FAILED_STEPS
+            ? new IllegalStateException(failedSteps + " engine steps failed in a row", error)
+            : null;
+    if (last != null) {
+      stopped = last; // before the clients hear: one that checks health at once must see it
+    }
     for (Sequence s : sequences) {
       fail(s, error);
     }
-    if (++failedSteps >= MAX_FAILED_STEPS) {
-      throw new IllegalStateException(failedSteps + " engine steps failed in a row", error);
+    if (last != null) {
+      throw last;
     }
   }
 
