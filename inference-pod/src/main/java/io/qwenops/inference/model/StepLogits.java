@@ -51,7 +51,11 @@ public final class StepLogits {
 
   /** The logits as a tensor: the tensor itself, or a copy of the array owned by {@code step}. */
   public NDArray tensor(NDManager step) {
-    return tensor != null ? tensor : step.create(values, new Shape(rows, vocab));
+    if (tensor != null) {
+      return tensor;
+    }
+    Shape shape = new Shape(rows, vocab);
+    return rows == 0 ? step.zeros(shape) : step.create(values, shape);
   }
 
   /** Only the given rows, in that order. */

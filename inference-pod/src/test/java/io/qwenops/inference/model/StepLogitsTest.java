@@ -68,6 +68,8 @@ class StepLogitsTest {
       assertArrayEquals(b.values(), a.values());
       assertArrayEquals(b.argmax(), a.argmax());
       assertArrayEquals(values, host.tensor(m).toFloatArray());
+      // A step whose rows all wait for more prompt has no logits: still a [0, vocab] tensor.
+      assertEquals(new Shape(0, VOCAB), StepLogits.of(new float[0], 0, VOCAB).tensor(m).getShape());
       assertArrayEquals(
           Arrays.copyOfRange(values, 4 * VOCAB, 5 * VOCAB), Arrays.copyOf(a.values(), VOCAB));
     }
