@@ -110,8 +110,6 @@ final class PackedKernels {
     MemorySegment m = w.data();
     int in = w.cols();
     int bound = in / (2 * L) * (2 * L);
-    float[] lanes = new float[L];
-    float[] sums = new float[2 * COLUMNS];
     for (int r = from; r < to; r += 2) {
       int r1 = Math.min(r + 1, to - 1);
       long b0 = (long) r * in * 2;
@@ -143,21 +141,22 @@ final class PackedKernels {
         a03 = o0.fma(xd, e0.fma(xe, a03));
         a13 = o1.fma(xd, e1.fma(xe, a13));
       }
-      sums[0] = sum(a00, lanes);
-      sums[1] = sum(a01, lanes);
-      sums[2] = sum(a02, lanes);
-      sums[3] = sum(a03, lanes);
-      sums[4] = sum(a10, lanes);
-      sums[5] = sum(a11, lanes);
-      sums[6] = sum(a12, lanes);
-      sums[7] = sum(a13, lanes);
-      for (int c = 0; c < cols; c++) {
-        int xc = xo + c * in;
-        store(y, yOffset + c * out + r, add, sums[c] + bf16Tail(m, b0, x, xc, bound, in));
-        if (r1 != r) {
-          store(y, yOffset + c * out + r1, add, sums[4 + c] + bf16Tail(m, b1, x, xc, bound, in));
-        }
-      }
+      storeBlock(
+          y,
+          yOffset,
+          out,
+          add,
+          cols,
+          r,
+          r1,
+          sum(a00) + bf16Tail(m, b0, x, xo, bound, in),
+          sum(a01) + bf16Tail(m, b0, x, xo + in, bound, in),
+          sum(a02) + bf16Tail(m, b0, x, xo + 2 * in, bound, in),
+          sum(a03) + bf16Tail(m, b0, x, xo + 3 * in, bound, in),
+          sum(a10) + bf16Tail(m, b1, x, xo, bound, in),
+          sum(a11) + bf16Tail(m, b1, x, xo + in, bound, in),
+          sum(a12) + bf16Tail(m, b1, x, xo + 2 * in, bound, in),
+          sum(a13) + bf16Tail(m, b1, x, xo + 3 * in, bound, in));
     }
   }
 
@@ -166,7 +165,6 @@ final class PackedKernels {
     MemorySegment m = w.data();
     int in = w.cols();
     int bound = in / (2 * L) * (2 * L);
-    float[] lanes = new float[L];
     for (int r = from; r < to; r += 4) {
       long b0 = (long) r * in * 2;
       long b1 = (long) Math.min(r + 1, to - 1) * in * 2;
@@ -185,15 +183,15 @@ final class PackedKernels {
         a2 = odd(v2).fma(xd, even(v2).fma(xe, a2));
         a3 = odd(v3).fma(xd, even(v3).fma(xe, a3));
       }
-      store(y, yOffset + r, add, sum(a0, lanes) + bf16Tail(m, b0, x, xo, bound, in));
+      store(y, yOffset + r, add, sum(a0) + bf16Tail(m, b0, x, xo, bound, in));
       if (r + 1 < to) {
-        store(y, yOffset + r + 1, add, sum(a1, lanes) + bf16Tail(m, b1, x, xo, bound, in));
+        store(y, yOffset + r + 1, add, sum(a1) + bf16Tail(m, b1, x, xo, bound, in));
       }
       if (r + 2 < to) {
-        store(y, yOffset + r + 2, add, sum(a2, lanes) + bf16Tail(m, b2, x, xo, bound, in));
+        store(y, yOffset + r + 2, add, sum(a2) + bf16Tail(m, b2, x, xo, bound, in));
       }
       if (r + 3 < to) {
-        store(y, yOffset + r + 3, add, sum(a3, lanes) + bf16Tail(m, b3, x, xo, bound, in));
+        store(y, yOffset + r + 3, add, sum(a3) + bf16Tail(m, b3, x, xo, bound, in));
       }
     }
   }
@@ -212,8 +210,6 @@ final class PackedKernels {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
-    float[] lanes = new float[L];
-    float[] sums = new float[2 * COLUMNS];
     for (int r = from; r < to; r += 2) {
       int r1 = Math.min(r + 1, to - 1);
       long b0 = (long) r * in;
@@ -241,20 +237,9 @@ final class PackedKernels {
           a13 = w1.fma(xv, a13);
         }
       }
-      sums[0] = sum(a00, lanes);
-      sums[1] = sum(a01, lanes);
-      sums[2] = sum(a02, lanes);
-      sums[3] = sum(a03, lanes);
-      sums[4] = sum(a10, lanes);
-      sums[5] = sum(a11, lanes);
-      sums[6] = sum(a12, lanes);
-      sums[7] = sum(a13, lanes);
-      for (int c = 0; c < cols; c++) {
-        store(y, yOffset + c * out + r, add, sums[c]);
-        if (r1 != r) {
-          store(y, yOffset + c * out + r1, add, sums[4 + c]);
-        }
-      }
+      storeBlock(
+          y, yOffset, out, add, cols, r, r1, sum(a00), sum(a01), sum(a02), sum(a03), sum(a10),
+          sum(a11), sum(a12), sum(a13));
     }
   }
 
@@ -328,8 +313,6 @@ final class PackedKernels {
       boolean add,
       int from,
       int to) {
-    float[] lanes = new float[L];
-    float[] sums = new float[2 * COLUMNS];
     for (int r = from; r < to; r += 2) {
       int r1 = Math.min(r + 1, to - 1);
       int b0 = (r - from) * in;
@@ -353,20 +336,9 @@ final class PackedKernels {
         a03 = w0.fma(xv, a03);
         a13 = w1.fma(xv, a13);
       }
-      sums[0] = sum(a00, lanes);
-      sums[1] = sum(a01, lanes);
-      sums[2] = sum(a02, lanes);
-      sums[3] = sum(a03, lanes);
-      sums[4] = sum(a10, lanes);
-      sums[5] = sum(a11, lanes);
-      sums[6] = sum(a12, lanes);
-      sums[7] = sum(a13, lanes);
-      for (int c = 0; c < cols; c++) {
-        store(y, yOffset + c * out + r, add, sums[c]);
-        if (r1 != r) {
-          store(y, yOffset + c * out + r1, add, sums[4 + c]);
-        }
-      }
+      storeBlock(
+          y, yOffset, out, add, cols, r, r1, sum(a00), sum(a01), sum(a02), sum(a03), sum(a10),
+          sum(a11), sum(a12), sum(a13));
     }
   }
 
@@ -375,7 +347,6 @@ final class PackedKernels {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
-    float[] lanes = new float[L];
     for (int r = from; r < to; r += 4) {
       long b0 = (long) r * in;
       long b1 = (long) Math.min(r + 1, to - 1) * in;
@@ -395,15 +366,15 @@ final class PackedKernels {
           a3 = q8(m, b3 + k, s3).fma(xv, a3);
         }
       }
-      store(y, yOffset + r, add, sum(a0, lanes));
+      store(y, yOffset + r, add, sum(a0));
       if (r + 1 < to) {
-        store(y, yOffset + r + 1, add, sum(a1, lanes));
+        store(y, yOffset + r + 1, add, sum(a1));
       }
       if (r + 2 < to) {
-        store(y, yOffset + r + 2, add, sum(a2, lanes));
+        store(y, yOffset + r + 2, add, sum(a2));
       }
       if (r + 3 < to) {
-        store(y, yOffset + r + 3, add, sum(a3, lanes));
+        store(y, yOffset + r + 3, add, sum(a3));
       }
     }
   }
@@ -431,14 +402,58 @@ final class PackedKernels {
     return sum;
   }
 
-  /** Lanes summed left to right: the same bits whichever JIT tier runs it. */
-  private static float sum(FloatVector v, float[] lanes) {
-    v.intoArray(lanes, 0);
-    float s = 0;
-    for (int i = 0; i < L; i++) {
-      s += lanes[i];
+  /**
+   * Lanes summed left to right from 0, read from the register: the same bits whichever JIT tier
+   * runs it ({@link MatVecKernels#sum}).
+   */
+  private static float sum(FloatVector v) {
+    return MatVecKernels.sum(v);
+  }
+
+  /**
+   * A two-row block's sums: {@code s0c} of row {@code r}, {@code s1c} of row {@code r1} (skipped
+   * when it repeats {@code r} at an odd end), columns below {@code cols}. It takes floats: a method
+   * taking the eight accumulator vectors made the Q8 kernels ~10× slower (they were boxed).
+   */
+  private static void storeBlock(
+      float[] y,
+      int yOffset,
+      int out,
+      boolean add,
+      int cols,
+      int r,
+      int r1,
+      float s00,
+      float s01,
+      float s02,
+      float s03,
+      float s10,
+      float s11,
+      float s12,
+      float s13) {
+    boolean second = r1 != r;
+    store(y, yOffset + r, add, s00);
+    if (second) {
+      store(y, yOffset + r1, add, s10);
     }
-    return s;
+    if (cols > 1) {
+      store(y, yOffset + out + r, add, s01);
+      if (second) {
+        store(y, yOffset + out + r1, add, s11);
+      }
+    }
+    if (cols > 2) {
+      store(y, yOffset + 2 * out + r, add, s02);
+      if (second) {
+        store(y, yOffset + 2 * out + r1, add, s12);
+      }
+    }
+    if (cols > 3) {
+      store(y, yOffset + 3 * out + r, add, s03);
+      if (second) {
+        store(y, yOffset + 3 * out + r1, add, s13);
+      }
+    }
   }
 
   private static void store(float[] y, int i, boolean add, float sum) {
