@@ -46,6 +46,7 @@ final class MatVecKernels {
       int to) {
     int bound = SPECIES.loopBound(in);
     int unrolled = in - in % (4 * LANES);
+    float[] lanes = new float[LANES];
     for (int r = from; r < to; r++) {
       long row = (long) r * in * Float.BYTES;
       FloatVector a0 = FloatVector.zero(SPECIES);
@@ -63,7 +64,8 @@ final class MatVecKernels {
       for (; k < bound; k += LANES) {
         a0 = load(w, row, k).fma(FloatVector.fromArray(SPECIES, x, xOffset + k), a0);
       }
-      float sum = sum(a0.add(a1).add(a2.add(a3)));
+      a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+      float sum = sumLanes(lanes, 0);
       for (; k < in; k++) {
         sum += w.get(FLOAT, row + (long) k * Float.BYTES) * x[xOffset + k];
       }
@@ -89,6 +91,7 @@ final class MatVecKernels {
       int from,
       int to) {
     int bound = SPECIES.loopBound(in);
+    float[] lanes = new float[4 * LANES];
     for (int r = from; r < to; r++) {
       long row = (long) r * in * Float.BYTES;
       FloatVector a0 = FloatVector.zero(SPECIES);
@@ -104,10 +107,14 @@ final class MatVecKernels {
         a2 = wv.fma(FloatVector.fromArray(SPECIES, x, 2 * in + i), a2);
         a3 = wv.fma(FloatVector.fromArray(SPECIES, x, 3 * in + i), a3);
       }
-      float s0 = sum(a0);
-      float s1 = sum(a1);
-      float s2 = sum(a2);
-      float s3 = sum(a3);
+      a0.intoArray(lanes, 0);
+      a1.intoArray(lanes, LANES);
+      a2.intoArray(lanes, 2 * LANES);
+      a3.intoArray(lanes, 3 * LANES);
+      float s0 = sumLanes(lanes, 0);
+      float s1 = sumLanes(lanes, LANES);
+      float s2 = sumLanes(lanes, 2 * LANES);
+      float s3 = sumLanes(lanes, 3 * LANES);
       for (; k < in; k++) {
         float wk = w.get(FLOAT, row + (long) k * Float.BYTES);
         int i = xOffset + k;
@@ -209,13 +216,23 @@ final class MatVecKernels {
   /**
    * Lanes summed left to right, from 0. {@code reduceLanes} may add in another order once C2
    * compiles it, so the same inputs gave last-bit differences depending on the JIT tier; this does
-   * not. The lanes are read from the register ({@code lane(i)} with a constant index is one
-   * extract): going through a {@code float[]} cost a heap array per row.
+   * not. For small methods only: a helper that takes a vector must be inlined, or C2 boxes the
+   * vector on every call; the row kernels store their accumulators into a per-call array instead
+   * and sum with {@link #sumLanes}, which takes none.
    */
   static float sum(FloatVector v) {
     float s = 0;
     for (int i = 0; i < LANES; i++) {
       s += v.lane(i);
+    }
+    return s;
+  }
+
+  /** {@code lanes[from .. from + LANES)} summed left to right from 0: {@link #sum}'s order. */
+  static float sumLanes(float[] lanes, int from) {
+    float s = 0;
+    for (int i = from; i < from + LANES; i++) {
+      s += lanes[i];
     }
     return s;
   }

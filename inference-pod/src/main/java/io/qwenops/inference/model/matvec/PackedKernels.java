@@ -110,6 +110,7 @@ final class PackedKernels {
     MemorySegment m = w.data();
     int in = w.cols();
     int bound = in / (2 * L) * (2 * L);
+    float[] lanes = new float[2 * COLUMNS * L];
     for (int r = from; r < to; r += 2) {
       int r1 = Math.min(r + 1, to - 1);
       long b0 = (long) r * in * 2;
@@ -141,6 +142,14 @@ final class PackedKernels {
         a03 = o0.fma(xd, e0.fma(xe, a03));
         a13 = o1.fma(xd, e1.fma(xe, a13));
       }
+      a00.intoArray(lanes, 0);
+      a01.intoArray(lanes, L);
+      a02.intoArray(lanes, 2 * L);
+      a03.intoArray(lanes, 3 * L);
+      a10.intoArray(lanes, 4 * L);
+      a11.intoArray(lanes, 5 * L);
+      a12.intoArray(lanes, 6 * L);
+      a13.intoArray(lanes, 7 * L);
       storeBlock(
           y,
           yOffset,
@@ -149,14 +158,14 @@ final class PackedKernels {
           cols,
           r,
           r1,
-          sum(a00) + bf16Tail(m, b0, x, xo, bound, in),
-          sum(a01) + bf16Tail(m, b0, x, xo + in, bound, in),
-          sum(a02) + bf16Tail(m, b0, x, xo + 2 * in, bound, in),
-          sum(a03) + bf16Tail(m, b0, x, xo + 3 * in, bound, in),
-          sum(a10) + bf16Tail(m, b1, x, xo, bound, in),
-          sum(a11) + bf16Tail(m, b1, x, xo + in, bound, in),
-          sum(a12) + bf16Tail(m, b1, x, xo + 2 * in, bound, in),
-          sum(a13) + bf16Tail(m, b1, x, xo + 3 * in, bound, in));
+          sumLanes(lanes, 0) + bf16Tail(m, b0, x, xo, bound, in),
+          sumLanes(lanes, L) + bf16Tail(m, b0, x, xo + in, bound, in),
+          sumLanes(lanes, 2 * L) + bf16Tail(m, b0, x, xo + 2 * in, bound, in),
+          sumLanes(lanes, 3 * L) + bf16Tail(m, b0, x, xo + 3 * in, bound, in),
+          sumLanes(lanes, 4 * L) + bf16Tail(m, b1, x, xo, bound, in),
+          sumLanes(lanes, 5 * L) + bf16Tail(m, b1, x, xo + in, bound, in),
+          sumLanes(lanes, 6 * L) + bf16Tail(m, b1, x, xo + 2 * in, bound, in),
+          sumLanes(lanes, 7 * L) + bf16Tail(m, b1, x, xo + 3 * in, bound, in));
     }
   }
 
@@ -165,6 +174,7 @@ final class PackedKernels {
     MemorySegment m = w.data();
     int in = w.cols();
     int bound = in / (2 * L) * (2 * L);
+    float[] lanes = new float[4 * L];
     for (int r = from; r < to; r += 4) {
       long b0 = (long) r * in * 2;
       long b1 = (long) Math.min(r + 1, to - 1) * in * 2;
@@ -183,15 +193,19 @@ final class PackedKernels {
         a2 = odd(v2).fma(xd, even(v2).fma(xe, a2));
         a3 = odd(v3).fma(xd, even(v3).fma(xe, a3));
       }
-      store(y, yOffset + r, add, sum(a0) + bf16Tail(m, b0, x, xo, bound, in));
+      a0.intoArray(lanes, 0);
+      a1.intoArray(lanes, L);
+      a2.intoArray(lanes, 2 * L);
+      a3.intoArray(lanes, 3 * L);
+      store(y, yOffset + r, add, sumLanes(lanes, 0) + bf16Tail(m, b0, x, xo, bound, in));
       if (r + 1 < to) {
-        store(y, yOffset + r + 1, add, sum(a1) + bf16Tail(m, b1, x, xo, bound, in));
+        store(y, yOffset + r + 1, add, sumLanes(lanes, L) + bf16Tail(m, b1, x, xo, bound, in));
       }
       if (r + 2 < to) {
-        store(y, yOffset + r + 2, add, sum(a2) + bf16Tail(m, b2, x, xo, bound, in));
+        store(y, yOffset + r + 2, add, sumLanes(lanes, 2 * L) + bf16Tail(m, b2, x, xo, bound, in));
       }
       if (r + 3 < to) {
-        store(y, yOffset + r + 3, add, sum(a3) + bf16Tail(m, b3, x, xo, bound, in));
+        store(y, yOffset + r + 3, add, sumLanes(lanes, 3 * L) + bf16Tail(m, b3, x, xo, bound, in));
       }
     }
   }
@@ -210,6 +224,7 @@ final class PackedKernels {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
+    float[] lanes = new float[2 * COLUMNS * L];
     for (int r = from; r < to; r += 2) {
       int r1 = Math.min(r + 1, to - 1);
       long b0 = (long) r * in;
@@ -237,9 +252,30 @@ final class PackedKernels {
           a13 = w1.fma(xv, a13);
         }
       }
+      a00.intoArray(lanes, 0);
+      a01.intoArray(lanes, L);
+      a02.intoArray(lanes, 2 * L);
+      a03.intoArray(lanes, 3 * L);
+      a10.intoArray(lanes, 4 * L);
+      a11.intoArray(lanes, 5 * L);
+      a12.intoArray(lanes, 6 * L);
+      a13.intoArray(lanes, 7 * L);
       storeBlock(
-          y, yOffset, out, add, cols, r, r1, sum(a00), sum(a01), sum(a02), sum(a03), sum(a10),
-          sum(a11), sum(a12), sum(a13));
+          y,
+          yOffset,
+          out,
+          add,
+          cols,
+          r,
+          r1,
+          sumLanes(lanes, 0),
+          sumLanes(lanes, L),
+          sumLanes(lanes, 2 * L),
+          sumLanes(lanes, 3 * L),
+          sumLanes(lanes, 4 * L),
+          sumLanes(lanes, 5 * L),
+          sumLanes(lanes, 6 * L),
+          sumLanes(lanes, 7 * L));
     }
   }
 
@@ -313,6 +349,7 @@ final class PackedKernels {
       boolean add,
       int from,
       int to) {
+    float[] lanes = new float[2 * COLUMNS * L];
     for (int r = from; r < to; r += 2) {
       int r1 = Math.min(r + 1, to - 1);
       int b0 = (r - from) * in;
@@ -336,9 +373,30 @@ final class PackedKernels {
         a03 = w0.fma(xv, a03);
         a13 = w1.fma(xv, a13);
       }
+      a00.intoArray(lanes, 0);
+      a01.intoArray(lanes, L);
+      a02.intoArray(lanes, 2 * L);
+      a03.intoArray(lanes, 3 * L);
+      a10.intoArray(lanes, 4 * L);
+      a11.intoArray(lanes, 5 * L);
+      a12.intoArray(lanes, 6 * L);
+      a13.intoArray(lanes, 7 * L);
       storeBlock(
-          y, yOffset, out, add, cols, r, r1, sum(a00), sum(a01), sum(a02), sum(a03), sum(a10),
-          sum(a11), sum(a12), sum(a13));
+          y,
+          yOffset,
+          out,
+          add,
+          cols,
+          r,
+          r1,
+          sumLanes(lanes, 0),
+          sumLanes(lanes, L),
+          sumLanes(lanes, 2 * L),
+          sumLanes(lanes, 3 * L),
+          sumLanes(lanes, 4 * L),
+          sumLanes(lanes, 5 * L),
+          sumLanes(lanes, 6 * L),
+          sumLanes(lanes, 7 * L));
     }
   }
 
@@ -347,6 +405,7 @@ final class PackedKernels {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
+    float[] lanes = new float[4 * L];
     for (int r = from; r < to; r += 4) {
       long b0 = (long) r * in;
       long b1 = (long) Math.min(r + 1, to - 1) * in;
@@ -366,15 +425,19 @@ final class PackedKernels {
           a3 = q8(m, b3 + k, s3).fma(xv, a3);
         }
       }
-      store(y, yOffset + r, add, sum(a0));
+      a0.intoArray(lanes, 0);
+      a1.intoArray(lanes, L);
+      a2.intoArray(lanes, 2 * L);
+      a3.intoArray(lanes, 3 * L);
+      store(y, yOffset + r, add, sumLanes(lanes, 0));
       if (r + 1 < to) {
-        store(y, yOffset + r + 1, add, sum(a1));
+        store(y, yOffset + r + 1, add, sumLanes(lanes, L));
       }
       if (r + 2 < to) {
-        store(y, yOffset + r + 2, add, sum(a2));
+        store(y, yOffset + r + 2, add, sumLanes(lanes, 2 * L));
       }
       if (r + 3 < to) {
-        store(y, yOffset + r + 3, add, sum(a3));
+        store(y, yOffset + r + 3, add, sumLanes(lanes, 3 * L));
       }
     }
   }
@@ -402,12 +465,9 @@ final class PackedKernels {
     return sum;
   }
 
-  /**
-   * Lanes summed left to right from 0, read from the register: the same bits whichever JIT tier
-   * runs it ({@link MatVecKernels#sum}).
-   */
-  private static float sum(FloatVector v) {
-    return MatVecKernels.sum(v);
+  /** {@code lanes[from .. from + L)} summed left to right from 0 ({@link MatVecKernels#sum}). */
+  private static float sumLanes(float[] lanes, int from) {
+    return MatVecKernels.sumLanes(lanes, from);
   }
 
   /**

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * [9728, 896], F32, BF16 and Q8, the kernels before the register lane sums ({@link
  * LegacyNarrowKernels}) against today's {@link DecodeMatVec}, alternating in one JVM for several
  * rounds. It lives beside the kernels because the old ones are package-private. Usage: {@code
- * NarrowProbe [rounds]} (bench-engine.sh --narrow-probe).
+ * NarrowProbe [cache] [rounds]} (bench-engine.sh --narrow-probe).
  */
 public final class NarrowProbe {
 
@@ -22,14 +22,20 @@ public final class NarrowProbe {
   private record Case(String name, Matrix w) {}
 
   public static void main(String[] args) {
-    int rounds = Integer.parseInt(args.length > 0 ? args[0] : "3");
+    boolean cache = args.length > 0 && args[0].equals("cache");
+    int rounds = Integer.parseInt(args.length > (cache ? 1 : 0) ? args[cache ? 1 : 0] : "3");
     ai.djl.engine.Engine.getEngine("PyTorch"); // DecodeMatVec asks PyTorch for its thread count
-    RowSplitter splitter = RowSplitter.shared();
+    // "cache": one thread over 96 rows that stay in L2, the kernels' own speed without the memory
+    // system (and much less sensitive to other processes' memory traffic on a shared box).
+    RowSplitter splitter = cache ? new RowSplitter(0) : RowSplitter.shared();
+    int repeats = cache ? 400 : 1;
+    cpuTime = cache;
     DecodeMatVec current = new DecodeMatVec(splitter);
     try (Arena arena = Arena.ofShared()) {
       List<Case> cases = new ArrayList<>();
-      for (int[] shape : new int[][] {{151936, 896}, {9728, 896}}) {
-        String label = shape[0] == 151936 ? "lm_head" : "gate/up";
+      int[][] shapes = cache ? new int[][] {{96, 896}} : new int[][] {{151936, 896}, {9728, 896}};
+      for (int[] shape : shapes) {
+        String label = cache ? "L2 96 rows" : shape[0] == 151936 ? "lm_head" : "gate/up";
         for (Matrix.Encoding e : Matrix.Encoding.values()) {
           cases.add(new Case(label + " " + e, filled(e, shape[0], shape[1], arena)));
         }
@@ -46,10 +52,13 @@ public final class NarrowProbe {
         int c = 0;
         for (Case k : cases) {
           for (int cols : WIDTHS) {
-            double bytes = k.w().bytes();
+            double bytes = (double) k.w().bytes() * repeats;
             oldGbs[c][round] =
-                bytes / best(() -> LegacyNarrowKernels.multiply(splitter, k.w(), x, cols)) / 1e9;
-            newGbs[c][round] = bytes / best(() -> current.multiply(k.w(), x, cols, null)) / 1e9;
+                bytes
+                    / best(repeats, () -> LegacyNarrowKernels.multiply(splitter, k.w(), x, cols))
+                    / 1e9;
+            newGbs[c][round] =
+                bytes / best(repeats, () -> current.multiply(k.w(), x, cols, null)) / 1e9;
             c++;
           }
         }
@@ -99,16 +108,31 @@ public final class NarrowProbe {
     return w;
   }
 
-  /** Best of 7 runs, in seconds (the first runs also JIT-compile). */
-  private static double best(Runnable op) {
+  /**
+   * Best of 7 runs of {@code repeats} calls, in seconds (the first runs also JIT-compile): wall
+   * time, or in cache mode this thread's CPU time (it does all the work there), which time slices
+   * lost to other processes on a shared box do not inflate.
+   */
+  private static double best(int repeats, Runnable op) {
     double best = Double.MAX_VALUE;
     for (int i = 0; i < 7; i++) {
-      long t = System.nanoTime();
-      op.run();
-      best = Math.min(best, (System.nanoTime() - t) / 1e9);
+      long t = now();
+      for (int j = 0; j < repeats; j++) {
+        op.run();
+      }
+      best = Math.min(best, (now() - t) / 1e9);
     }
     return best;
   }
+
+  private static boolean cpuTime;
+
+  private static long now() {
+    return cpuTime ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+  }
+
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   private static String range(double[] v) {
     double lo = Double.MAX_VALUE;
