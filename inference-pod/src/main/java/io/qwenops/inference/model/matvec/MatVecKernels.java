@@ -75,8 +75,11 @@ final class MatVecKernels {
 
   /**
    * {@code y[yOffset + j·out + r] (+)= W[r, :] · x[xOffset + j·in ..]} for {@code cols} (1–4)
-   * columns: each weight vector is loaded once for all of them. {@code x} holds four columns of
-   * {@code in} from {@code xOffset} (unused ones zero).
+   * columns: each weight vector is loaded once for all of them, and two rows share each activation
+   * load (eight independent FMA chains; one row's four left the loop bound by loads and FMA latency
+   * below the memory's speed). {@code x} holds four columns of {@code in} from {@code xOffset}
+   * (unused ones zero). Each (row, column) is the same FMA chain, lane sum and tail as one row
+   * alone.
    */
   static void fourColumns(
       MemorySegment w,
@@ -91,48 +94,63 @@ final class MatVecKernels {
       int from,
       int to) {
     int bound = SPECIES.loopBound(in);
-    float[] lanes = new float[4 * LANES];
-    for (int r = from; r < to; r++) {
-      long row = (long) r * in * Float.BYTES;
-      FloatVector a0 = FloatVector.zero(SPECIES);
-      FloatVector a1 = FloatVector.zero(SPECIES);
-      FloatVector a2 = FloatVector.zero(SPECIES);
-      FloatVector a3 = FloatVector.zero(SPECIES);
-      int k = 0;
-      for (; k < bound; k += LANES) {
-        FloatVector wv = load(w, row, k);
+    float[] lanes = new float[8 * LANES];
+    float[] sums = new float[8];
+    for (int r = from; r < to; r += 2) {
+      int r1 = Math.min(r + 1, to - 1);
+      long row0 = (long) r * in * Float.BYTES;
+      long row1 = (long) r1 * in * Float.BYTES;
+      FloatVector a00 = FloatVector.zero(SPECIES), a01 = a00, a02 = a00, a03 = a00;
+      FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+      for (int k = 0; k < bound; k += LANES) {
+        FloatVector w0 = load(w, row0, k);
+        FloatVector w1 = load(w, row1, k);
         int i = xOffset + k;
-        a0 = wv.fma(FloatVector.fromArray(SPECIES, x, i), a0);
-        a1 = wv.fma(FloatVector.fromArray(SPECIES, x, in + i), a1);
-        a2 = wv.fma(FloatVector.fromArray(SPECIES, x, 2 * in + i), a2);
-        a3 = wv.fma(FloatVector.fromArray(SPECIES, x, 3 * in + i), a3);
+        FloatVector xv = FloatVector.fromArray(SPECIES, x, i);
+        a00 = w0.fma(xv, a00);
+        a10 = w1.fma(xv, a10);
+        xv = FloatVector.fromArray(SPECIES, x, in + i);
+        a01 = w0.fma(xv, a01);
+        a11 = w1.fma(xv, a11);
+        xv = FloatVector.fromArray(SPECIES, x, 2 * in + i);
+        a02 = w0.fma(xv, a02);
+        a12 = w1.fma(xv, a12);
+        xv = FloatVector.fromArray(SPECIES, x, 3 * in + i);
+        a03 = w0.fma(xv, a03);
+        a13 = w1.fma(xv, a13);
       }
-      a0.intoArray(lanes, 0);
-      a1.intoArray(lanes, LANES);
-      a2.intoArray(lanes, 2 * LANES);
-      a3.intoArray(lanes, 3 * LANES);
-      float s0 = sumLanes(lanes, 0);
-      float s1 = sumLanes(lanes, LANES);
-      float s2 = sumLanes(lanes, 2 * LANES);
-      float s3 = sumLanes(lanes, 3 * LANES);
-      for (; k < in; k++) {
-        float wk = w.get(FLOAT, row + (long) k * Float.BYTES);
-        int i = xOffset + k;
-        s0 += wk * x[i];
-        s1 += wk * x[in + i];
-        s2 += wk * x[2 * in + i];
-        s3 += wk * x[3 * in + i];
+      a00.intoArray(lanes, 0);
+      a01.intoArray(lanes, LANES);
+      a02.intoArray(lanes, 2 * LANES);
+      a03.intoArray(lanes, 3 * LANES);
+      a10.intoArray(lanes, 4 * LANES);
+      a11.intoArray(lanes, 5 * LANES);
+      a12.intoArray(lanes, 6 * LANES);
+      a13.intoArray(lanes, 7 * LANES);
+      for (int c = 0; c < 8; c++) {
+        sums[c] = sumLanes(lanes, c * LANES);
       }
-      store(y, yOffset + r, add, s0);
-      if (cols > 1) {
-        store(y, yOffset + out + r, add, s1);
+      tails(w, row0, in, bound, x, xOffset, sums, 0);
+      tails(w, row1, in, bound, x, xOffset, sums, 4);
+      for (int c = 0; c < cols; c++) {
+        store(y, yOffset + c * out + r, add, sums[c]);
+        if (r1 != r) {
+          store(y, yOffset + c * out + r1, add, sums[4 + c]);
+        }
       }
-      if (cols > 2) {
-        store(y, yOffset + 2 * out + r, add, s2);
-      }
-      if (cols > 3) {
-        store(y, yOffset + 3 * out + r, add, s3);
-      }
+    }
+  }
+
+  /** Adds a row's entries past the last full vector to its four columns' sums, in order. */
+  private static void tails(
+      MemorySegment w, long row, int in, int bound, float[] x, int xOffset, float[] s, int at) {
+    for (int k = bound; k < in; k++) {
+      float wk = w.get(FLOAT, row + (long) k * Float.BYTES);
+      int i = xOffset + k;
+      s[at] += wk * x[i];
+      s[at + 1] += wk * x[in + i];
+      s[at + 2] += wk * x[2 * in + i];
+      s[at + 3] += wk * x[3 * in + i];
     }
   }
 
@@ -148,7 +166,10 @@ final class MatVecKernels {
     for (; d < bound; d += LANES) {
       acc = load(m, offset, d).fma(FloatVector.fromArray(SPECIES, q, qOffset + d), acc);
     }
-    float sum = sum(acc);
+    float sum = 0; // sum(acc) written out: this runs per key position, a boxed vector per call hurt
+    for (int i = 0; i < LANES; i++) {
+      sum += acc.lane(i);
+    }
     for (; d < n; d++) {
       sum += q[qOffset + d] * m.get(FLOAT, offset + (long) d * Float.BYTES);
     }
@@ -202,7 +223,10 @@ final class MatVecKernels {
       e.intoArray(s, t);
       sums = sums.add(e);
     }
-    float sum = sum(sums);
+    float sum = 0; // sum(sums) written out, as in dot
+    for (int i = 0; i < LANES; i++) {
+      sum += sums.lane(i);
+    }
     for (; t < n; t++) {
       s[t] = exp(s[t] - max);
       sum += s[t];
