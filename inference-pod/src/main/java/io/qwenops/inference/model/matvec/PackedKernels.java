@@ -334,8 +334,9 @@ final class PackedKernels {
 
   /**
    * {@link #q8TwoRows} over rows already widened to F32 ({@code wf} row 0 is row {@code from}). The
-   * sums-and-stores block is written out in each two-row kernel on purpose: moved into a shared
-   * method taking the eight accumulators, the Q8 kernels ran ~10× slower (the vectors were boxed).
+   * accumulators go to an array inside each kernel on purpose: a shared method taking the eight
+   * vectors made the Q8 kernels ~10× slower (the vectors were boxed); {@link #storeBlock} takes
+   * floats.
    */
   private static void f32TwoRows(
       float[] wf,
