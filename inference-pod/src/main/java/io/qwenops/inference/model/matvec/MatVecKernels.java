@@ -166,7 +166,7 @@ final class MatVecKernels {
     for (; d < bound; d += LANES) {
       acc = load(m, offset, d).fma(FloatVector.fromArray(SPECIES, q, qOffset + d), acc);
     }
-    float sum = 0; // sum(acc) written out: this runs per key position, a boxed vector per call hurt
+    float sum = 0; // sum(acc) written out: not inlined, a vector-taking helper boxes its argument
     for (int i = 0; i < LANES; i++) {
       sum += acc.lane(i);
     }
