@@ -8,6 +8,7 @@
 #                   bare forward and the projections alone, and the share outside the projections
 #   --gemm-probe    instead: GFLOP/s of the projection layouts (X·Wᵀ vs W·X) at decode-sized batches
 #   --wide-probe    instead: GFLOP/s of a wide step's projection: PyTorch F32/F16 vs the Java BF16/Q8 kernel
+#   --narrow-probe [rounds]  instead: GB/s of 1/2/4/8-column products (lm_head, gate/up; F32, BF16, Q8), old vs new kernels
 #   --weights float32,bfloat16,int8   instead: the batching engine at each weight precision on a
 #                   0.5B-shaped BF16 checkpoint, in one run, with ratios (more EngineBenchmark options follow)
 #   --memory [0.5b|7b]  instead: resident memory and c=1 decode of the engine process per precision
@@ -25,6 +26,7 @@ case "${1:-}" in
   --around-matmuls) main=io.qwenops.inference.engine.AroundMatmulsProbe; set -- inference-pod/target/bench-0.5b-bf16 "${@:2}" ;;
   --gemm-probe) main=io.qwenops.inference.bench.GemmProbe; set -- ;;
   --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; set -- ;;
+  --narrow-probe) main=io.qwenops.inference.model.matvec.NarrowProbe; shift; set -- "$@" ;;
   --weights) main=io.qwenops.inference.bench.EngineBenchmark; set -- --dir inference-pod/target/bench-0.5b-bf16 "$@" ;;
   --memory)
     shape=${2:-0.5b}

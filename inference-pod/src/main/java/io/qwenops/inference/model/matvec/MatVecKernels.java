@@ -46,6 +46,7 @@ final class MatVecKernels {
       int to) {
     int bound = SPECIES.loopBound(in);
     int unrolled = in - in % (4 * LANES);
+    float[] lanes = new float[LANES];
     for (int r = from; r < to; r++) {
       long row = (long) r * in * Float.BYTES;
       FloatVector a0 = FloatVector.zero(SPECIES);
@@ -63,7 +64,8 @@ final class MatVecKernels {
       for (; k < bound; k += LANES) {
         a0 = load(w, row, k).fma(FloatVector.fromArray(SPECIES, x, xOffset + k), a0);
       }
-      float sum = sum(a0.add(a1).add(a2.add(a3)));
+      a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+      float sum = sumLanes(lanes, 0);
       for (; k < in; k++) {
         sum += w.get(FLOAT, row + (long) k * Float.BYTES) * x[xOffset + k];
       }
@@ -73,8 +75,11 @@ final class MatVecKernels {
 
   /**
    * {@code y[yOffset + j·out + r] (+)= W[r, :] · x[xOffset + j·in ..]} for {@code cols} (1–4)
-   * columns: each weight vector is loaded once for all of them. {@code x} holds four columns of
-   * {@code in} from {@code xOffset} (unused ones zero).
+   * columns: each weight vector is loaded once for all of them, and two rows share each activation
+   * load (eight independent FMA chains; one row's four left the loop bound by loads and FMA latency
+   * below the memory's speed). {@code x} holds four columns of {@code in} from {@code xOffset}
+   * (unused ones zero). Each (row, column) is the same FMA chain, lane sum and tail as one row
+   * alone.
    */
   static void fourColumns(
       MemorySegment w,
@@ -89,43 +94,63 @@ final class MatVecKernels {
       int from,
       int to) {
     int bound = SPECIES.loopBound(in);
-    for (int r = from; r < to; r++) {
-      long row = (long) r * in * Float.BYTES;
-      FloatVector a0 = FloatVector.zero(SPECIES);
-      FloatVector a1 = FloatVector.zero(SPECIES);
-      FloatVector a2 = FloatVector.zero(SPECIES);
-      FloatVector a3 = FloatVector.zero(SPECIES);
-      int k = 0;
-      for (; k < bound; k += LANES) {
-        FloatVector wv = load(w, row, k);
+    float[] lanes = new float[8 * LANES];
+    float[] sums = new float[8];
+    for (int r = from; r < to; r += 2) {
+      int r1 = Math.min(r + 1, to - 1);
+      long row0 = (long) r * in * Float.BYTES;
+      long row1 = (long) r1 * in * Float.BYTES;
+      FloatVector a00 = FloatVector.zero(SPECIES), a01 = a00, a02 = a00, a03 = a00;
+      FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+      for (int k = 0; k < bound; k += LANES) {
+        FloatVector w0 = load(w, row0, k);
+        FloatVector w1 = load(w, row1, k);
         int i = xOffset + k;
-        a0 = wv.fma(FloatVector.fromArray(SPECIES, x, i), a0);
-        a1 = wv.fma(FloatVector.fromArray(SPECIES, x, in + i), a1);
-        a2 = wv.fma(FloatVector.fromArray(SPECIES, x, 2 * in + i), a2);
-        a3 = wv.fma(FloatVector.fromArray(SPECIES, x, 3 * in + i), a3);
+        FloatVector xv = FloatVector.fromArray(SPECIES, x, i);
+        a00 = w0.fma(xv, a00);
+        a10 = w1.fma(xv, a10);
+        xv = FloatVector.fromArray(SPECIES, x, in + i);
+        a01 = w0.fma(xv, a01);
+        a11 = w1.fma(xv, a11);
+        xv = FloatVector.fromArray(SPECIES, x, 2 * in + i);
+        a02 = w0.fma(xv, a02);
+        a12 = w1.fma(xv, a12);
+        xv = FloatVector.fromArray(SPECIES, x, 3 * in + i);
+        a03 = w0.fma(xv, a03);
+        a13 = w1.fma(xv, a13);
       }
-      float s0 = sum(a0);
-      float s1 = sum(a1);
-      float s2 = sum(a2);
-      float s3 = sum(a3);
-      for (; k < in; k++) {
-        float wk = w.get(FLOAT, row + (long) k * Float.BYTES);
-        int i = xOffset + k;
-        s0 += wk * x[i];
-        s1 += wk * x[in + i];
-        s2 += wk * x[2 * in + i];
-        s3 += wk * x[3 * in + i];
+      a00.intoArray(lanes, 0);
+      a01.intoArray(lanes, LANES);
+      a02.intoArray(lanes, 2 * LANES);
+      a03.intoArray(lanes, 3 * LANES);
+      a10.intoArray(lanes, 4 * LANES);
+      a11.intoArray(lanes, 5 * LANES);
+      a12.intoArray(lanes, 6 * LANES);
+      a13.intoArray(lanes, 7 * LANES);
+      for (int c = 0; c < 8; c++) {
+        sums[c] = sumLanes(lanes, c * LANES);
       }
-      store(y, yOffset + r, add, s0);
-      if (cols > 1) {
-        store(y, yOffset + out + r, add, s1);
+      tails(w, row0, in, bound, x, xOffset, sums, 0);
+      tails(w, row1, in, bound, x, xOffset, sums, 4);
+      for (int c = 0; c < cols; c++) {
+        store(y, yOffset + c * out + r, add, sums[c]);
+        if (r1 != r) {
+          store(y, yOffset + c * out + r1, add, sums[4 + c]);
+        }
       }
-      if (cols > 2) {
-        store(y, yOffset + 2 * out + r, add, s2);
-      }
-      if (cols > 3) {
-        store(y, yOffset + 3 * out + r, add, s3);
-      }
+    }
+  }
+
+  /** Adds a row's entries past the last full vector to its four columns' sums, in order. */
+  private static void tails(
+      MemorySegment w, long row, int in, int bound, float[] x, int xOffset, float[] s, int at) {
+    for (int k = bound; k < in; k++) {
+      float wk = w.get(FLOAT, row + (long) k * Float.BYTES);
+      int i = xOffset + k;
+      s[at] += wk * x[i];
+      s[at + 1] += wk * x[in + i];
+      s[at + 2] += wk * x[2 * in + i];
+      s[at + 3] += wk * x[3 * in + i];
     }
   }
 
@@ -141,7 +166,10 @@ final class MatVecKernels {
     for (; d < bound; d += LANES) {
       acc = load(m, offset, d).fma(FloatVector.fromArray(SPECIES, q, qOffset + d), acc);
     }
-    float sum = sum(acc);
+    float sum = 0; // sum(acc) written out: not inlined, a vector-taking helper boxes its argument
+    for (int i = 0; i < LANES; i++) {
+      sum += acc.lane(i);
+    }
     for (; d < n; d++) {
       sum += q[qOffset + d] * m.get(FLOAT, offset + (long) d * Float.BYTES);
     }
@@ -195,7 +223,10 @@ final class MatVecKernels {
       e.intoArray(s, t);
       sums = sums.add(e);
     }
-    float sum = sum(sums);
+    float sum = 0; // sum(sums) written out, as in dot
+    for (int i = 0; i < LANES; i++) {
+      sum += sums.lane(i);
+    }
     for (; t < n; t++) {
       s[t] = exp(s[t] - max);
       sum += s[t];
@@ -207,15 +238,25 @@ final class MatVecKernels {
   }
 
   /**
-   * Lanes summed left to right. {@code reduceLanes} may add in another order once C2 compiles it,
-   * so the same inputs gave last-bit differences depending on the JIT tier; this does not.
+   * Lanes summed left to right, from 0. {@code reduceLanes} may add in another order once C2
+   * compiles it, so the same inputs gave last-bit differences depending on the JIT tier; this does
+   * not. For small methods only: a helper that takes a vector must be inlined, or C2 boxes the
+   * vector on every call; the row kernels store their accumulators into a per-call array instead
+   * and sum with {@link #sumLanes}, which takes none.
    */
   static float sum(FloatVector v) {
-    float[] lanes = new float[LANES];
-    v.intoArray(lanes, 0);
     float s = 0;
-    for (float lane : lanes) {
-      s += lane;
+    for (int i = 0; i < LANES; i++) {
+      s += v.lane(i);
+    }
+    return s;
+  }
+
+  /** {@code lanes[from .. from + LANES)} summed left to right from 0: {@link #sum}'s order. */
+  static float sumLanes(float[] lanes, int from) {
+    float s = 0;
+    for (int i = from; i < from + LANES; i++) {
+      s += lanes[i];
     }
     return s;
   }

@@ -110,8 +110,7 @@ final class PackedKernels {
     MemorySegment m = w.data();
     int in = w.cols();
     int bound = in / (2 * L) * (2 * L);
-    float[] lanes = new float[L];
-    float[] sums = new float[2 * COLUMNS];
+    float[] lanes = new float[2 * COLUMNS * L];
     for (int r = from; r < to; r += 2) {
       int r1 = Math.min(r + 1, to - 1);
       long b0 = (long) r * in * 2;
@@ -143,21 +142,30 @@ final class PackedKernels {
         a03 = o0.fma(xd, e0.fma(xe, a03));
         a13 = o1.fma(xd, e1.fma(xe, a13));
       }
-      sums[0] = sum(a00, lanes);
-      sums[1] = sum(a01, lanes);
-      sums[2] = sum(a02, lanes);
-      sums[3] = sum(a03, lanes);
-      sums[4] = sum(a10, lanes);
-      sums[5] = sum(a11, lanes);
-      sums[6] = sum(a12, lanes);
-      sums[7] = sum(a13, lanes);
-      for (int c = 0; c < cols; c++) {
-        int xc = xo + c * in;
-        store(y, yOffset + c * out + r, add, sums[c] + bf16Tail(m, b0, x, xc, bound, in));
-        if (r1 != r) {
-          store(y, yOffset + c * out + r1, add, sums[4 + c] + bf16Tail(m, b1, x, xc, bound, in));
-        }
-      }
+      a00.intoArray(lanes, 0);
+      a01.intoArray(lanes, L);
+      a02.intoArray(lanes, 2 * L);
+      a03.intoArray(lanes, 3 * L);
+      a10.intoArray(lanes, 4 * L);
+      a11.intoArray(lanes, 5 * L);
+      a12.intoArray(lanes, 6 * L);
+      a13.intoArray(lanes, 7 * L);
+      storeBlock(
+          y,
+          yOffset,
+          out,
+          add,
+          cols,
+          r,
+          r1,
+          sumLanes(lanes, 0) + bf16Tail(m, b0, x, xo, bound, in),
+          sumLanes(lanes, L) + bf16Tail(m, b0, x, xo + in, bound, in),
+          sumLanes(lanes, 2 * L) + bf16Tail(m, b0, x, xo + 2 * in, bound, in),
+          sumLanes(lanes, 3 * L) + bf16Tail(m, b0, x, xo + 3 * in, bound, in),
+          sumLanes(lanes, 4 * L) + bf16Tail(m, b1, x, xo, bound, in),
+          sumLanes(lanes, 5 * L) + bf16Tail(m, b1, x, xo + in, bound, in),
+          sumLanes(lanes, 6 * L) + bf16Tail(m, b1, x, xo + 2 * in, bound, in),
+          sumLanes(lanes, 7 * L) + bf16Tail(m, b1, x, xo + 3 * in, bound, in));
     }
   }
 
@@ -166,7 +174,7 @@ final class PackedKernels {
     MemorySegment m = w.data();
     int in = w.cols();
     int bound = in / (2 * L) * (2 * L);
-    float[] lanes = new float[L];
+    float[] lanes = new float[4 * L];
     for (int r = from; r < to; r += 4) {
       long b0 = (long) r * in * 2;
       long b1 = (long) Math.min(r + 1, to - 1) * in * 2;
@@ -185,15 +193,19 @@ final class PackedKernels {
         a2 = odd(v2).fma(xd, even(v2).fma(xe, a2));
         a3 = odd(v3).fma(xd, even(v3).fma(xe, a3));
       }
-      store(y, yOffset + r, add, sum(a0, lanes) + bf16Tail(m, b0, x, xo, bound, in));
+      a0.intoArray(lanes, 0);
+      a1.intoArray(lanes, L);
+      a2.intoArray(lanes, 2 * L);
+      a3.intoArray(lanes, 3 * L);
+      store(y, yOffset + r, add, sumLanes(lanes, 0) + bf16Tail(m, b0, x, xo, bound, in));
       if (r + 1 < to) {
-        store(y, yOffset + r + 1, add, sum(a1, lanes) + bf16Tail(m, b1, x, xo, bound, in));
+        store(y, yOffset + r + 1, add, sumLanes(lanes, L) + bf16Tail(m, b1, x, xo, bound, in));
       }
       if (r + 2 < to) {
-        store(y, yOffset + r + 2, add, sum(a2, lanes) + bf16Tail(m, b2, x, xo, bound, in));
+        store(y, yOffset + r + 2, add, sumLanes(lanes, 2 * L) + bf16Tail(m, b2, x, xo, bound, in));
       }
       if (r + 3 < to) {
-        store(y, yOffset + r + 3, add, sum(a3, lanes) + bf16Tail(m, b3, x, xo, bound, in));
+        store(y, yOffset + r + 3, add, sumLanes(lanes, 3 * L) + bf16Tail(m, b3, x, xo, bound, in));
       }
     }
   }
@@ -212,8 +224,7 @@ final class PackedKernels {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
-    float[] lanes = new float[L];
-    float[] sums = new float[2 * COLUMNS];
+    float[] lanes = new float[2 * COLUMNS * L];
     for (int r = from; r < to; r += 2) {
       int r1 = Math.min(r + 1, to - 1);
       long b0 = (long) r * in;
@@ -241,20 +252,30 @@ final class PackedKernels {
           a13 = w1.fma(xv, a13);
         }
       }
-      sums[0] = sum(a00, lanes);
-      sums[1] = sum(a01, lanes);
-      sums[2] = sum(a02, lanes);
-      sums[3] = sum(a03, lanes);
-      sums[4] = sum(a10, lanes);
-      sums[5] = sum(a11, lanes);
-      sums[6] = sum(a12, lanes);
-      sums[7] = sum(a13, lanes);
-      for (int c = 0; c < cols; c++) {
-        store(y, yOffset + c * out + r, add, sums[c]);
-        if (r1 != r) {
-          store(y, yOffset + c * out + r1, add, sums[4 + c]);
-        }
-      }
+      a00.intoArray(lanes, 0);
+      a01.intoArray(lanes, L);
+      a02.intoArray(lanes, 2 * L);
+      a03.intoArray(lanes, 3 * L);
+      a10.intoArray(lanes, 4 * L);
+      a11.intoArray(lanes, 5 * L);
+      a12.intoArray(lanes, 6 * L);
+      a13.intoArray(lanes, 7 * L);
+      storeBlock(
+          y,
+          yOffset,
+          out,
+          add,
+          cols,
+          r,
+          r1,
+          sumLanes(lanes, 0),
+          sumLanes(lanes, L),
+          sumLanes(lanes, 2 * L),
+          sumLanes(lanes, 3 * L),
+          sumLanes(lanes, 4 * L),
+          sumLanes(lanes, 5 * L),
+          sumLanes(lanes, 6 * L),
+          sumLanes(lanes, 7 * L));
     }
   }
 
@@ -313,8 +334,9 @@ final class PackedKernels {
 
   /**
    * {@link #q8TwoRows} over rows already widened to F32 ({@code wf} row 0 is row {@code from}). The
-   * sums-and-stores block is written out in each two-row kernel on purpose: moved into a shared
-   * method taking the eight accumulators, the Q8 kernels ran ~10× slower (the vectors were boxed).
+   * accumulators go to an array inside each kernel on purpose: a shared method taking the eight
+   * vectors made the Q8 kernels ~10× slower (the vectors were boxed); {@link #storeBlock} takes
+   * floats.
    */
   private static void f32TwoRows(
       float[] wf,
@@ -328,8 +350,7 @@ final class PackedKernels {
       boolean add,
       int from,
       int to) {
-    float[] lanes = new float[L];
-    float[] sums = new float[2 * COLUMNS];
+    float[] lanes = new float[2 * COLUMNS * L];
     for (int r = from; r < to; r += 2) {
       int r1 = Math.min(r + 1, to - 1);
       int b0 = (r - from) * in;
@@ -353,20 +374,30 @@ final class PackedKernels {
         a03 = w0.fma(xv, a03);
         a13 = w1.fma(xv, a13);
       }
-      sums[0] = sum(a00, lanes);
-      sums[1] = sum(a01, lanes);
-      sums[2] = sum(a02, lanes);
-      sums[3] = sum(a03, lanes);
-      sums[4] = sum(a10, lanes);
-      sums[5] = sum(a11, lanes);
-      sums[6] = sum(a12, lanes);
-      sums[7] = sum(a13, lanes);
-      for (int c = 0; c < cols; c++) {
-        store(y, yOffset + c * out + r, add, sums[c]);
-        if (r1 != r) {
-          store(y, yOffset + c * out + r1, add, sums[4 + c]);
-        }
-      }
+      a00.intoArray(lanes, 0);
+      a01.intoArray(lanes, L);
+      a02.intoArray(lanes, 2 * L);
+      a03.intoArray(lanes, 3 * L);
+      a10.intoArray(lanes, 4 * L);
+      a11.intoArray(lanes, 5 * L);
+      a12.intoArray(lanes, 6 * L);
+      a13.intoArray(lanes, 7 * L);
+      storeBlock(
+          y,
+          yOffset,
+          out,
+          add,
+          cols,
+          r,
+          r1,
+          sumLanes(lanes, 0),
+          sumLanes(lanes, L),
+          sumLanes(lanes, 2 * L),
+          sumLanes(lanes, 3 * L),
+          sumLanes(lanes, 4 * L),
+          sumLanes(lanes, 5 * L),
+          sumLanes(lanes, 6 * L),
+          sumLanes(lanes, 7 * L));
     }
   }
 
@@ -375,7 +406,7 @@ final class PackedKernels {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
-    float[] lanes = new float[L];
+    float[] lanes = new float[4 * L];
     for (int r = from; r < to; r += 4) {
       long b0 = (long) r * in;
       long b1 = (long) Math.min(r + 1, to - 1) * in;
@@ -395,15 +426,19 @@ final class PackedKernels {
           a3 = q8(m, b3 + k, s3).fma(xv, a3);
         }
       }
-      store(y, yOffset + r, add, sum(a0, lanes));
+      a0.intoArray(lanes, 0);
+      a1.intoArray(lanes, L);
+      a2.intoArray(lanes, 2 * L);
+      a3.intoArray(lanes, 3 * L);
+      store(y, yOffset + r, add, sumLanes(lanes, 0));
       if (r + 1 < to) {
-        store(y, yOffset + r + 1, add, sum(a1, lanes));
+        store(y, yOffset + r + 1, add, sumLanes(lanes, L));
       }
       if (r + 2 < to) {
-        store(y, yOffset + r + 2, add, sum(a2, lanes));
+        store(y, yOffset + r + 2, add, sumLanes(lanes, 2 * L));
       }
       if (r + 3 < to) {
-        store(y, yOffset + r + 3, add, sum(a3, lanes));
+        store(y, yOffset + r + 3, add, sumLanes(lanes, 3 * L));
       }
     }
   }
@@ -431,14 +466,55 @@ final class PackedKernels {
     return sum;
   }
 
-  /** Lanes summed left to right: the same bits whichever JIT tier runs it. */
-  private static float sum(FloatVector v, float[] lanes) {
-    v.intoArray(lanes, 0);
-    float s = 0;
-    for (int i = 0; i < L; i++) {
-      s += lanes[i];
+  /** {@code lanes[from .. from + L)} summed left to right from 0 ({@link MatVecKernels#sum}). */
+  private static float sumLanes(float[] lanes, int from) {
+    return MatVecKernels.sumLanes(lanes, from);
+  }
+
+  /**
+   * A two-row block's sums: {@code s0c} of row {@code r}, {@code s1c} of row {@code r1} (skipped
+   * when it repeats {@code r} at an odd end), columns below {@code cols}. It takes floats: a method
+   * taking the eight accumulator vectors made the Q8 kernels ~10× slower (they were boxed).
+   */
+  private static void storeBlock(
+      float[] y,
+      int yOffset,
+      int out,
+      boolean add,
+      int cols,
+      int r,
+      int r1,
+      float s00,
+      float s01,
+      float s02,
+      float s03,
+      float s10,
+      float s11,
+      float s12,
+      float s13) {
+    boolean second = r1 != r;
+    store(y, yOffset + r, add, s00);
+    if (second) {
+      store(y, yOffset + r1, add, s10);
     }
-    return s;
+    if (cols > 1) {
+      store(y, yOffset + out + r, add, s01);
+      if (second) {
+        store(y, yOffset + out + r1, add, s11);
+      }
+    }
+    if (cols > 2) {
+      store(y, yOffset + 2 * out + r, add, s02);
+      if (second) {
+        store(y, yOffset + 2 * out + r1, add, s12);
+      }
+    }
+    if (cols > 3) {
+      store(y, yOffset + 3 * out + r, add, s03);
+      if (second) {
+        store(y, yOffset + 3 * out + r1, add, s13);
+      }
+    }
   }
 
   private static void store(float[] y, int i, boolean add, float sum) {
