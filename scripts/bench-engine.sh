@@ -5,7 +5,7 @@
 #   --step-profile  instead: one decode step's time at batch 1/4/16/64 against its bare projections
 #                   (needs the checkpoint, written by a first plain run)
 #   --gemm-probe    instead: GFLOP/s of the projection layouts (X·Wᵀ vs W·X) at decode-sized batches
-#   --wide-probe    instead: GFLOP/s of a wide step's projection: PyTorch F32/F16 vs the Java BF16/Q8 kernel
+#   --wide-probe [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernel, old wide path vs WideKernel, and PyTorch F32
 #   --weights float32,bfloat16,int8   instead: the batching engine at each weight precision on a
 #                   0.5B-shaped BF16 checkpoint, in one run, with ratios (more EngineBenchmark options follow)
 #   --memory [0.5b|7b]  instead: resident memory and c=1 decode of the engine process per precision
@@ -21,7 +21,7 @@ dir=inference-pod/target/bench-0.5b-f32
 case "${1:-}" in
   --step-profile) main=io.qwenops.inference.bench.StepProfile; set -- "$dir" ;;
   --gemm-probe) main=io.qwenops.inference.bench.GemmProbe; set -- ;;
-  --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; set -- ;;
+  --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; shift ;;
   --weights) main=io.qwenops.inference.bench.EngineBenchmark; set -- --dir inference-pod/target/bench-0.5b-bf16 "$@" ;;
   --memory)
     shape=${2:-0.5b}

@@ -35,6 +35,9 @@ public final class DecodeMatVec {
   /** Columns one pass of the kernel computes together. */
   private static final int GROUP = 4;
 
+  /** Fewest columns of a BF16/Q8 product that take {@link WideKernel}. */
+  static final int WIDE_COLUMNS = 5;
+
   /** Rows per cache block when several passes read the same rows: 128 KB of a 896-wide weight. */
   private static final int BLOCK_BYTES = 128 << 10;
 
@@ -47,10 +50,20 @@ public final class DecodeMatVec {
   private static final Logger LOG = Logger.getLogger(DecodeMatVec.class.getName());
 
   private final RowSplitter splitter;
+  private final boolean wideKernel;
   private final int torchThreads = JniUtils.getNumThreads();
 
-  DecodeMatVec(RowSplitter splitter) {
+  DecodeMatVec(RowSplitter splitter, boolean wideKernel) {
     this.splitter = splitter;
+    this.wideKernel = wideKernel;
+  }
+
+  /**
+   * This kernel with the wide path it replaced (two rows × four columns per pass, {@link
+   * #runQ8Wide} for Q8) instead of {@link WideKernel}: for {@code WideStepProbe}'s A/B only.
+   */
+  public DecodeMatVec withoutWideKernel() {
+    return new DecodeMatVec(splitter, false);
   }
 
   /** The kernel for a model on {@code setup}, or empty (and a log line why) when it cannot run. */
@@ -69,7 +82,7 @@ public final class DecodeMatVec {
             + " lanes, "
             + shared.parallelism()
             + " threads)");
-    return Optional.of(new DecodeMatVec(shared));
+    return Optional.of(new DecodeMatVec(shared, true));
   }
 
   /** Null when the kernel can serve {@code setup}; otherwise what stands in the way. */
@@ -231,6 +244,10 @@ public final class DecodeMatVec {
       throw arraysDoNotFit(x, y, out, in, cols);
     }
     float[] xp = PackedKernels.prepare(w, x, cols);
+    if (wideKernel && cols >= WIDE_COLUMNS) {
+      splitter.run(out, (from, to) -> WideKernel.rows(w, xp, cols, y, out, add, from, to));
+      return;
+    }
     int width = PackedKernels.COLUMNS;
     int groups = (cols + width - 1) / width;
     if (groups > 1 && w.encoding() == Matrix.Encoding.Q8) {
