@@ -35,8 +35,15 @@ public final class DecodeMatVec {
   /** Columns one pass of the kernel computes together. */
   private static final int GROUP = 4;
 
-  /** Fewest columns of a BF16/Q8 product that take {@link WideKernel}. */
-  static final int WIDE_COLUMNS = 5;
+  /**
+   * Fewest columns of a BF16/Q8 product that take {@link WideKernel} (docs/benchmarks.md, "Wide
+   * steps"): Q8 as soon as there are two column groups, since the two-row kernel would dequantise
+   * per group; BF16 from 16, below which widening in registers per group costs less than storing
+   * the widened tile and loading it back.
+   */
+  static int wideFrom(Matrix.Encoding encoding) {
+    return encoding == Matrix.Encoding.Q8 ? PackedKernels.COLUMNS + 1 : 16;
+  }
 
   /** Rows per cache block when several passes read the same rows: 128 KB of a 896-wide weight. */
   private static final int BLOCK_BYTES = 128 << 10;
@@ -244,7 +251,7 @@ public final class DecodeMatVec {
       throw arraysDoNotFit(x, y, out, in, cols);
     }
     float[] xp = PackedKernels.prepare(w, x, cols);
-    if (wideKernel && cols >= WIDE_COLUMNS) {
+    if (wideKernel && cols >= wideFrom(w.encoding())) {
       splitter.run(out, (from, to) -> WideKernel.rows(w, xp, cols, y, out, add, from, to));
       return;
     }

@@ -33,6 +33,12 @@ final class WideKernel {
   /** Columns one tile multiplies: the multiple {@link PackedKernels#prepare} pads to. */
   private static final int COLUMNS = PackedKernels.COLUMNS;
 
+  /** Activation bytes one column chunk may take: about a third of a core's 1 MiB L2. */
+  private static final int CHUNK_BYTES = 384 << 10;
+
+  /** Fewest columns in a chunk. */
+  private static final int MIN_CHUNK = 16;
+
   /** Each thread's widened tile of rows, reused across calls. */
   private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -48,28 +54,42 @@ final class WideKernel {
     boolean bf16 = w.encoding() == Matrix.Encoding.BF16;
     int bound = bf16 ? in / (2 * L) * (2 * L) : in;
     float[] tile = scratch(ROWS * in);
-    for (int r = from; r < to; r += ROWS) {
-      int n = Math.min(ROWS, to - r);
-      if (bf16) {
-        widenBf16(w.data(), in, bound, r, n, tile);
-      } else {
-        PackedKernels.q8Widen(w, r, r + n, tile);
-      }
-      for (int first = 0; first < cols; first += COLUMNS) {
-        fourByFour(
-            tile,
-            in,
-            bound,
-            xp,
-            first * in,
-            Math.min(COLUMNS, cols - first),
-            n,
-            y,
-            first * out + r,
-            out,
-            add);
+    int chunk = chunkColumns(in);
+    for (int start = 0; start < cols; start += chunk) {
+      int end = Math.min(cols, start + chunk);
+      for (int r = from; r < to; r += ROWS) {
+        int n = Math.min(ROWS, to - r);
+        if (bf16) {
+          widenBf16(w.data(), in, bound, r, n, tile);
+        } else {
+          PackedKernels.q8Widen(w, r, r + n, tile);
+        }
+        for (int first = start; first < end; first += COLUMNS) {
+          fourByFour(
+              tile,
+              in,
+              bound,
+              xp,
+              first * in,
+              Math.min(COLUMNS, end - first),
+              n,
+              y,
+              first * out + r,
+              out,
+              add);
+        }
       }
     }
+  }
+
+  /**
+   * Columns whose activations stay in L2 while every row tile passes over them (a multiple of
+   * {@link #COLUMNS}, at least {@link #MIN_CHUNK} so the widening stays a small share): a prefill
+   * chunk of 512 columns of 4864 entries is 10 MB, which each tile would otherwise stream from L3.
+   */
+  static int chunkColumns(int in) {
+    int fit = CHUNK_BYTES / (in * Float.BYTES) / COLUMNS * COLUMNS;
+    return Math.max(MIN_CHUNK, fit);
   }
 
   private static float[] scratch(int floats) {
