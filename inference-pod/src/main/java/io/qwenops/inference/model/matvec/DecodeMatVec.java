@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * each weight load; five to eight take two passes over blocks of rows small enough that the second
  * pass reads them from cache. Wider F32 batches are compute-bound, where BLAS is the better tool.
  * BF16 and Q8 weights ({@link Matrix}) have no tensor for BLAS: they take {@link PackedKernels} at
- * any number of columns.
+ * any number of columns, and {@link WideKernel} for wide products ({@link #wideFrom}).
  *
  * <p>Activations are Java arrays of columns: column j of an array with columns of n entries starts
  * at j·n, and inputs always hold {@link #MAX_COLUMNS} columns (unused ones zero).
@@ -241,8 +241,9 @@ public final class DecodeMatVec {
   }
 
   /**
-   * BF16/Q8 weights, any number of columns: blocks of rows small enough to stay in cache while
-   * every group of {@link PackedKernels#COLUMNS} columns passes over them.
+   * BF16/Q8 weights, any number of columns: {@link WideKernel} from {@link #wideFrom} columns;
+   * below, blocks of rows small enough to stay in cache while every group of {@link
+   * PackedKernels#COLUMNS} columns passes over them.
    */
   private void runPacked(Matrix w, float[] x, int cols, float[] y, boolean add) {
     int in = w.cols();
