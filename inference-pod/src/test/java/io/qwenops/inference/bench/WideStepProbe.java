@@ -10,6 +10,7 @@ import io.qwenops.inference.model.matvec.DecodeMatVec;
 import io.qwenops.inference.model.matvec.Matrix;
 import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -79,7 +80,9 @@ public final class WideStepProbe {
             line.append(
                 String.format(
                     Locale.ROOT,
-                    " | %s %.0f (%.0f–%.0f) %.0f/core",
+                    v == variants.length - 1
+                        ? " | %s %.0f (%.0f–%.0f)"
+                        : " | %s %.0f (%.0f–%.0f) %.0f/core",
                     NAMES[v],
                     max(wall[v]),
                     Arrays.stream(wall[v]).min().orElseThrow(),
@@ -100,16 +103,15 @@ public final class WideStepProbe {
 
   /**
    * Seconds per call, best of {@code runs} spells of at least {@link #SPELL_NANOS} (the first also
-   * JIT-compile): wall-clock, and the process's CPU time (ticks of ~10 ms, hence the spells), which
-   * the other builds on a shared box do not inflate.
+   * JIT-compile): wall-clock, and CPU time summed over the JVM's threads (the caller and the
+   * kernel's helper; PyTorch's OpenMP threads are native, so its CPU time reads as zero), which the
+   * other builds on a shared box do not inflate.
    */
   private static double[] time(Runnable op, int runs) {
-    var os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     double wall = Double.MAX_VALUE;
     double cpu = Double.MAX_VALUE;
     for (int i = 0; i < runs; i++) {
-      long c = os.getProcessCpuTime();
+      long c = javaCpuNanos();
       long t = System.nanoTime();
       int calls = 0;
       long elapsed;
@@ -119,8 +121,17 @@ public final class WideStepProbe {
         elapsed = System.nanoTime() - t;
       } while (elapsed < SPELL_NANOS);
       wall = Math.min(wall, elapsed / 1e9 / calls);
-      cpu = Math.min(cpu, (os.getProcessCpuTime() - c) / 1e9 / calls);
+      cpu = Math.min(cpu, (javaCpuNanos() - c) / 1e9 / calls);
     }
     return new double[] {wall, cpu};
+  }
+
+  private static long javaCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long id : threads.getAllThreadIds()) {
+      sum += Math.max(0, threads.getThreadCpuTime(id));
+    }
+    return sum;
   }
 }
