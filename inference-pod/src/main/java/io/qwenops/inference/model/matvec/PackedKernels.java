@@ -432,7 +432,7 @@ final class PackedKernels {
   }
 
   /** Lanes summed left to right: the same bits whichever JIT tier runs it. */
-  static float sum(FloatVector v, float[] lanes) {
+  private static float sum(FloatVector v, float[] lanes) {
     v.intoArray(lanes, 0);
     float s = 0;
     for (int i = 0; i < L; i++) {

@@ -7,18 +7,19 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * BF16 and Q8 products with more than {@link PackedKernels#COLUMNS} columns (batched decode,
- * prefill chunks), where the FMAs, not the weight stream, are the limit. Each tile of {@link #ROWS}
- * rows is widened to F32 once per call into a per-thread scratch small enough for L1, and every
- * group of four columns then runs a four rows × four columns loop over it: sixteen accumulators,
- * eight loads per sixteen FMAs, and no widening in the inner loop. The old wide path (two rows ×
- * four columns, BF16 widened per pass) spent a load per FMA and an extra op per weight vector.
+ * BF16 and Q8 products of many columns (batched decode, prefill chunks; {@link
+ * DecodeMatVec#wideFrom} says from how many), where the FMAs, not the weight stream, are the limit.
+ * Each tile of {@link #ROWS} rows is widened to F32 once per column chunk into a per-thread
+ * scratch, and every group of four columns in the chunk then runs a four rows × four columns loop
+ * over it: sixteen accumulators, eight loads per sixteen FMAs, no conversion in the inner loop. The
+ * old wide path (two rows × four columns) spent a load per FMA. A chunk's activations fit in L2, so
+ * a 512-column prefill chunk is not streamed from L3 once per tile.
  *
  * <p>Every result has the bits of {@link PackedKernels}' one-column kernels: BF16 rows are widened
  * into the even/odd-split layout the activations already have ({@link PackedKernels#prepare}), so
  * stepping by one vector over the scratch runs each lane's FMA chain in the order the narrow kernel
  * runs it (even half, then odd half, block by block); Q8 rows are widened to the same floats (entry
- * × scale); lanes are summed by {@link PackedKernels#sum} and a BF16 tail is added after it, in
+ * × scale); lanes are summed left to right, as there, and a BF16 tail is added after them, in
  * order, as the narrow kernel adds it.
  */
 final class WideKernel {
@@ -36,8 +37,8 @@ final class WideKernel {
   /** Activation bytes one column chunk may take: about a third of a core's 1 MiB L2. */
   private static final int CHUNK_BYTES = 384 << 10;
 
-  /** Fewest columns in a chunk. */
-  private static final int MIN_CHUNK = 16;
+  /** Fewest columns in a chunk: each chunk widens every row tile again. */
+  private static final int MIN_CHUNK = 32;
 
   /** Each thread's widened tile of rows, reused across calls. */
   private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
@@ -54,7 +55,8 @@ final class WideKernel {
     boolean bf16 = w.encoding() == Matrix.Encoding.BF16;
     int bound = bf16 ? in / (2 * L) * (2 * L) : in;
     float[] tile = scratch(ROWS * in);
-    int chunk = chunkColumns(in);
+    int chunk = chunkColumns(in, cols);
+    float[] lanes = new float[ROWS * COLUMNS * L];
     for (int start = 0; start < cols; start += chunk) {
       int end = Math.min(cols, start + chunk);
       for (int r = from; r < to; r += ROWS) {
@@ -76,20 +78,37 @@ final class WideKernel {
               y,
               first * out + r,
               out,
-              add);
+              add,
+              lanes);
         }
       }
     }
   }
 
   /**
-   * Columns whose activations stay in L2 while every row tile passes over them (a multiple of
-   * {@link #COLUMNS}, at least {@link #MIN_CHUNK} so the widening stays a small share): a prefill
-   * chunk of 512 columns of 4864 entries is 10 MB, which each tile would otherwise stream from L3.
+   * Columns per chunk, chunks of equal size whose activations stay in L2 while every row tile
+   * passes over them (a multiple of {@link #COLUMNS}, at least {@link #MIN_CHUNK} so the widening
+   * stays a small share): a prefill chunk of 512 columns of 4864 entries is 10 MB, which each tile
+   * would otherwise stream from L3.
    */
-  static int chunkColumns(int in) {
-    int fit = CHUNK_BYTES / (in * Float.BYTES) / COLUMNS * COLUMNS;
-    return Math.max(MIN_CHUNK, fit);
+  static int chunkColumns(int in, int cols) {
+    int fit = Math.max(MIN_CHUNK, CHUNK_BYTES / (in * Float.BYTES) / COLUMNS * COLUMNS);
+    int chunks = (cols + fit - 1) / fit;
+    int even = (cols + chunks - 1) / chunks; // equal chunks: no last one of a few columns
+    return (even + COLUMNS - 1) / COLUMNS * COLUMNS;
+  }
+
+  /**
+   * Lanes {@code [from, from + L)} summed left to right from zero: {@link PackedKernels}' order, so
+   * the one-column kernel's bits. Takes the array, not the vector: a vector-taking helper that C2
+   * does not inline boxes its argument.
+   */
+  private static float sumLanes(float[] lanes, int from) {
+    float s = 0;
+    for (int i = from; i < from + L; i++) {
+      s += lanes[i];
+    }
+    return s;
   }
 
   private static float[] scratch(int floats) {
@@ -136,7 +155,8 @@ final class WideKernel {
       float[] y,
       int yo,
       int out,
-      boolean add) {
+      boolean add,
+      float[] lanes) {
     FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
     FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
     FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
@@ -168,24 +188,22 @@ final class WideKernel {
       a23 = w2.fma(xv, a23);
       a33 = w3.fma(xv, a33);
     }
-    float[] lanes = new float[L];
-    float[] sums = new float[ROWS * COLUMNS];
-    sums[0] = PackedKernels.sum(a00, lanes);
-    sums[1] = PackedKernels.sum(a01, lanes);
-    sums[2] = PackedKernels.sum(a02, lanes);
-    sums[3] = PackedKernels.sum(a03, lanes);
-    sums[4] = PackedKernels.sum(a10, lanes);
-    sums[5] = PackedKernels.sum(a11, lanes);
-    sums[6] = PackedKernels.sum(a12, lanes);
-    sums[7] = PackedKernels.sum(a13, lanes);
-    sums[8] = PackedKernels.sum(a20, lanes);
-    sums[9] = PackedKernels.sum(a21, lanes);
-    sums[10] = PackedKernels.sum(a22, lanes);
-    sums[11] = PackedKernels.sum(a23, lanes);
-    sums[12] = PackedKernels.sum(a30, lanes);
-    sums[13] = PackedKernels.sum(a31, lanes);
-    sums[14] = PackedKernels.sum(a32, lanes);
-    sums[15] = PackedKernels.sum(a33, lanes);
+    a00.intoArray(lanes, 0);
+    a01.intoArray(lanes, L);
+    a02.intoArray(lanes, 2 * L);
+    a03.intoArray(lanes, 3 * L);
+    a10.intoArray(lanes, 4 * L);
+    a11.intoArray(lanes, 5 * L);
+    a12.intoArray(lanes, 6 * L);
+    a13.intoArray(lanes, 7 * L);
+    a20.intoArray(lanes, 8 * L);
+    a21.intoArray(lanes, 9 * L);
+    a22.intoArray(lanes, 10 * L);
+    a23.intoArray(lanes, 11 * L);
+    a30.intoArray(lanes, 12 * L);
+    a31.intoArray(lanes, 13 * L);
+    a32.intoArray(lanes, 14 * L);
+    a33.intoArray(lanes, 15 * L);
     for (int c = 0; c < cols; c++) {
       int xc = xo + c * in;
       for (int i = 0; i < n; i++) {
@@ -194,7 +212,7 @@ final class WideKernel {
           tail += wf[i * in + k] * x[xc + k];
         }
         int at = yo + c * out + i;
-        float sum = sums[i * COLUMNS + c] + tail;
+        float sum = sumLanes(lanes, (i * COLUMNS + c) * L) + tail;
         y[at] = add ? y[at] + sum : sum;
       }
     }

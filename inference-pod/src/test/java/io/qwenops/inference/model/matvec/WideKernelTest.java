@@ -28,9 +28,9 @@ class WideKernelTest {
   }
 
   /**
-   * Ragged shapes: 67 and 1031 rows (not a multiple of the four-row tile), 21 and 45 columns (not a
-   * multiple of four; 45 of 4880 or 4864 entries spans three column chunks), 100 and 4880 entries
-   * (a BF16 tail past the last 32-entry block).
+   * Ragged shapes: 67 and 1031 rows (not a multiple of the four-row tile), 21, 45 and 70 columns
+   * (not a multiple of four; 45 and 70 of 4880 or 4864 entries take two and three column chunks),
+   * 100 and 4880 entries (a BF16 tail past the last 32-entry block).
    */
   @ParameterizedTest
   @CsvSource({
@@ -39,7 +39,7 @@ class WideKernelTest {
     "BF16, 67, 4880, 45",
     "Q8, 67, 96, 21",
     "Q8, 1031, 896, 64",
-    "Q8, 67, 4864, 45"
+    "Q8, 67, 4864, 70"
   })
   void matchesFloat64AndEachColumnHasTheBitsOfItsOneColumnProduct(
       Matrix.Encoding encoding, int rows, int in, int cols) {
