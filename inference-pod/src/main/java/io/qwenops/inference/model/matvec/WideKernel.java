@@ -29,7 +29,7 @@ final class WideKernel {
   private static final int L = F.length();
 
   /** Rows one tile widens and multiplies together. */
-  static final int ROWS = 4;
+  private static final int ROWS = 4;
 
   /** Columns one tile multiplies: the multiple {@link PackedKernels#prepare} pads to. */
   private static final int COLUMNS = PackedKernels.COLUMNS;
@@ -91,7 +91,7 @@ final class WideKernel {
    * stays a small share): a prefill chunk of 512 columns of 4864 entries is 10 MB, which each tile
    * would otherwise stream from L3.
    */
-  static int chunkColumns(int in, int cols) {
+  private static int chunkColumns(int in, int cols) {
     int fit = Math.max(MIN_CHUNK, CHUNK_BYTES / (in * Float.BYTES) / COLUMNS * COLUMNS);
     int chunks = (cols + fit - 1) / fit;
     int even = (cols + chunks - 1) / chunks; // equal chunks: no last one of a few columns
