@@ -7,7 +7,7 @@
 #   --around-matmuls  instead: BF16 decode at batch 1 and 16 (context ~192): the engine step, the
 #                   bare forward and the projections alone, and the share outside the projections
 #   --gemm-probe    instead: GFLOP/s of the projection layouts (X·Wᵀ vs W·X) at decode-sized batches
-#   --wide-probe    instead: GFLOP/s of a wide step's projection: PyTorch F32/F16 vs the Java BF16/Q8 kernel
+#   --wide-probe [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernel, old wide path vs WideKernel, and PyTorch F32
 #   --narrow-probe [rounds]  instead: GB/s of 1/2/4/8-column products (lm_head, gate/up; F32, BF16, Q8), old vs new kernels
 #   --weights float32,bfloat16,int8   instead: the batching engine at each weight precision on a
 #                   0.5B-shaped BF16 checkpoint, in one run, with ratios (more EngineBenchmark options follow)
@@ -25,7 +25,7 @@ case "${1:-}" in
   --step-profile) main=io.qwenops.inference.bench.StepProfile; set -- "$dir" ;;
   --around-matmuls) main=io.qwenops.inference.engine.AroundMatmulsProbe; set -- inference-pod/target/bench-0.5b-bf16 "${@:2}" ;;
   --gemm-probe) main=io.qwenops.inference.bench.GemmProbe; set -- ;;
-  --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; set -- ;;
+  --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; shift ;;
   --narrow-probe) main=io.qwenops.inference.model.matvec.NarrowProbe; shift; set -- "$@" ;;
   --weights) main=io.qwenops.inference.bench.EngineBenchmark; set -- --dir inference-pod/target/bench-0.5b-bf16 "$@" ;;
   --memory)

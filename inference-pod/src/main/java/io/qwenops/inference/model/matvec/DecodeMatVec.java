@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * each weight load; five to eight take two passes over blocks of rows small enough that the second
  * pass reads them from cache. Wider F32 batches are compute-bound, where BLAS is the better tool.
  * BF16 and Q8 weights ({@link Matrix}) have no tensor for BLAS: they take {@link PackedKernels} at
- * any number of columns.
+ * any number of columns, and {@link WideKernel} for wide products ({@link #wideFrom}).
  *
  * <p>Activations are Java arrays of columns: column j of an array with columns of n entries starts
  * at j·n, and inputs always hold {@link #MAX_COLUMNS} columns (unused ones zero).
@@ -35,6 +35,16 @@ public final class DecodeMatVec {
   /** Columns one pass of the kernel computes together. */
   private static final int GROUP = 4;
 
+  /**
+   * Fewest columns of a BF16/Q8 product that take {@link WideKernel} (docs/benchmarks.md, "Wide
+   * steps"): Q8 as soon as there are two column groups, since the two-row kernel would dequantise
+   * per group; BF16 from 16, below which widening in registers per group costs less than storing
+   * the widened tile and loading it back.
+   */
+  static int wideFrom(Matrix.Encoding encoding) {
+    return encoding == Matrix.Encoding.Q8 ? PackedKernels.COLUMNS + 1 : 16;
+  }
+
   /** Rows per cache block when several passes read the same rows: 128 KB of a 896-wide weight. */
   private static final int BLOCK_BYTES = 128 << 10;
 
@@ -47,10 +57,20 @@ public final class DecodeMatVec {
   private static final Logger LOG = Logger.getLogger(DecodeMatVec.class.getName());
 
   private final RowSplitter splitter;
+  private final boolean wideKernel;
   private final int torchThreads = JniUtils.getNumThreads();
 
-  DecodeMatVec(RowSplitter splitter) {
+  DecodeMatVec(RowSplitter splitter, boolean wideKernel) {
     this.splitter = splitter;
+    this.wideKernel = wideKernel;
+  }
+
+  /**
+   * This kernel with the wide path it replaced (two rows × four columns per pass, {@link
+   * #runQ8Wide} for Q8) instead of {@link WideKernel}: for {@code WideStepProbe}'s A/B only.
+   */
+  public DecodeMatVec withoutWideKernel() {
+    return new DecodeMatVec(splitter, false);
   }
 
   /** The kernel for a model on {@code setup}, or empty (and a log line why) when it cannot run. */
@@ -69,7 +89,7 @@ public final class DecodeMatVec {
             + " lanes, "
             + shared.parallelism()
             + " threads)");
-    return Optional.of(new DecodeMatVec(shared));
+    return Optional.of(new DecodeMatVec(shared, true));
   }
 
   /** Null when the kernel can serve {@code setup}; otherwise what stands in the way. */
@@ -221,8 +241,9 @@ public final class DecodeMatVec {
   }
 
   /**
-   * BF16/Q8 weights, any number of columns: blocks of rows small enough to stay in cache while
-   * every group of {@link PackedKernels#COLUMNS} columns passes over them.
+   * BF16/Q8 weights, any number of columns: {@link WideKernel} from {@link #wideFrom} columns;
+   * below, blocks of rows small enough to stay in cache while every group of {@link
+   * PackedKernels#COLUMNS} columns passes over them.
    */
   private void runPacked(Matrix w, float[] x, int cols, float[] y, boolean add) {
     int in = w.cols();
@@ -231,6 +252,10 @@ public final class DecodeMatVec {
       throw arraysDoNotFit(x, y, out, in, cols);
     }
     float[] xp = PackedKernels.prepare(w, x, cols);
+    if (wideKernel && cols >= wideFrom(w.encoding())) {
+      splitter.run(out, (from, to) -> WideKernel.rows(w, xp, cols, y, out, add, from, to));
+      return;
+    }
     int width = PackedKernels.COLUMNS;
     int groups = (cols + width - 1) / width;
     if (groups > 1 && w.encoding() == Matrix.Encoding.Q8) {

@@ -31,8 +31,8 @@ final class PackedKernels {
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Byte> B =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(L * Byte.SIZE));
-  private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
-  private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
+  static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+  static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
   private static final int GROUP = Matrix.Q8_GROUP;
 
@@ -316,7 +316,7 @@ final class PackedKernels {
   }
 
   /** Q8 rows {@code [from, to)} as F32 (entry × its group's scale), row after row from 0. */
-  private static void q8Widen(Matrix w, int from, int to, float[] scratch) {
+  static void q8Widen(Matrix w, int from, int to, float[] scratch) {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();

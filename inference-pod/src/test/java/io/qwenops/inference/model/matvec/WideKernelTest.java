@@ -1,0 +1,140 @@
+package io.qwenops.inference.model.matvec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import io.qwenops.inference.model.ComputeSetup;
+import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The wide kernel (BF16/Q8 products of many columns) against a float64 product over the same stored
+ * weights, and bit for bit against the one-column kernel: a sequence's logits must not depend on
+ * how many others share its step.
+ */
+class WideKernelTest {
+
+  private static final DecodeMatVec KERNEL = kernel();
+
+  private static DecodeMatVec kernel() {
+    ai.djl.engine.Engine.getEngine("PyTorch"); // loads the JNI the kernel asks for its threads
+    return DecodeMatVec.forSetup(ComputeSetup.tensors(Device.cpu(), DataType.FLOAT32))
+        .orElseThrow();
+  }
+
+  /**
+   * Ragged shapes: 67 and 1031 rows (not a multiple of the four-row tile), 21, 45 and 70 columns
+   * (not a multiple of four; 45 and 70 of 4880 or 4864 entries take two and three column chunks),
+   * 100 and 4880 entries (a BF16 tail past the last 32-entry block).
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "BF16, 67, 100, 21",
+    "BF16, 1031, 896, 64",
+    "BF16, 67, 4880, 45",
+    "Q8, 67, 96, 21",
+    "Q8, 1031, 896, 64",
+    "Q8, 67, 4864, 70"
+  })
+  void matchesFloat64AndEachColumnHasTheBitsOfItsOneColumnProduct(
+      Matrix.Encoding encoding, int rows, int in, int cols) {
+    SplittableRandom random = new SplittableRandom(rows * 31L + in);
+    try (Arena arena = Arena.ofShared()) { // the kernel's helper threads read it
+      Matrix w = randomMatrix(encoding, rows, in, random, arena);
+      float[] x = gaussian(cols * in, random);
+      assertThat(cols).isGreaterThanOrEqualTo(DecodeMatVec.wideFrom(encoding));
+      float[] wide = KERNEL.multiply(w, x, cols, null);
+      for (int c = 0; c < cols; c++) {
+        float[] alone = KERNEL.multiply(w, Arrays.copyOfRange(x, c * in, (c + 1) * in), 1, null);
+        assertThat(Arrays.copyOfRange(wide, c * rows, (c + 1) * rows))
+            .as("column %d", c)
+            .containsExactly(alone);
+      }
+      float[] stored = new float[in];
+      double worst = 0;
+      for (int r = 0; r < rows; r++) {
+        w.copyRow(r, stored, 0);
+        for (int c = 0; c < cols; c++) {
+          double exact = 0;
+          double magnitude = 0;
+          for (int k = 0; k < in; k++) {
+            exact += (double) stored[k] * x[c * in + k];
+            magnitude += Math.abs((double) stored[k] * x[c * in + k]);
+          }
+          worst = Math.max(worst, Math.abs(wide[c * rows + r] - exact) / magnitude);
+        }
+      }
+      // F32 accumulation of products of exactly stored weights: rounding error only.
+      assertThat(worst).as("worst error relative to Σ|w·x|").isLessThan(1e-6);
+    }
+  }
+
+  @Test
+  void wideProductsAddTheBiasAndAddToTheResidualLikeNarrowOnes() {
+    SplittableRandom random = new SplittableRandom(7);
+    int rows = 37;
+    int in = 128;
+    int cols = 20;
+    try (Arena arena = Arena.ofShared()) {
+      for (Matrix.Encoding encoding :
+          new Matrix.Encoding[] {Matrix.Encoding.BF16, Matrix.Encoding.Q8}) {
+        Matrix w = randomMatrix(encoding, rows, in, random, arena);
+        float[] x = gaussian(cols * in, random);
+        float[] bias = gaussian(rows, random);
+        float[] residual = gaussian(cols * rows, random);
+        float[] plain = KERNEL.multiply(w, x, cols, null);
+        float[] biased = KERNEL.multiply(w, x, cols, bias);
+        float[] added = residual.clone();
+        KERNEL.multiplyAdd(w, x, cols, added);
+        for (int c = 0; c < cols; c++) {
+          for (int r = 0; r < rows; r++) {
+            int i = c * rows + r;
+            assertThat(biased[i]).as("%s biased %d", encoding, i).isEqualTo(bias[r] + plain[i]);
+            assertThat(added[i]).as("%s added %d", encoding, i).isEqualTo(residual[i] + plain[i]);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void theOldWidePathGivesTheSameBits() {
+    SplittableRandom random = new SplittableRandom(11);
+    try (Arena arena = Arena.ofShared()) {
+      for (Matrix.Encoding encoding :
+          new Matrix.Encoding[] {Matrix.Encoding.BF16, Matrix.Encoding.Q8}) {
+        Matrix w = randomMatrix(encoding, 203, 896, random, arena);
+        float[] x = gaussian(33 * 896, random);
+        assertThat(KERNEL.multiply(w, x, 33, null))
+            .as("%s", encoding)
+            .containsExactly(KERNEL.withoutWideKernel().multiply(w, x, 33, null));
+      }
+    }
+  }
+
+  private static Matrix randomMatrix(
+      Matrix.Encoding encoding, int rows, int in, SplittableRandom random, Arena arena) {
+    Matrix w = Matrix.allocate(encoding, rows, in, arena);
+    for (int r = 0; r < rows; r++) {
+      float[] row = gaussian(in, random);
+      for (int k = 0; k < in; k++) {
+        row[k] *= 0.05f;
+      }
+      w.setRow(r, row, 0);
+    }
+    return w;
+  }
+
+  private static float[] gaussian(int n, SplittableRandom random) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    return v;
+  }
+}
