@@ -98,19 +98,6 @@ final class WideKernel {
     return (even + COLUMNS - 1) / COLUMNS * COLUMNS;
   }
 
-  /**
-   * Lanes {@code [from, from + L)} summed left to right from zero: {@link PackedKernels}' order, so
-   * the one-column kernel's bits. Takes the array, not the vector: a vector-taking helper that C2
-   * does not inline boxes its argument.
-   */
-  private static float sumLanes(float[] lanes, int from) {
-    float s = 0;
-    for (int i = from; i < from + L; i++) {
-      s += lanes[i];
-    }
-    return s;
-  }
-
   private static float[] scratch(int floats) {
     float[] tile = SCRATCH.get();
     if (tile.length < floats) {
@@ -212,7 +199,7 @@ final class WideKernel {
           tail += wf[i * in + k] * x[xc + k];
         }
         int at = yo + c * out + i;
-        float sum = sumLanes(lanes, (i * COLUMNS + c) * L) + tail;
+        float sum = MatVecKernels.sumLanes(lanes, (i * COLUMNS + c) * L) + tail;
         y[at] = add ? y[at] + sum : sum;
       }
     }
