@@ -1,10 +1,10 @@
 // llama.cpp (node-llama-cpp) side of the engine benchmark (docs/benchmarks.md "Against llama.cpp").
 // Reads a JSON job on stdin:
 //   {"model": "x.gguf", "threads": 2, "capSeconds": 60,
-//    "runs": [{"prompts": [[token ids], ...], "outputTokens": 128}, ...]}
+//    "runs": [{"prompts": [[token ids], ...], "outputTokens": 128, "kvCacheType": "F32"}, ...]}
 // loads the model once and, for each run, opens one context of c = prompts.length sequences and
 // evaluates all c prompts concurrently, greedy, each taking exactly outputTokens tokens (EOS
-// ignored). Prints one JSON object: {"runs": [{"concurrency", "wallMs", "capped", "done",
+// ignored). kvCacheType (optional) overrides llama.cpp's default F16 KV cache. Prints one JSON object: {"runs": [{"concurrency", "wallMs", "capped", "done",
 // "requests": [{"tokenMs": [ms after the run's start, one per token], "tokens": [ids]}]}]}.
 import {getLlama, LlamaLogLevel} from "node-llama-cpp";
 
@@ -27,7 +27,7 @@ const threads = job.threads ?? 2;
 const llama = await getLlama({gpu: false, build: "never", maxThreads: threads, logLevel: LlamaLogLevel.error});
 const model = await llama.loadModel({modelPath: job.model, gpuLayers: 0});
 
-async function run({prompts, outputTokens}) {
+async function run({prompts, outputTokens, kvCacheType}) {
   const c = prompts.length;
   const longest = Math.max(...prompts.map((p) => p.length));
   const context = await model.createContext({
@@ -37,6 +37,7 @@ async function run({prompts, outputTokens}) {
     // its default flash attention computes in F16 (|Δlogprob| ~1e-2 on F32 weights)
     flashAttention: false,
     threads: {ideal: threads, min: threads},
+    ...(kvCacheType ? {experimentalKvCacheKeyType: kvCacheType, experimentalKvCacheValueType: kvCacheType} : {}),
   });
   try {
     const sequences = prompts.map(() => context.getSequence());
@@ -46,7 +47,8 @@ async function run({prompts, outputTokens}) {
     const requests = await Promise.all(prompts.map(async (prompt, i) => {
       const tokenMs = [];
       const tokens = [];
-      for await (const token of sequences[i].evaluate(prompt, {temperature: 0})) {
+      // yieldEogToken: without it evaluate() ends at EOS; the benchmark ignores EOS, as ours does
+      for await (const token of sequences[i].evaluate(prompt, {temperature: 0, yieldEogToken: true})) {
         tokenMs.push(performance.now() - start);
         tokens.push(token);
         if (tokens.length >= outputTokens || capped) break;

@@ -45,6 +45,11 @@ record LlamaCppReport(
         theirs,
         agreement(),
         LlamaCppRunner.AGREEMENT_TOKENS);
+    if (agreement() < Math.min(ourGreedy.length, llamaGreedy.length)) {
+      System.out.printf(
+          "first difference at token %d: ours %d, llama.cpp %d%n",
+          agreement(), ourGreedy[agreement()], llamaGreedy[agreement()]);
+    }
     System.out.println(
         "| c | aggregate tok/s ours | llama.cpp | ours ÷ llama.cpp | decode tok/s ours | llama.cpp"
             + " | ÷ | mean TTFT ms ours | llama.cpp | ÷ | TPOT p99 ms ours | llama.cpp | done ours,"
