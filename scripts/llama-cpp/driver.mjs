@@ -1,10 +1,12 @@
 // llama.cpp (node-llama-cpp) side of the engine benchmark (docs/benchmarks.md "Against llama.cpp").
 // Reads a JSON job on stdin:
 //   {"model": "x.gguf", "threads": 2, "capSeconds": 60,
-//    "runs": [{"prompts": [[token ids], ...], "outputTokens": 128, "kvCacheType": "F32"}, ...]}
+//    "runs": [{"prompts": [[token ids], ...], "outputTokens": 128, "kvCacheType": "F32",
+//              "capSeconds": 600}, ...]}
 // loads the model once and, for each run, opens one context of c = prompts.length sequences and
 // evaluates all c prompts concurrently, greedy, each taking exactly outputTokens tokens (EOS
-// ignored). kvCacheType (optional) overrides llama.cpp's default F16 KV cache. Prints one JSON object: {"runs": [{"concurrency", "wallMs", "capped", "done",
+// ignored). kvCacheType (optional) overrides llama.cpp's default F16 KV cache, a run's
+// capSeconds the job's. Prints one JSON object: {"runs": [{"concurrency", "wallMs", "capped", "done",
 // "requests": [{"tokenMs": [ms after the run's start, one per token], "tokens": [ids]}]}]}.
 import {getLlama, LlamaLogLevel} from "node-llama-cpp";
 
@@ -27,7 +29,7 @@ const threads = job.threads ?? 2;
 const llama = await getLlama({gpu: false, build: "never", maxThreads: threads, logLevel: LlamaLogLevel.error});
 const model = await llama.loadModel({modelPath: job.model, gpuLayers: 0});
 
-async function run({prompts, outputTokens, kvCacheType}) {
+async function run({prompts, outputTokens, kvCacheType, capSeconds}) {
   const c = prompts.length;
   const longest = Math.max(...prompts.map((p) => p.length));
   const context = await model.createContext({
@@ -43,7 +45,7 @@ async function run({prompts, outputTokens, kvCacheType}) {
     const sequences = prompts.map(() => context.getSequence());
     let capped = false;
     const start = performance.now();
-    const timer = setTimeout(() => (capped = true), (job.capSeconds ?? 60) * 1000);
+    const timer = setTimeout(() => (capped = true), (capSeconds ?? job.capSeconds ?? 60) * 1000);
     const requests = await Promise.all(prompts.map(async (prompt, i) => {
       const tokenMs = [];
       const tokens = [];

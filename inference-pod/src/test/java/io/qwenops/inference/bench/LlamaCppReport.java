@@ -45,6 +45,11 @@ record LlamaCppReport(
         theirs,
         agreement(),
         LlamaCppRunner.AGREEMENT_TOKENS);
+    if (ourGreedy.length != llamaGreedy.length) {
+      System.out.printf(
+          "greedy lengths differ: ours %d tokens, llama.cpp %d%n",
+          ourGreedy.length, llamaGreedy.length);
+    }
     if (agreement() < Math.min(ourGreedy.length, llamaGreedy.length)) {
       System.out.printf(
           "first difference at token %d: ours %d, llama.cpp %d%n",

@@ -25,6 +25,8 @@ final class LlamaCppRunner {
   /** Greedy tokens compared between llama.cpp and our engine before timing. */
   static final int AGREEMENT_TOKENS = 32;
 
+  private static final int AGREEMENT_CAP_SECONDS = 600;
+
   /** llama.cpp's threads: the box's two cores, as our engine uses them. */
   static final int THREADS = 2;
 
@@ -75,7 +77,9 @@ final class LlamaCppRunner {
     ArrayNode runs = job.putArray("runs");
     // Agreement with an F32 KV cache, as our engine keeps it: it checks the weights, not the cache.
     // The timed runs keep llama.cpp's default F16 cache, as its users run it.
-    addRun(runs, new int[][] {agreementPrompt}, AGREEMENT_TOKENS).put("kvCacheType", "F32");
+    addRun(runs, new int[][] {agreementPrompt}, AGREEMENT_TOKENS)
+        .put("kvCacheType", "F32")
+        .put("capSeconds", AGREEMENT_CAP_SECONDS); // never cut short: it is a correctness check
     for (int c : levels) {
       addRun(runs, EngineBenchmark.prompts(c), EngineBenchmark.OUTPUT);
     }
@@ -89,7 +93,7 @@ final class LlamaCppRunner {
       JSON.writeValue(in, job);
     }
     byte[] out = process.getInputStream().readAllBytes();
-    long budget = (long) (capSeconds * (levels.length + 1)) + 300;
+    long budget = (long) (capSeconds * levels.length) + AGREEMENT_CAP_SECONDS + 300;
     if (!process.waitFor(budget, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new IOException("llama.cpp driver did not finish in " + budget + " s");
