@@ -40,7 +40,7 @@ record LlamaCppReport(
     String theirs = llama.isEmpty() ? "llama.cpp" : llama.get(0).system();
     System.out.printf(
         Locale.ROOT,
-        "%n### %s (ours) vs %s: greedy agreement %d/%d%n%n",
+        "%n### %s (ours) vs %s: greedy agreement %d/%d%n",
         precision,
         theirs,
         agreement(),
@@ -55,6 +55,7 @@ record LlamaCppReport(
           "first difference at token %d: ours %d, llama.cpp %d%n",
           agreement(), ourGreedy[agreement()], llamaGreedy[agreement()]);
     }
+    System.out.println();
     System.out.println(
         "| c | aggregate tok/s ours | llama.cpp | ours ÷ llama.cpp | decode tok/s ours | llama.cpp"
             + " | ÷ | mean TTFT ms ours | llama.cpp | ÷ | TPOT p99 ms ours | llama.cpp | done ours,"
