@@ -11,7 +11,7 @@
 import {getLlama, LlamaLogLevel} from "node-llama-cpp";
 
 // node-llama-cpp 3.21.1 samples sequences on the libuv pool concurrently, and llama.cpp's lazy
-// output reordering can then hand one sequence another's logits (docs/PLATFORM "Peers").
+// output reordering can then hand one sequence another's logits (measured on the build machines).
 if (process.env.UV_THREADPOOL_SIZE !== "1") {
   console.error("driver.mjs must run with UV_THREADPOOL_SIZE=1 (see its header)");
   process.exit(2);
