@@ -11,6 +11,8 @@
 #   --narrow-probe [rounds]  instead: GB/s of 1/2/4/8-column products (lm_head, gate/up; F32, BF16, Q8), old vs new kernels
 #   --weights float32,bfloat16,int8   instead: the batching engine at each weight precision on a
 #                   0.5B-shaped BF16 checkpoint, in one run, with ratios (more EngineBenchmark options follow)
+#     --llama-cpp   with --weights: also llama.cpp (scripts/llama-cpp, node-llama-cpp 3.21.1, installed with
+#                   npm ci on first use) on GGUF files of the same weights (F32, BF16, Q8_0), and the comparison
 #   --memory [0.5b|7b]  instead: resident memory and c=1 decode of the engine process per precision
 #                   (float32, bfloat16, int8; 7b: bfloat16 and int8 only), one JVM each
 set -euo pipefail
@@ -39,5 +41,11 @@ case "${1:-}" in
     exit 0 ;;
   *) main=io.qwenops.inference.bench.EngineBenchmark; set -- --dir "$dir" "$@" ;;
 esac
+for arg in "$@"; do
+  if [ "$arg" = --llama-cpp ] && [ ! -d scripts/llama-cpp/node_modules/node-llama-cpp ]; then
+    command -v npm >/dev/null || { echo "--llama-cpp needs node and npm (apt-get install npm)" >&2; exit 1; }
+    npm ci --prefix scripts/llama-cpp --no-audit --no-fund >&2
+  fi
+done
 exec java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g \
-  -Dqwenops.tokenizer.dir="$tokenizer_dir" -cp "$cp" "$main" "$@"
+  -Dqwenops.tokenizer.dir="$tokenizer_dir" -Dqwenops.llamacpp.dir=scripts/llama-cpp -cp "$cp" "$main" "$@"

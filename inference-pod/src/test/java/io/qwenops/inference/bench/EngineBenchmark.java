@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>{@code --weights float32,bfloat16,int8} instead runs only the batching engine once per weight
  * precision, in this one process on a BF16 checkpoint (float32 widens the same values), and prints
- * the ratios: on a shared box only numbers from one run compare.
+ * the ratios: on a shared box only numbers from one run compare. With {@code --llama-cpp} it also
+ * runs llama.cpp on the same weights at each precision ({@link LlamaCppRunner}) and compares.
  */
 public final class EngineBenchmark {
 
@@ -56,6 +57,7 @@ public final class EngineBenchmark {
       double seconds,
       double ttftMs,
       double tpotMs,
+      double tpotP99Ms,
       boolean capped) {
     double tokensPerSecond() {
       return tokens / seconds;
@@ -70,7 +72,16 @@ public final class EngineBenchmark {
     String dtype = "float32";
     String quantization = "none";
     List<String> weights = List.of();
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    boolean llamaCpp = false;
+    for (int i = 0; i < args.length; i += 2) {
+      if (args[i].equals("--llama-cpp")) {
+        llamaCpp = true;
+        i--; // a flag without a value
+        continue;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException("option " + args[i] + " needs a value");
+      }
       switch (args[i]) {
         case "--dtype" -> dtype = args[i + 1];
         case "--quantization" -> quantization = args[i + 1];
@@ -87,8 +98,11 @@ public final class EngineBenchmark {
       }
     }
     if (!weights.isEmpty()) {
-      comparePrecisions(dir, weights, levels, engineCap);
+      comparePrecisions(dir, weights, levels, engineCap, llamaCpp);
       return;
+    }
+    if (llamaCpp) {
+      throw new IllegalArgumentException("--llama-cpp compares at each of --weights: give them");
     }
     if (!Files.exists(dir.resolve(".complete"))) {
       System.out.println("Writing the 0.5B-shaped F32 checkpoint to " + dir + " ...");
@@ -139,14 +153,22 @@ public final class EngineBenchmark {
 
   /** The batching engine on one BF16 checkpoint at each weight precision, then the ratios. */
   private static void comparePrecisions(
-      Path dir, List<String> precisions, int[] levels, double engineCap) throws Exception {
+      Path dir, List<String> precisions, int[] levels, double engineCap, boolean llamaCpp)
+      throws Exception {
     if (!Files.exists(dir.resolve(".complete"))) {
       System.out.println("Writing the 0.5B-shaped BF16 checkpoint to " + dir + " ...");
       CheckpointWriter.write(dir, CheckpointWriter.Spec.of(ModelShape.QWEN25_0_5B));
       Files.writeString(dir.resolve(".complete"), "ok");
     }
     List<Result> results = new ArrayList<>();
+    List<LlamaCppReport> llamaReports = new ArrayList<>();
+    double bandwidth = 0;
+    int[] agreementPrompt = prompts(1)[0];
     for (String precision : precisions) {
+      Path gguf = null;
+      if (llamaCpp) {
+        gguf = LlamaCppRunner.ggufFor(dir, GgufWriter.Precision.ofEngine(precision));
+      }
       EngineOptions options =
           EngineOptions.defaults()
               .withDevice("cpu")
@@ -156,12 +178,34 @@ public final class EngineBenchmark {
               .withMaxNumSeqs(64)
               .withMaxNumBatchedTokens(512)
               .withKvCacheBytes(1L << 30);
+      List<Result> ours = new ArrayList<>();
+      int[] ourGreedy;
+      long weightsPerToken;
       try (LoadedModel model = QwenEngines.load(dir, options)) {
-        warmUp(model);
-        for (int c : levels) {
-          results.add(runEngine(precision, model, c, engineCap));
-          print(results.get(results.size() - 1));
+        weightsPerToken = weightsPerToken(model);
+        if (llamaCpp && bandwidth == 0) {
+          bandwidth = measureBandwidth(model);
         }
+        warmUp(model);
+        ourGreedy = greedyTokens(model, agreementPrompt, LlamaCppRunner.AGREEMENT_TOKENS);
+        for (int c : levels) {
+          ours.add(runEngine(precision, model, c, engineCap));
+          print(ours.get(ours.size() - 1));
+        }
+        if (llamaCpp && precision.equals(precisions.get(precisions.size() - 1))) {
+          // again at the end: a neighbour busy at the start must not lower the roofline
+          bandwidth = Math.max(bandwidth, measureBandwidth(model));
+        }
+      }
+      results.addAll(ours);
+      if (llamaCpp) {
+        LlamaCppRunner.Runs llama =
+            new LlamaCppRunner(LlamaCppRunner.driverDir())
+                .run(gguf, agreementPrompt, levels, engineCap);
+        llama.results().forEach(EngineBenchmark::print);
+        llamaReports.add(
+            new LlamaCppReport(
+                precision, ours, llama.results(), ourGreedy, llama.greedy(), weightsPerToken));
       }
     }
     System.out.println();
@@ -183,17 +227,58 @@ public final class EngineBenchmark {
               ? "–"
               : String.format(Locale.ROOT, "%.2f", r.tokensPerSecond() / f32.tokensPerSecond()));
     }
+    for (LlamaCppReport report : llamaReports) {
+      report.print(bandwidth);
+    }
+  }
+
+  /** Our engine's greedy continuation of {@code prompt}, {@code n} tokens. */
+  private static int[] greedyTokens(LoadedModel model, int[] prompt, int n) throws Exception {
+    int[] tokens = new int[n];
+    int[] count = {0};
+    CountDownLatch done = new CountDownLatch(1);
+    model
+        .engine()
+        .submit(
+            new GenerationRequest("agreement", prompt, params(n)),
+            new GenerationListener() {
+              @Override
+              public void onToken(TokenOutput token) {
+                if (count[0] < n) {
+                  tokens[count[0]++] = token.tokenId();
+                }
+              }
+
+              @Override
+              public void onFinish(FinishReason reason, RequestTimings timings) {
+                done.countDown();
+              }
+
+              @Override
+              public void onError(Throwable error) {
+                error.printStackTrace();
+                done.countDown();
+              }
+            });
+    if (!done.await(120, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the agreement request did not finish in 120 s");
+    }
+    return java.util.Arrays.copyOf(tokens, count[0]);
   }
 
   private static long weightBytesPerToken(LoadedModel model) {
-    // Projections + lm_head in F32; embedding lookup reads one row only.
+    return 4 * weightsPerToken(model); // F32
+  }
+
+  /** Weights read per decoded token: projections + lm_head; the embedding lookup reads one row. */
+  private static long weightsPerToken(LoadedModel model) {
     var c = model.config();
     long h = c.hiddenSize();
     long perLayer =
         h * (c.numAttentionHeads() + 2L * c.numKeyValueHeads()) * c.headDim()
             + h * h
             + 3L * h * c.intermediateSize();
-    return 4 * (perLayer * c.numHiddenLayers() + (long) c.vocabSize() * h);
+    return perLayer * c.numHiddenLayers() + (long) c.vocabSize() * h;
   }
 
   /**
@@ -250,6 +335,19 @@ public final class EngineBenchmark {
     runEngine("warm-up", model, 2, 30);
   }
 
+  /**
+   * The {@code concurrency} prompts of a run at that concurrency: seeded, so every system (our
+   * engine, Jlama, llama.cpp) gets the same token ids.
+   */
+  static int[][] prompts(int concurrency) {
+    SplittableRandom random = new SplittableRandom(concurrency * 7919L);
+    int[][] prompts = new int[concurrency][];
+    for (int i = 0; i < concurrency; i++) {
+      prompts[i] = prompt(random);
+    }
+    return prompts;
+  }
+
   private static int[] prompt(SplittableRandom random) {
     int[] p = new int[PROMPT];
     for (int i = 0; i < p.length; i++) {
@@ -258,14 +356,14 @@ public final class EngineBenchmark {
     return p;
   }
 
-  private static SamplingParams params() {
+  private static SamplingParams params(int maxTokens) {
     return new SamplingParams(
-        0.0, 1.0, 0, 0.0, 1.0, 0, 0, null, OUTPUT, List.of(), Set.of(), true, null, Map.of(), 0);
+        0.0, 1.0, 0, 0.0, 1.0, 0, 0, null, maxTokens, List.of(), Set.of(), true, null, Map.of(), 0);
   }
 
   static Result runEngine(String name, LoadedModel model, int concurrency, double capSeconds)
       throws Exception {
-    SplittableRandom random = new SplittableRandom(concurrency * 7919L);
+    int[][] prompts = prompts(concurrency);
     CountDownLatch done = new CountDownLatch(concurrency);
     long[] first = new long[concurrency];
     long[] last = new long[concurrency];
@@ -276,7 +374,7 @@ public final class EngineBenchmark {
       model
           .engine()
           .submit(
-              new GenerationRequest(name + "-" + concurrency + "-" + i, prompt(random), params()),
+              new GenerationRequest(name + "-" + concurrency + "-" + i, prompts[i], params(OUTPUT)),
               new GenerationListener() {
                 @Override
                 public void onToken(TokenOutput token) {
@@ -320,14 +418,10 @@ public final class EngineBenchmark {
       runners.add(new JlamaRunner(dir));
     }
     runners.get(0).greedyLogits(prompt(new SplittableRandom(1)), 2); // warm-up
-    SplittableRandom random = new SplittableRandom(concurrency * 7919L);
     long[] first = new long[concurrency];
     long[] last = new long[concurrency];
     int[] counts = new int[concurrency];
-    int[][] prompts = new int[concurrency][];
-    for (int i = 0; i < concurrency; i++) {
-      prompts[i] = prompt(random);
-    }
+    int[][] prompts = prompts(concurrency);
     AtomicBoolean stop = new AtomicBoolean();
     java.util.concurrent.atomic.AtomicInteger next =
         new java.util.concurrent.atomic.AtomicInteger();
@@ -371,7 +465,12 @@ public final class EngineBenchmark {
         !finished);
   }
 
-  private static Result summarize(
+  /**
+   * One run's numbers from each request's first and last token times ({@code System.nanoTime()}
+   * scale, {@code start} the submit time) and token counts. TPOT p99 is over the requests' own mean
+   * TPOTs (as vLLM's benchmark reports it), nearest rank.
+   */
+  static Result summarize(
       String name,
       int concurrency,
       long start,
@@ -386,6 +485,7 @@ public final class EngineBenchmark {
     int ttftN = 0;
     double tpot = 0;
     int tpotN = 0;
+    List<Double> tpots = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
       tokens += counts[i];
       if (counts[i] >= OUTPUT) {
@@ -396,8 +496,10 @@ public final class EngineBenchmark {
         ttftN++;
       }
       if (counts[i] > 1) {
-        tpot += (last[i] - first[i]) / 1e6 / (counts[i] - 1);
+        double own = (last[i] - first[i]) / 1e6 / (counts[i] - 1);
+        tpot += own;
         tpotN++;
+        tpots.add(own);
       }
     }
     return new Result(
@@ -408,10 +510,19 @@ public final class EngineBenchmark {
         seconds,
         ttftN == 0 ? Double.NaN : ttft / ttftN,
         tpotN == 0 ? Double.NaN : tpot / tpotN,
+        p99(tpots),
         capped);
   }
 
-  private static void print(Result r) {
+  private static double p99(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get((int) Math.ceil(0.99 * sorted.size()) - 1);
+  }
+
+  static void print(Result r) {
     System.out.println(row(r));
   }
 
