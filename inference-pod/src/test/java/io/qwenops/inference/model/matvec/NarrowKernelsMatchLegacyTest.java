@@ -2,9 +2,6 @@ package io.qwenops.inference.model.matvec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
-import io.qwenops.inference.model.ComputeSetup;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,13 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class NarrowKernelsMatchLegacyTest {
 
-  private static final DecodeMatVec KERNEL = kernel();
-
-  private static DecodeMatVec kernel() {
-    ai.djl.engine.Engine.getEngine("PyTorch"); // loads the JNI the kernel asks for its threads
-    return DecodeMatVec.forSetup(ComputeSetup.tensors(Device.cpu(), DataType.FLOAT32))
-        .orElseThrow();
-  }
+  private static final DecodeMatVec KERNEL = KernelFixtures.kernel();
 
   /** Odd row counts (the last two- or four-row block repeats a row), tails past the vectors. */
   @ParameterizedTest

@@ -3,9 +3,6 @@ package io.qwenops.inference.model.matvec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
-import io.qwenops.inference.model.ComputeSetup;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -20,13 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class PackedMatVecTest {
 
-  private static final DecodeMatVec KERNEL = kernel();
-
-  private static DecodeMatVec kernel() {
-    ai.djl.engine.Engine.getEngine("PyTorch"); // loads the JNI the kernel asks for its threads
-    return DecodeMatVec.forSetup(ComputeSetup.tensors(Device.cpu(), DataType.FLOAT32))
-        .orElseThrow();
-  }
+  private static final DecodeMatVec KERNEL = KernelFixtures.kernel();
 
   /** 67 rows (not a multiple of 2 or 4), 100 and 4864 columns (a BF16 tail; 0.5B's down_proj). */
   @ParameterizedTest
@@ -60,20 +51,7 @@ class PackedMatVecTest {
         float[] narrow = KERNEL.multiply(w, x, width, null);
         assertThat(narrow).containsExactly(Arrays.copyOf(wide, width * rows));
       }
-      float[] stored = new float[cols];
-      double worst = 0;
-      for (int r = 0; r < rows; r++) {
-        w.copyRow(r, stored, 0);
-        for (int c = 0; c < widest; c++) {
-          double exact = 0;
-          double magnitude = 0;
-          for (int k = 0; k < cols; k++) {
-            exact += (double) stored[k] * x[c * cols + k];
-            magnitude += Math.abs((double) stored[k] * x[c * cols + k]);
-          }
-          worst = Math.max(worst, Math.abs(wide[c * rows + r] - exact) / magnitude);
-        }
-      }
+      double worst = KernelFixtures.worstRelativeError(w, x, widest, wide);
       // F32 accumulation of products of exactly stored weights: rounding error only.
       assertThat(worst).as("worst error relative to Σ|w·x|").isLessThan(1e-6);
     }

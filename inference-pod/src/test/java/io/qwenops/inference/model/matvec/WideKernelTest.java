@@ -2,9 +2,6 @@ package io.qwenops.inference.model.matvec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
-import io.qwenops.inference.model.ComputeSetup;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -19,13 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class WideKernelTest {
 
-  private static final DecodeMatVec KERNEL = kernel();
-
-  private static DecodeMatVec kernel() {
-    ai.djl.engine.Engine.getEngine("PyTorch"); // loads the JNI the kernel asks for its threads
-    return DecodeMatVec.forSetup(ComputeSetup.tensors(Device.cpu(), DataType.FLOAT32))
-        .orElseThrow();
-  }
+  private static final DecodeMatVec KERNEL = KernelFixtures.kernel();
 
   /**
    * Ragged shapes: 67 and 1031 rows (not a multiple of the four-row tile), 21, 45 and 70 columns
@@ -45,8 +36,8 @@ class WideKernelTest {
       Matrix.Encoding encoding, int rows, int in, int cols) {
     SplittableRandom random = new SplittableRandom(rows * 31L + in);
     try (Arena arena = Arena.ofShared()) { // the kernel's helper threads read it
-      Matrix w = randomMatrix(encoding, rows, in, random, arena);
-      float[] x = gaussian(cols * in, random);
+      Matrix w = KernelFixtures.randomMatrix(encoding, rows, in, random, arena);
+      float[] x = KernelFixtures.gaussian(cols * in, random);
       assertThat(cols).isGreaterThanOrEqualTo(DecodeMatVec.wideFrom(encoding));
       float[] wide = KERNEL.multiply(w, x, cols, null);
       for (int c = 0; c < cols; c++) {
@@ -55,20 +46,7 @@ class WideKernelTest {
             .as("column %d", c)
             .containsExactly(alone);
       }
-      float[] stored = new float[in];
-      double worst = 0;
-      for (int r = 0; r < rows; r++) {
-        w.copyRow(r, stored, 0);
-        for (int c = 0; c < cols; c++) {
-          double exact = 0;
-          double magnitude = 0;
-          for (int k = 0; k < in; k++) {
-            exact += (double) stored[k] * x[c * in + k];
-            magnitude += Math.abs((double) stored[k] * x[c * in + k]);
-          }
-          worst = Math.max(worst, Math.abs(wide[c * rows + r] - exact) / magnitude);
-        }
-      }
+      double worst = KernelFixtures.worstRelativeError(w, x, cols, wide);
       // F32 accumulation of products of exactly stored weights: rounding error only.
       assertThat(worst).as("worst error relative to Σ|w·x|").isLessThan(1e-6);
     }
@@ -83,10 +61,10 @@ class WideKernelTest {
     try (Arena arena = Arena.ofShared()) {
       for (Matrix.Encoding encoding :
           new Matrix.Encoding[] {Matrix.Encoding.BF16, Matrix.Encoding.Q8}) {
-        Matrix w = randomMatrix(encoding, rows, in, random, arena);
-        float[] x = gaussian(cols * in, random);
-        float[] bias = gaussian(rows, random);
-        float[] residual = gaussian(cols * rows, random);
+        Matrix w = KernelFixtures.randomMatrix(encoding, rows, in, random, arena);
+        float[] x = KernelFixtures.gaussian(cols * in, random);
+        float[] bias = KernelFixtures.gaussian(rows, random);
+        float[] residual = KernelFixtures.gaussian(cols * rows, random);
         float[] plain = KERNEL.multiply(w, x, cols, null);
         float[] biased = KERNEL.multiply(w, x, cols, bias);
         float[] added = residual.clone();
@@ -108,33 +86,12 @@ class WideKernelTest {
     try (Arena arena = Arena.ofShared()) {
       for (Matrix.Encoding encoding :
           new Matrix.Encoding[] {Matrix.Encoding.BF16, Matrix.Encoding.Q8}) {
-        Matrix w = randomMatrix(encoding, 203, 896, random, arena);
-        float[] x = gaussian(33 * 896, random);
+        Matrix w = KernelFixtures.randomMatrix(encoding, 203, 896, random, arena);
+        float[] x = KernelFixtures.gaussian(33 * 896, random);
         assertThat(KERNEL.multiply(w, x, 33, null))
             .as("%s", encoding)
             .containsExactly(KERNEL.withoutWideKernel().multiply(w, x, 33, null));
       }
     }
-  }
-
-  private static Matrix randomMatrix(
-      Matrix.Encoding encoding, int rows, int in, SplittableRandom random, Arena arena) {
-    Matrix w = Matrix.allocate(encoding, rows, in, arena);
-    for (int r = 0; r < rows; r++) {
-      float[] row = gaussian(in, random);
-      for (int k = 0; k < in; k++) {
-        row[k] *= 0.05f;
-      }
-      w.setRow(r, row, 0);
-    }
-    return w;
-  }
-
-  private static float[] gaussian(int n, SplittableRandom random) {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) random.nextGaussian();
-    }
-    return v;
   }
 }
