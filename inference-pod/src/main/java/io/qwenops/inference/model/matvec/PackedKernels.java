@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register-blocked Vector API kernels over BF16 and Q8 weights ({@link Matrix}): each weight vector
  * is loaded and widened to F32 in registers once, then multiplied into several activation columns
- * (two rows × four columns per inner loop, or four rows × one column for a lone column, where the
- * weight stream is the limit). Accumulation is F32.
+ * (two rows × four columns per inner loop). A lone column reads a BF16 row at a time, where the
+ * weight stream is the limit, and Q8 four rows at a time. Accumulation is F32.
  *
  * <p>Every output entry is one FMA chain over the row in a fixed order, summed across lanes in a
  * fixed order: a column's result does not depend on how many columns share the call, nor on which
@@ -85,7 +85,7 @@ final class PackedKernels {
     boolean bf16 = w.encoding() == Matrix.Encoding.BF16;
     if (cols == 1) {
       if (bf16) {
-        bf16FourRows(w, xp, xOffset, y, yOffset, add, from, to);
+        bf16OneRow(w, xp, xOffset, y, yOffset, add, from, to);
       } else {
         q8FourRows(w, xp, xOffset, y, yOffset, add, from, to);
       }
@@ -169,44 +169,29 @@ final class PackedKernels {
     }
   }
 
-  private static void bf16FourRows(
+  /**
+   * One column, one row at a time: a single weight stream, as the F32 one-column kernel reads it.
+   * Interleaving four rows (one FMA chain each, the same chains as here) streamed 12–16 GB/s from
+   * memory on the 2-core box against 15–28 for this (`--narrow-probe`, lm_head, 2026-12-03); the
+   * chain's latency bound, 64 bytes per two FMAs, is above what one core can read.
+   */
+  private static void bf16OneRow(
       Matrix w, float[] x, int xo, float[] y, int yOffset, boolean add, int from, int to) {
     MemorySegment m = w.data();
     int in = w.cols();
     int bound = in / (2 * L) * (2 * L);
-    float[] lanes = new float[4 * L];
-    for (int r = from; r < to; r += 4) {
-      long b0 = (long) r * in * 2;
-      long b1 = (long) Math.min(r + 1, to - 1) * in * 2;
-      long b2 = (long) Math.min(r + 2, to - 1) * in * 2;
-      long b3 = (long) Math.min(r + 3, to - 1) * in * 2;
-      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+    float[] lanes = new float[L];
+    for (int r = from; r < to; r++) {
+      long b = (long) r * in * 2;
+      FloatVector a = FloatVector.zero(F);
       for (int k = 0; k < bound; k += 2 * L) {
+        IntVector v = IntVector.fromMemorySegment(I, m, b + k * 2L, ORDER);
         FloatVector xe = FloatVector.fromArray(F, x, xo + k);
         FloatVector xd = FloatVector.fromArray(F, x, xo + k + L);
-        IntVector v0 = IntVector.fromMemorySegment(I, m, b0 + k * 2L, ORDER);
-        IntVector v1 = IntVector.fromMemorySegment(I, m, b1 + k * 2L, ORDER);
-        IntVector v2 = IntVector.fromMemorySegment(I, m, b2 + k * 2L, ORDER);
-        IntVector v3 = IntVector.fromMemorySegment(I, m, b3 + k * 2L, ORDER);
-        a0 = odd(v0).fma(xd, even(v0).fma(xe, a0));
-        a1 = odd(v1).fma(xd, even(v1).fma(xe, a1));
-        a2 = odd(v2).fma(xd, even(v2).fma(xe, a2));
-        a3 = odd(v3).fma(xd, even(v3).fma(xe, a3));
+        a = odd(v).fma(xd, even(v).fma(xe, a));
       }
-      a0.intoArray(lanes, 0);
-      a1.intoArray(lanes, L);
-      a2.intoArray(lanes, 2 * L);
-      a3.intoArray(lanes, 3 * L);
-      store(y, yOffset + r, add, sumLanes(lanes, 0) + bf16Tail(m, b0, x, xo, bound, in));
-      if (r + 1 < to) {
-        store(y, yOffset + r + 1, add, sumLanes(lanes, L) + bf16Tail(m, b1, x, xo, bound, in));
-      }
-      if (r + 2 < to) {
-        store(y, yOffset + r + 2, add, sumLanes(lanes, 2 * L) + bf16Tail(m, b2, x, xo, bound, in));
-      }
-      if (r + 3 < to) {
-        store(y, yOffset + r + 3, add, sumLanes(lanes, 3 * L) + bf16Tail(m, b3, x, xo, bound, in));
-      }
+      a.intoArray(lanes, 0);
+      store(y, yOffset + r, add, sumLanes(lanes, 0) + bf16Tail(m, b, x, xo, bound, in));
     }
   }
 
