@@ -66,8 +66,8 @@ public final class DecodeMatVec {
   }
 
   /**
-   * This kernel with the wide path it replaced (two rows × four columns per pass, {@link
-   * #runQ8Wide} for Q8) instead of {@link WideKernel}: for {@code WideStepProbe}'s A/B only.
+   * This kernel with the wide path it replaced (the 1–4 column kernels over each group of four,
+   * {@link #runQ8Wide} for Q8) instead of {@link WideKernel}: for {@code WideStepProbe}'s A/B only.
    */
   public DecodeMatVec withoutWideKernel() {
     return new DecodeMatVec(splitter, false);
