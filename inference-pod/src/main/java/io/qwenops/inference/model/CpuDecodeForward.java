@@ -11,13 +11,13 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The Qwen2 forward pass in Java for steps of one to {@link DecodeMatVec#MAX_COLUMNS} rows on CPU
- * in F32, and for every step with BF16 or int8 weights ({@link CpuWeights}, no other path exists):
- * the math of {@link Qwen2Model}'s PyTorch ops (transformers' semantics) with activations in Java
- * arrays and every projection on {@link DecodeMatVec}. Through PyTorch, a batch-1 layer is some
- * forty small ops, each costing more than its arithmetic, plus BLAS's slow GEMV; here it is four
- * kernel calls and a few loops. K/V go into and come out of the same paged pool tensors the PyTorch
- * path uses, so the two paths can take turns on one sequence.
+ * The Qwen2 forward pass in Java for steps of one to {@link DecodeMatVec#MAX_F32_STEP_ROWS} rows on
+ * CPU in F32, and for every step with BF16 or int8 weights ({@link CpuWeights}, no other path
+ * exists): the math of {@link Qwen2Model}'s PyTorch ops (transformers' semantics) with activations
+ * in Java arrays and every projection on {@link DecodeMatVec}. Through PyTorch, a batch-1 layer is
+ * some forty small ops, each costing more than its arithmetic, plus BLAS's slow GEMV; here it is
+ * four kernel calls and a few loops. K/V go into and come out of the same paged pool tensors the
+ * PyTorch path uses, so the two paths can take turns on one sequence.
  *
  * <p>Per row: embedding row → for each layer [RMSNorm → q/k/v + bias → RoPE → K/V to the pool →
  * attention over the row's context slots (GQA, F32 softmax) → x += o·attn → RMSNorm → gate/up →
@@ -140,7 +140,8 @@ final class CpuDecodeForward {
    */
   boolean serves(ForwardBatch batch, PagedKvCache cache) {
     int rows = batch.numRows();
-    boolean javaPath = rows >= 1 && (anyWidth || rows <= COLUMNS) && attach(cache);
+    boolean javaPath =
+        rows >= 1 && (anyWidth || rows <= DecodeMatVec.MAX_F32_STEP_ROWS) && attach(cache);
     if (anyWidth && !javaPath) {
       throw new IllegalStateException(
           "The Java kernel cannot read the KV pool in place, and BF16/int8 weights have no"

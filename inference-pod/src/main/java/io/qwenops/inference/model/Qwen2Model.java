@@ -107,7 +107,10 @@ public final class Qwen2Model {
     return rope.maxPositions();
   }
 
-  /** Whether steps of up to {@link DecodeMatVec#MAX_COLUMNS} rows take the Java path. */
+  /**
+   * Whether steps take the Java path: F32 ones of up to {@link DecodeMatVec#MAX_F32_STEP_ROWS}
+   * rows, BF16/int8 ones of any width.
+   */
   public boolean usesDecodeKernel() {
     return cpuDecode != null;
   }

@@ -17,20 +17,33 @@ import java.util.logging.Logger;
  * kernel reads the weight in place (the tensor's own memory, no copy) with the Vector API on every
  * core and streams 45–50 GB/s on the benchmark box (docs/benchmarks.md). Up to four columns share
  * each weight load; five to eight take two passes over blocks of rows small enough that the second
- * pass reads them from cache. Wider F32 batches are compute-bound, where BLAS is the better tool.
- * BF16 and Q8 weights ({@link Matrix}) have no tensor for BLAS: they take {@link PackedKernels} at
- * any number of columns, and {@link WideKernel} for wide products ({@link #wideFrom}).
+ * pass reads them from cache. Wider F32 products take {@link WideKernel} (four rows × four columns
+ * per tile, read in place); the model sends F32 steps of up to {@link #MAX_F32_STEP_ROWS} rows here
+ * and wider ones, compute-bound, to BLAS. BF16 and Q8 weights ({@link Matrix}) have no tensor for
+ * BLAS: they take {@link PackedKernels} at any number of columns, and {@link WideKernel} for wide
+ * products ({@link #wideFrom}).
  *
  * <p>Activations are Java arrays of columns: column j of an array with columns of n entries starts
- * at j·n, and inputs always hold {@link #MAX_COLUMNS} columns (unused ones zero).
+ * at j·n, and F32 inputs of up to {@link #MAX_COLUMNS} columns hold {@link #MAX_COLUMNS} (unused
+ * ones zero).
  *
  * <p>Needs {@code --add-modules jdk.incubator.vector}; without it, or with {@code
  * QWENOPS_DECODE_MATVEC=off}, {@link #forSetup} says why and the model keeps PyTorch's matmul.
  */
 public final class DecodeMatVec {
 
-  /** Widest batch this kernel takes; beyond it BLAS's GEMM is faster (docs/benchmarks.md). */
+  /**
+   * Widest F32 product of the narrow kernels (up to four columns per weight load, two passes for
+   * five to eight); wider ones take {@link WideKernel}.
+   */
   public static final int MAX_COLUMNS = 8;
+
+  /**
+   * Widest F32 step that takes the Java path ({@code CpuDecodeForward}): up to here {@link
+   * WideKernel} reading the tensor in place keeps up with PyTorch's BLAS, beyond it BLAS is faster
+   * (docs/benchmarks.md, "Wide steps: F32 on WideKernel").
+   */
+  public static final int MAX_F32_STEP_ROWS = 32;
 
   /** Columns one pass of the kernel computes together. */
   private static final int GROUP = 4;
@@ -48,29 +61,15 @@ public final class DecodeMatVec {
   /** Rows per cache block when several passes read the same rows: 128 KB of a 896-wide weight. */
   private static final int BLOCK_BYTES = 128 << 10;
 
-  /** Each thread's Q8 rows widened to F32 ({@link #runQ8Wide}), reused across calls. */
-  private static final ThreadLocal<float[]> Q8_SCRATCH =
-      ThreadLocal.withInitial(() -> new float[0]);
-
   static final String SWITCH = "QWENOPS_DECODE_MATVEC";
   private static final String MODULE = "jdk.incubator.vector";
   private static final Logger LOG = Logger.getLogger(DecodeMatVec.class.getName());
 
   private final RowSplitter splitter;
-  private final boolean wideKernel;
   private final int torchThreads = JniUtils.getNumThreads();
 
-  DecodeMatVec(RowSplitter splitter, boolean wideKernel) {
+  DecodeMatVec(RowSplitter splitter) {
     this.splitter = splitter;
-    this.wideKernel = wideKernel;
-  }
-
-  /**
-   * This kernel with the wide path it replaced (the 1–4 column kernels over each group of four,
-   * {@link #runQ8Wide} for Q8) instead of {@link WideKernel}: for {@code WideStepProbe}'s A/B only.
-   */
-  public DecodeMatVec withoutWideKernel() {
-    return new DecodeMatVec(splitter, false);
   }
 
   /** The kernel for a model on {@code setup}, or empty (and a log line why) when it cannot run. */
@@ -89,7 +88,7 @@ public final class DecodeMatVec {
             + " lanes, "
             + shared.parallelism()
             + " threads)");
-    return Optional.of(new DecodeMatVec(shared, true));
+    return Optional.of(new DecodeMatVec(shared));
   }
 
   /** Null when the kernel can serve {@code setup}; otherwise what stands in the way. */
@@ -185,9 +184,16 @@ public final class DecodeMatVec {
     }
     int in = w.cols();
     int out = w.rows();
-    if (cols < 1 || cols > MAX_COLUMNS) {
-      throw new IllegalArgumentException(
-          "The decode kernel takes 1 to " + MAX_COLUMNS + " columns, got " + cols);
+    if (cols > MAX_COLUMNS) {
+      if (x.length < cols * in || y.length < cols * out) {
+        throw arraysDoNotFit(x, y, out, in, cols);
+      }
+      float[] xp = PackedKernels.prepare(w, x, cols);
+      splitter.run(out, (from, to) -> WideKernel.rows(w, xp, cols, y, out, add, from, to));
+      return;
+    }
+    if (cols < 1) {
+      throw new IllegalArgumentException("The decode kernel takes 1 or more columns, got " + cols);
     }
     int groups = (cols + GROUP - 1) / GROUP;
     if (x.length < (cols == 1 ? in : groups * GROUP * in) || y.length < cols * out) {
@@ -252,16 +258,12 @@ public final class DecodeMatVec {
       throw arraysDoNotFit(x, y, out, in, cols);
     }
     float[] xp = PackedKernels.prepare(w, x, cols);
-    if (wideKernel && cols >= wideFrom(w.encoding())) {
+    if (cols >= wideFrom(w.encoding())) {
       splitter.run(out, (from, to) -> WideKernel.rows(w, xp, cols, y, out, add, from, to));
       return;
     }
     int width = PackedKernels.COLUMNS;
     int groups = (cols + width - 1) / width;
-    if (groups > 1 && w.encoding() == Matrix.Encoding.Q8) {
-      runQ8Wide(w, xp, cols, y, add);
-      return;
-    }
     int block = groups == 1 ? out : Math.max(2, BLOCK_BYTES / (in * w.encoding().bytes()));
     splitter.run(
         out,
@@ -282,28 +284,6 @@ public final class DecodeMatVec {
                   start,
                   end);
             }
-          }
-        });
-  }
-
-  /**
-   * Q8 weights, more than {@link PackedKernels#COLUMNS} columns: each block of rows is widened to
-   * F32 once, into a per-thread scratch of {@link #BLOCK_BYTES}, and every column passes over it.
-   */
-  private void runQ8Wide(Matrix w, float[] xp, int cols, float[] y, boolean add) {
-    int in = w.cols();
-    int block = Math.max(2, BLOCK_BYTES / (in * Float.BYTES));
-    splitter.run(
-        w.rows(),
-        (from, to) -> {
-          float[] scratch = Q8_SCRATCH.get();
-          if (scratch.length < block * in) {
-            scratch = new float[block * in];
-            Q8_SCRATCH.set(scratch);
-          }
-          for (int start = from; start < to; start += block) {
-            PackedKernels.q8Wide(
-                w, xp, cols, y, w.rows(), add, start, Math.min(to, start + block), scratch);
           }
         });
   }

@@ -255,42 +255,6 @@ final class PackedKernels {
     }
   }
 
-  /**
-   * Q8 rows {@code [from, to)} times all {@code cols} columns of a {@link #prepare}d array: the
-   * rows are widened to F32 once into {@code scratch} (at least {@code (to - from) · w.cols()}
-   * floats), then every group of {@link #COLUMNS} columns runs an F32 loop over them. Widening per
-   * 4-column pass instead cost more than the FMAs it fed. The floats are those {@link #q8FourRows}
-   * multiplies and the FMA chains run in its order, so a column's result matches its one-column
-   * result.
-   */
-  static void q8Wide(
-      Matrix w,
-      float[] xp,
-      int cols,
-      float[] y,
-      int out,
-      boolean add,
-      int from,
-      int to,
-      float[] scratch) {
-    int in = w.cols();
-    q8Widen(w, from, to, scratch);
-    for (int first = 0; first < cols; first += COLUMNS) {
-      f32TwoRows(
-          scratch,
-          in,
-          xp,
-          first * in,
-          Math.min(COLUMNS, cols - first),
-          y,
-          first * out,
-          out,
-          add,
-          from,
-          to);
-    }
-  }
-
   /** Q8 rows {@code [from, to)} as F32 (entry × its group's scale), row after row from 0. */
   static void q8Widen(Matrix w, int from, int to, float[] scratch) {
     MemorySegment m = w.data();
@@ -305,75 +269,6 @@ final class PackedKernels {
           q8(m, b + k, scale).intoArray(scratch, o + k);
         }
       }
-    }
-  }
-
-  /**
-   * {@link #q8TwoRows} over rows already widened to F32 ({@code wf} row 0 is row {@code from}). The
-   * accumulators go to an array inside each kernel on purpose: a shared method taking the eight
-   * vectors made the Q8 kernels ~10× slower (the vectors were boxed); {@link #storeBlock} takes
-   * floats.
-   */
-  private static void f32TwoRows(
-      float[] wf,
-      int in,
-      float[] x,
-      int xo,
-      int cols,
-      float[] y,
-      int yOffset,
-      int out,
-      boolean add,
-      int from,
-      int to) {
-    float[] lanes = new float[2 * COLUMNS * L];
-    for (int r = from; r < to; r += 2) {
-      int r1 = Math.min(r + 1, to - 1);
-      int b0 = (r - from) * in;
-      int b1 = (r1 - from) * in;
-      FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
-      FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-      for (int k = 0; k < in; k += L) {
-        FloatVector w0 = FloatVector.fromArray(F, wf, b0 + k);
-        FloatVector w1 = FloatVector.fromArray(F, wf, b1 + k);
-        int i = xo + k;
-        FloatVector xv = FloatVector.fromArray(F, x, i);
-        a00 = w0.fma(xv, a00);
-        a10 = w1.fma(xv, a10);
-        xv = FloatVector.fromArray(F, x, i + in);
-        a01 = w0.fma(xv, a01);
-        a11 = w1.fma(xv, a11);
-        xv = FloatVector.fromArray(F, x, i + 2 * in);
-        a02 = w0.fma(xv, a02);
-        a12 = w1.fma(xv, a12);
-        xv = FloatVector.fromArray(F, x, i + 3 * in);
-        a03 = w0.fma(xv, a03);
-        a13 = w1.fma(xv, a13);
-      }
-      a00.intoArray(lanes, 0);
-      a01.intoArray(lanes, L);
-      a02.intoArray(lanes, 2 * L);
-      a03.intoArray(lanes, 3 * L);
-      a10.intoArray(lanes, 4 * L);
-      a11.intoArray(lanes, 5 * L);
-      a12.intoArray(lanes, 6 * L);
-      a13.intoArray(lanes, 7 * L);
-      storeBlock(
-          y,
-          yOffset,
-          out,
-          add,
-          cols,
-          r,
-          r1,
-          sumLanes(lanes, 0),
-          sumLanes(lanes, L),
-          sumLanes(lanes, 2 * L),
-          sumLanes(lanes, 3 * L),
-          sumLanes(lanes, 4 * L),
-          sumLanes(lanes, 5 * L),
-          sumLanes(lanes, 6 * L),
-          sumLanes(lanes, 7 * L));
     }
   }
 

@@ -74,8 +74,7 @@ final class LegacyNarrowKernels {
     }
     float[] xp = PackedKernels.prepare(w, x, cols);
     if (groups > 1 && w.encoding() == Matrix.Encoding.Q8) {
-      return new DecodeMatVec(splitter, true)
-          .multiply(w, x, cols, null); // the wide path, unchanged
+      return new DecodeMatVec(splitter).multiply(w, x, cols, null); // the wide path, unchanged
     }
     int block = groups == 1 ? out : Math.max(2, BLOCK_BYTES / (in * w.encoding().bytes()));
     splitter.run(

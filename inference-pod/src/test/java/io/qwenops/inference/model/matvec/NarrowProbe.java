@@ -30,7 +30,7 @@ public final class NarrowProbe {
     RowSplitter splitter = cache ? new RowSplitter(0) : RowSplitter.shared();
     int repeats = cache ? 400 : 1;
     cpuTime = cache;
-    DecodeMatVec current = new DecodeMatVec(splitter, true);
+    DecodeMatVec current = new DecodeMatVec(splitter);
     try (Arena arena = Arena.ofShared()) {
       List<Case> cases = new ArrayList<>();
       int[][] shapes = cache ? new int[][] {{96, 896}} : new int[][] {{151936, 896}, {9728, 896}};

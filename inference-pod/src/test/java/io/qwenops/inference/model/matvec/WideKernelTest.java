@@ -80,18 +80,49 @@ class WideKernelTest {
     }
   }
 
-  @Test
-  void theOldWidePathGivesTheSameBits() {
-    SplittableRandom random = new SplittableRandom(11);
+  /**
+   * F32 products of more than {@link DecodeMatVec#MAX_COLUMNS} columns (WideKernel reading the
+   * weight in place): each column has the bits it gets in a narrow product of two columns, bias and
+   * residual included, on ragged shapes (67 and 1031 rows, not a multiple of the tile; 100 entries,
+   * a tail past the last vector; 9, 21 and 70 columns, 70 of 4864 entries in three chunks).
+   */
+  @ParameterizedTest
+  @CsvSource({"67, 100, 9", "1031, 896, 21", "67, 4864, 70", "203, 896, 32"})
+  void f32ColumnsHaveTheBitsOfTheNarrowKernel(int rows, int in, int cols) {
+    SplittableRandom random = new SplittableRandom(rows * 17L + in);
     try (Arena arena = Arena.ofShared()) {
-      for (Matrix.Encoding encoding :
-          new Matrix.Encoding[] {Matrix.Encoding.BF16, Matrix.Encoding.Q8}) {
-        Matrix w = KernelFixtures.randomMatrix(encoding, 203, 896, random, arena);
-        float[] x = KernelFixtures.gaussian(33 * 896, random);
-        assertThat(KERNEL.multiply(w, x, 33, null))
-            .as("%s", encoding)
-            .containsExactly(KERNEL.withoutWideKernel().multiply(w, x, 33, null));
+      Matrix w = KernelFixtures.randomMatrix(Matrix.Encoding.F32, rows, in, random, arena);
+      float[] x = KernelFixtures.gaussian(cols * in, random);
+      float[] bias = KernelFixtures.gaussian(rows, random);
+      float[] residual = KernelFixtures.gaussian(cols * rows, random);
+      float[] wide = KERNEL.multiply(w, x, cols, null);
+      float[] biased = KERNEL.multiply(w, x, cols, bias);
+      float[] added = residual.clone();
+      KERNEL.multiplyAdd(w, x, cols, added);
+      for (int c = 0; c < cols; c++) {
+        // Column c beside column 0 (any other would do): the four-column kernel's chains.
+        float[] pair = new float[DecodeMatVec.MAX_COLUMNS * in];
+        System.arraycopy(x, c * in, pair, 0, in);
+        System.arraycopy(x, 0, pair, in, in);
+        float[] narrow = Arrays.copyOf(KERNEL.multiply(w, pair, 2, null), rows);
+        float[] narrowBiased = Arrays.copyOf(KERNEL.multiply(w, pair, 2, bias), rows);
+        float[] narrowAdded = Arrays.copyOfRange(residual, c * rows, (c + 1) * rows);
+        float[] full = new float[2 * rows];
+        System.arraycopy(narrowAdded, 0, full, 0, rows);
+        KERNEL.multiplyAdd(w, pair, 2, full);
+        assertThat(Arrays.copyOfRange(wide, c * rows, (c + 1) * rows))
+            .as("column %d", c)
+            .containsExactly(narrow);
+        assertThat(Arrays.copyOfRange(biased, c * rows, (c + 1) * rows))
+            .as("biased column %d", c)
+            .containsExactly(narrowBiased);
+        assertThat(Arrays.copyOfRange(added, c * rows, (c + 1) * rows))
+            .as("added column %d", c)
+            .containsExactly(Arrays.copyOf(full, rows));
       }
+      assertThat(KernelFixtures.worstRelativeError(w, x, cols, wide))
+          .as("worst error relative to Σ|w·x|")
+          .isLessThan(1e-6);
     }
   }
 }
