@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.qwenops.inference.model.matvec.DecodeMatVec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,59 @@ class Qwen2ModelTest {
     assertThat(config.headDim()).isEqualTo(128);
     assertThat(config.tieWordEmbeddings()).isEqualTo(shape.tieWordEmbeddings());
     checkAgainstReference(dir);
+  }
+
+  /**
+   * An F32 prefill chunk of 11 rows, wider than the narrow kernels ({@link
+   * DecodeMatVec#MAX_COLUMNS}), takes the Java path (its projections on WideKernel) and every row
+   * that wants logits matches the float64 reference within the F32 bound of the tests above.
+   */
+  @Test
+  void anElevenRowF32ChunkRunsInJavaAndMatchesReference() throws Exception {
+    Path dir =
+        TestCheckpoints.get(
+            CheckpointWriter.Spec.of(ModelShape.QWEN25_0_5B.withLayers(2)).withDtype("f32"));
+    ModelConfig config = ModelConfig.load(dir);
+    int[] tokens = {9707, 11, 1879, 0, 108386, 151644, 872, 198, 3838, 374, 220};
+    assertThat(tokens.length)
+        .isGreaterThan(DecodeMatVec.MAX_COLUMNS)
+        .isLessThanOrEqualTo(DecodeMatVec.MAX_F32_STEP_ROWS);
+    double[][] expected = new Float64Reference(dir).logits(tokens, 5);
+    ComputeSetup setup = ComputeSetup.resolve("cpu", "float32");
+    try (Qwen2Weights weights = WeightLoader.load(dir, config, setup);
+        PagedKvCache cache = new PagedKvCache(config, setup, 16, BLOCK);
+        NDManager manager = NDManager.newBaseManager(setup.device(), "PyTorch");
+        NDManager step = manager.newSubManager()) {
+      Qwen2Model model = new Qwen2Model(weights, 64);
+      assertThat(model.lastProjectionNanos()).as("before any Java-path step").isZero();
+      int n = tokens.length;
+      int[] pos = new int[n];
+      long[] slots = new long[n];
+      long[] blockOf = {7, 2, 11, 5};
+      for (int p = 0; p < n; p++) {
+        pos[p] = p;
+        slots[p] = blockOf[p / BLOCK] * BLOCK + p % BLOCK;
+      }
+      int[] logitRows = {5, 6, 7, 8, 9, 10};
+      ForwardBatch batch =
+          new ForwardBatch(
+              tokens, pos, slots, List.of(new ForwardBatch.Chunk(0, n, slots)), logitRows);
+      float[] logits = model.forward(batch, cache, step).toFloatArray();
+      assertThat(model.lastProjectionNanos()).as("projections timed on the Java path").isPositive();
+      int vocab = config.vocabSize();
+      assertThat(logits).hasSize(logitRows.length * vocab);
+      for (int i = 0; i < logitRows.length; i++) {
+        int p = logitRows[i];
+        double[] row = new double[vocab];
+        double maxDiff = 0;
+        for (int v = 0; v < vocab; v++) {
+          row[v] = logits[i * vocab + v];
+          maxDiff = Math.max(maxDiff, Math.abs(row[v] - expected[p][v]));
+        }
+        assertThat(maxDiff).as("max |logit diff| at position %d", p).isLessThan(1e-3);
+        assertThat(Float64Reference.argmax(row)).isEqualTo(Float64Reference.argmax(expected[p]));
+      }
+    }
   }
 
   private static void checkAgainstReference(Path dir) throws Exception {

@@ -82,7 +82,7 @@ public final class DecodeMatVec {
     RowSplitter shared = RowSplitter.shared();
     LOG.info(
         "Decode steps of up to "
-            + MAX_COLUMNS
+            + MAX_F32_STEP_ROWS
             + " rows use the Vector API kernel ("
             + MatVecKernels.lanes()
             + " lanes, "

@@ -118,7 +118,9 @@ class DecodeMatVecTest {
       assertThatThrownBy(() -> kernel.multiply(m, new float[15], 1, null))
           .hasMessageContaining("[8, 16] matrix");
       assertThatThrownBy(() -> kernel.multiply(m, new float[8 * 16], 9, null))
-          .hasMessageContaining("1 to 8 columns");
+          .hasMessageContaining("[8, 16] matrix and 9 columns");
+      assertThatThrownBy(() -> kernel.multiply(m, new float[8 * 16], 0, null))
+          .hasMessageContaining("1 or more columns");
     }
   }
 
