@@ -7,7 +7,8 @@
 #   --around-matmuls  instead: BF16 decode at batch 1 and 16 (context ~192): the engine step, the
 #                   bare forward and the projections alone, and the share outside the projections
 #   --gemm-probe    instead: GFLOP/s of the projection layouts (X·Wᵀ vs W·X) at decode-sized batches
-#   --wide-probe [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernel, old wide path vs WideKernel, and PyTorch F32
+#   --wide-probe [f32] [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernels (WideKernel) vs
+#                   PyTorch F32; with f32, F32 on WideKernel vs BLAS on every 0.5B projection, both cores and one thread
 #   --narrow-probe [rounds]  instead: GB/s of 1/2/4/8-column products (lm_head, gate/up; F32, BF16, Q8), old vs new kernels
 #   --weights float32,bfloat16,int8   instead: the batching engine at each weight precision on a
 #                   0.5B-shaped BF16 checkpoint, in one run, with ratios (more EngineBenchmark options follow)
