@@ -35,6 +35,7 @@ final class PackedKernels {
   static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
   private static final int GROUP = Matrix.Q8_GROUP;
+  private static final VectorOperators.Conversion<Byte, Float> B2F = VectorOperators.B2F;
 
   /** Columns one pass computes together. */
   static final int COLUMNS = 4;
@@ -186,6 +187,13 @@ final class PackedKernels {
     }
   }
 
+  /**
+   * Two to four Q8 columns, two rows at a time: row {@code i} and row {@code i + half} of the
+   * range, so each row's FMA chains read one long sequential stream (adjacent rows interleaved two
+   * streams 1 KiB apart). Each row is a slice so in-row offsets are ints the JIT can bounds-check
+   * once per row, and a group's scale is broadcast once per group. The chains and their order are
+   * the ones the kernel had before ({@code NarrowKernelsMatchLegacyTest}).
+   */
   private static void q8TwoRows(
       Matrix w,
       float[] x,
@@ -200,19 +208,28 @@ final class PackedKernels {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
+    long scaleBytes = in / GROUP * 4L;
+    int half = (to - from + 1) / 2;
     float[] lanes = new float[2 * COLUMNS * L];
-    for (int r = from; r < to; r += 2) {
-      int r1 = Math.min(r + 1, to - 1);
-      long b0 = (long) r * in;
-      long b1 = (long) r1 * in;
+    for (int r = from; r < from + half; r++) {
+      // Past the end the second row repeats the first; storeBlock then skips it.
+      int r1 = r + half < to ? r + half : r;
+      MemorySegment m0 = m.asSlice((long) r * in, in);
+      MemorySegment m1 = m.asSlice((long) r1 * in, in);
+      MemorySegment s0 = s.asSlice(r * scaleBytes, scaleBytes);
+      MemorySegment s1 = s.asSlice(r1 * scaleBytes, scaleBytes);
       FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
       FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
       for (int g = 0; g < in; g += GROUP) {
-        float s0 = s.get(FLOAT, (b0 + g) / GROUP * 4);
-        float s1 = s.get(FLOAT, (b1 + g) / GROUP * 4);
+        FloatVector c0 = FloatVector.broadcast(F, s0.get(FLOAT, g / GROUP * 4L));
+        FloatVector c1 = FloatVector.broadcast(F, s1.get(FLOAT, g / GROUP * 4L));
         for (int k = g; k < g + GROUP; k += L) {
-          FloatVector w0 = q8(m, b0 + k, s0);
-          FloatVector w1 = q8(m, b1 + k, s1);
+          FloatVector w0 =
+              ((FloatVector) ByteVector.fromMemorySegment(B, m0, k, ORDER).convertShape(B2F, F, 0))
+                  .mul(c0);
+          FloatVector w1 =
+              ((FloatVector) ByteVector.fromMemorySegment(B, m1, k, ORDER).convertShape(B2F, F, 0))
+                  .mul(c1);
           int i = xo + k;
           FloatVector xv = FloatVector.fromArray(F, x, i);
           a00 = w0.fma(xv, a00);
@@ -377,44 +394,73 @@ final class PackedKernels {
     }
   }
 
+  /**
+   * One Q8 column, four rows at a time: row {@code i} of each quarter of the range, so each FMA
+   * chain reads one long sequential stream (see {@link #q8TwoRows} for the slices and scales). A
+   * row's chain and its order are the ones the kernel had before ({@code
+   * NarrowKernelsMatchLegacyTest}).
+   */
   private static void q8FourRows(
       Matrix w, float[] x, int xo, float[] y, int yOffset, boolean add, int from, int to) {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
+    long scaleBytes = in / GROUP * 4L;
+    int quarter = (to - from + 3) / 4;
     float[] lanes = new float[4 * L];
-    for (int r = from; r < to; r += 4) {
-      long b0 = (long) r * in;
-      long b1 = (long) Math.min(r + 1, to - 1) * in;
-      long b2 = (long) Math.min(r + 2, to - 1) * in;
-      long b3 = (long) Math.min(r + 3, to - 1) * in;
+    for (int r0 = from; r0 < from + quarter; r0++) {
+      // Past the end a row repeats r0 (cheap: its bytes are in L1) and is not stored.
+      int r1 = r0 + quarter < to ? r0 + quarter : r0;
+      int r2 = r0 + 2 * quarter < to ? r0 + 2 * quarter : r0;
+      int r3 = r0 + 3 * quarter < to ? r0 + 3 * quarter : r0;
+      MemorySegment m0 = m.asSlice((long) r0 * in, in);
+      MemorySegment m1 = m.asSlice((long) r1 * in, in);
+      MemorySegment m2 = m.asSlice((long) r2 * in, in);
+      MemorySegment m3 = m.asSlice((long) r3 * in, in);
+      MemorySegment s0 = s.asSlice(r0 * scaleBytes, scaleBytes);
+      MemorySegment s1 = s.asSlice(r1 * scaleBytes, scaleBytes);
+      MemorySegment s2 = s.asSlice(r2 * scaleBytes, scaleBytes);
+      MemorySegment s3 = s.asSlice(r3 * scaleBytes, scaleBytes);
       FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
       for (int g = 0; g < in; g += GROUP) {
-        float s0 = s.get(FLOAT, (b0 + g) / GROUP * 4);
-        float s1 = s.get(FLOAT, (b1 + g) / GROUP * 4);
-        float s2 = s.get(FLOAT, (b2 + g) / GROUP * 4);
-        float s3 = s.get(FLOAT, (b3 + g) / GROUP * 4);
+        long at = g / GROUP * 4L;
+        FloatVector c0 = FloatVector.broadcast(F, s0.get(FLOAT, at));
+        FloatVector c1 = FloatVector.broadcast(F, s1.get(FLOAT, at));
+        FloatVector c2 = FloatVector.broadcast(F, s2.get(FLOAT, at));
+        FloatVector c3 = FloatVector.broadcast(F, s3.get(FLOAT, at));
         for (int k = g; k < g + GROUP; k += L) {
           FloatVector xv = FloatVector.fromArray(F, x, xo + k);
-          a0 = q8(m, b0 + k, s0).fma(xv, a0);
-          a1 = q8(m, b1 + k, s1).fma(xv, a1);
-          a2 = q8(m, b2 + k, s2).fma(xv, a2);
-          a3 = q8(m, b3 + k, s3).fma(xv, a3);
+          a0 =
+              ((FloatVector) ByteVector.fromMemorySegment(B, m0, k, ORDER).convertShape(B2F, F, 0))
+                  .mul(c0)
+                  .fma(xv, a0);
+          a1 =
+              ((FloatVector) ByteVector.fromMemorySegment(B, m1, k, ORDER).convertShape(B2F, F, 0))
+                  .mul(c1)
+                  .fma(xv, a1);
+          a2 =
+              ((FloatVector) ByteVector.fromMemorySegment(B, m2, k, ORDER).convertShape(B2F, F, 0))
+                  .mul(c2)
+                  .fma(xv, a2);
+          a3 =
+              ((FloatVector) ByteVector.fromMemorySegment(B, m3, k, ORDER).convertShape(B2F, F, 0))
+                  .mul(c3)
+                  .fma(xv, a3);
         }
       }
       a0.intoArray(lanes, 0);
       a1.intoArray(lanes, L);
       a2.intoArray(lanes, 2 * L);
       a3.intoArray(lanes, 3 * L);
-      store(y, yOffset + r, add, sumLanes(lanes, 0));
-      if (r + 1 < to) {
-        store(y, yOffset + r + 1, add, sumLanes(lanes, L));
+      store(y, yOffset + r0, add, sumLanes(lanes, 0));
+      if (r1 != r0) {
+        store(y, yOffset + r1, add, sumLanes(lanes, L));
       }
-      if (r + 2 < to) {
-        store(y, yOffset + r + 2, add, sumLanes(lanes, 2 * L));
+      if (r2 != r0) {
+        store(y, yOffset + r2, add, sumLanes(lanes, 2 * L));
       }
-      if (r + 3 < to) {
-        store(y, yOffset + r + 3, add, sumLanes(lanes, 3 * L));
+      if (r3 != r0) {
+        store(y, yOffset + r3, add, sumLanes(lanes, 3 * L));
       }
     }
   }
