@@ -220,10 +220,10 @@ final class PackedKernels {
       MemorySegment s1 = s.asSlice(r1 * scaleBytes, scaleBytes);
       FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
       FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-      for (int g = 0; g < in; g += GROUP) {
-        FloatVector c0 = FloatVector.broadcast(F, s0.get(FLOAT, g / GROUP * 4L));
-        FloatVector c1 = FloatVector.broadcast(F, s1.get(FLOAT, g / GROUP * 4L));
-        for (int k = g; k < g + GROUP; k += L) {
+      for (int k = 0; k < in; k += L) {
+        {
+          FloatVector c0 = FloatVector.broadcast(F, s0.get(FLOAT, k / GROUP * 4L));
+          FloatVector c1 = FloatVector.broadcast(F, s1.get(FLOAT, k / GROUP * 4L));
           FloatVector w0 =
               ((FloatVector) ByteVector.fromMemorySegment(B, m0, k, ORDER).convertShape(B2F, F, 0))
                   .mul(c0);
@@ -308,19 +308,24 @@ final class PackedKernels {
     }
   }
 
-  /** Q8 rows {@code [from, to)} as F32 (entry × its group's scale), row after row from 0. */
+  /**
+   * Q8 rows {@code [from, to)} as F32 (entry × its group's scale), row after row from 0. Each row
+   * is a slice, as in {@link #q8TwoRows}, so its offsets are ints.
+   */
   static void q8Widen(Matrix w, int from, int to, float[] scratch) {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
+    long scaleBytes = in / GROUP * 4L;
     for (int r = from; r < to; r++) {
-      long b = (long) r * in;
+      MemorySegment row = m.asSlice((long) r * in, in);
+      MemorySegment scales = s.asSlice(r * scaleBytes, scaleBytes);
       int o = (r - from) * in;
-      for (int g = 0; g < in; g += GROUP) {
-        float scale = s.get(FLOAT, (b + g) / GROUP * 4);
-        for (int k = g; k < g + GROUP; k += L) {
-          q8(m, b + k, scale).intoArray(scratch, o + k);
-        }
+      for (int k = 0; k < in; k += L) {
+        FloatVector c = FloatVector.broadcast(F, scales.get(FLOAT, k / GROUP * 4L));
+        ((FloatVector) ByteVector.fromMemorySegment(B, row, k, ORDER).convertShape(B2F, F, 0))
+            .mul(c)
+            .intoArray(scratch, o + k);
       }
     }
   }
@@ -422,31 +427,29 @@ final class PackedKernels {
       MemorySegment s2 = s.asSlice(r2 * scaleBytes, scaleBytes);
       MemorySegment s3 = s.asSlice(r3 * scaleBytes, scaleBytes);
       FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-      for (int g = 0; g < in; g += GROUP) {
-        long at = g / GROUP * 4L;
+      for (int k = 0; k < in; k += L) {
+        long at = k / GROUP * 4L;
         FloatVector c0 = FloatVector.broadcast(F, s0.get(FLOAT, at));
         FloatVector c1 = FloatVector.broadcast(F, s1.get(FLOAT, at));
         FloatVector c2 = FloatVector.broadcast(F, s2.get(FLOAT, at));
         FloatVector c3 = FloatVector.broadcast(F, s3.get(FLOAT, at));
-        for (int k = g; k < g + GROUP; k += L) {
-          FloatVector xv = FloatVector.fromArray(F, x, xo + k);
-          a0 =
-              ((FloatVector) ByteVector.fromMemorySegment(B, m0, k, ORDER).convertShape(B2F, F, 0))
-                  .mul(c0)
-                  .fma(xv, a0);
-          a1 =
-              ((FloatVector) ByteVector.fromMemorySegment(B, m1, k, ORDER).convertShape(B2F, F, 0))
-                  .mul(c1)
-                  .fma(xv, a1);
-          a2 =
-              ((FloatVector) ByteVector.fromMemorySegment(B, m2, k, ORDER).convertShape(B2F, F, 0))
-                  .mul(c2)
-                  .fma(xv, a2);
-          a3 =
-              ((FloatVector) ByteVector.fromMemorySegment(B, m3, k, ORDER).convertShape(B2F, F, 0))
-                  .mul(c3)
-                  .fma(xv, a3);
-        }
+        FloatVector xv = FloatVector.fromArray(F, x, xo + k);
+        a0 =
+            ((FloatVector) ByteVector.fromMemorySegment(B, m0, k, ORDER).convertShape(B2F, F, 0))
+                .mul(c0)
+                .fma(xv, a0);
+        a1 =
+            ((FloatVector) ByteVector.fromMemorySegment(B, m1, k, ORDER).convertShape(B2F, F, 0))
+                .mul(c1)
+                .fma(xv, a1);
+        a2 =
+            ((FloatVector) ByteVector.fromMemorySegment(B, m2, k, ORDER).convertShape(B2F, F, 0))
+                .mul(c2)
+                .fma(xv, a2);
+        a3 =
+            ((FloatVector) ByteVector.fromMemorySegment(B, m3, k, ORDER).convertShape(B2F, F, 0))
+                .mul(c3)
+                .fma(xv, a3);
       }
       a0.intoArray(lanes, 0);
       a1.intoArray(lanes, L);
@@ -471,12 +474,6 @@ final class PackedKernels {
 
   private static FloatVector odd(IntVector v) {
     return v.and(0xFFFF0000).reinterpretAsFloats();
-  }
-
-  /** L int8 entries at byte {@code at}, times their group's scale. */
-  private static FloatVector q8(MemorySegment m, long at, float scale) {
-    ByteVector b = ByteVector.fromMemorySegment(B, m, at, ORDER);
-    return ((FloatVector) b.convertShape(VectorOperators.B2F, F, 0)).mul(scale);
   }
 
   /** The entries past the last full block of a BF16 row (none for Qwen's widths), in order. */
