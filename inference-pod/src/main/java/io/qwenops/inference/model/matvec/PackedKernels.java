@@ -13,8 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register-blocked Vector API kernels over BF16 and Q8 weights ({@link Matrix}): each weight vector
  * is loaded and widened to F32 in registers once, then multiplied into several activation columns
- * (BF16: one row × up to four columns per inner loop, a single weight stream; Q8: two rows × four
- * columns, or four rows for a lone column). Accumulation is F32.
+ * (BF16: one row × two to four columns, or two rows for a lone column; Q8: two rows × two to four
+ * columns, or four rows for a lone column). Rows computed together come from far apart in the
+ * thread's range (its halves or quarters), so every FMA chain reads one long sequential stream.
+ * Accumulation is F32.
  *
  * <p>Every output entry is one FMA chain over the row in a fixed order, summed across lanes in a
  * fixed order: a column's result does not depend on how many columns share the call, nor on which
@@ -44,11 +46,12 @@ final class PackedKernels {
 
   /**
    * The first {@code cols} columns of {@code x} (columns of {@code w.cols()}) as the kernels read
-   * them: padded with zero columns to a multiple of {@link #COLUMNS}, and even/odd split for BF16.
+   * them: padded with zero columns to a multiple of {@link #COLUMNS} (a lone column is not: the
+   * one-column kernels read only it), and even/odd split for BF16.
    */
   static float[] prepare(Matrix w, float[] x, int cols) {
     int in = w.cols();
-    int padded = (cols + COLUMNS - 1) / COLUMNS * COLUMNS;
+    int padded = cols == 1 ? 1 : (cols + COLUMNS - 1) / COLUMNS * COLUMNS;
     float[] out = new float[padded * in];
     if (w.encoding() != Matrix.Encoding.BF16) {
       System.arraycopy(x, 0, out, 0, cols * in);
@@ -162,28 +165,42 @@ final class PackedKernels {
   }
 
   /**
-   * One column, one row at a time: a single weight stream, as the F32 one-column kernel reads it.
-   * Interleaving four rows (one FMA chain each, the same chains as here) streamed 12–16 GB/s from
-   * memory on the 2-core box against 15–28 for this (`--narrow-probe`, lm_head, 2026-12-03); the
-   * chain's latency bound, 64 bytes per two FMAs, is above what one core can read.
+   * One column, two rows at a time: row {@code i} and row {@code i + half} of the range, each its
+   * own FMA chain (the chain the one-row kernel ran, so the same bits) over its own sequential
+   * stream. One row alone (one stream, one chain) left the core waiting on the chain's latency and
+   * on too few bytes in flight: 1.06–1.13× on a one-thread lm_head (docs/benchmarks.md, "Narrow
+   * steps"). Adjacent rows interleaved were slower than one row (12–16 GB/s against 15–28): the
+   * streams must be far apart.
    */
   private static void bf16OneRow(
       Matrix w, float[] x, int xo, float[] y, int yOffset, boolean add, int from, int to) {
     MemorySegment m = w.data();
     int in = w.cols();
     int bound = in / (2 * L) * (2 * L);
-    float[] lanes = new float[L];
-    for (int r = from; r < to; r++) {
-      long b = (long) r * in * 2;
-      FloatVector a = FloatVector.zero(F);
+    int half = (to - from + 1) / 2;
+    float[] lanes = new float[2 * L];
+    for (int r = from; r < from + half; r++) {
+      // Past the end the second row repeats the first (its bytes are in L1) and is not stored.
+      int r1 = r + half < to ? r + half : r;
+      long b0 = (long) r * in * 2;
+      long b1 = (long) r1 * in * 2;
+      FloatVector a0 = FloatVector.zero(F), a1 = a0;
       for (int k = 0; k < bound; k += 2 * L) {
-        IntVector v = IntVector.fromMemorySegment(I, m, b + k * 2L, ORDER);
+        IntVector v0 = IntVector.fromMemorySegment(I, m, b0 + k * 2L, ORDER);
+        IntVector v1 = IntVector.fromMemorySegment(I, m, b1 + k * 2L, ORDER);
         FloatVector xe = FloatVector.fromArray(F, x, xo + k);
         FloatVector xd = FloatVector.fromArray(F, x, xo + k + L);
-        a = odd(v).fma(xd, even(v).fma(xe, a));
+        FloatVector e0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        FloatVector e1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        a0 = v0.and(0xFFFF0000).reinterpretAsFloats().fma(xd, e0.fma(xe, a0));
+        a1 = v1.and(0xFFFF0000).reinterpretAsFloats().fma(xd, e1.fma(xe, a1));
       }
-      a.intoArray(lanes, 0);
-      store(y, yOffset + r, add, sumLanes(lanes, 0) + bf16Tail(m, b, x, xo, bound, in));
+      a0.intoArray(lanes, 0);
+      a1.intoArray(lanes, L);
+      store(y, yOffset + r, add, sumLanes(lanes, 0) + bf16Tail(m, b0, x, xo, bound, in));
+      if (r1 != r) {
+        store(y, yOffset + r1, add, sumLanes(lanes, L) + bf16Tail(m, b1, x, xo, bound, in));
+      }
     }
   }
 
@@ -466,14 +483,6 @@ final class PackedKernels {
         store(y, yOffset + r3, add, sumLanes(lanes, 3 * L));
       }
     }
-  }
-
-  private static FloatVector even(IntVector v) {
-    return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-  }
-
-  private static FloatVector odd(IntVector v) {
-    return v.and(0xFFFF0000).reinterpretAsFloats();
   }
 
   /** The entries past the last full block of a BF16 row (none for Qwen's widths), in order. */

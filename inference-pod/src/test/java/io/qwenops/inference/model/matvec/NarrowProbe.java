@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -73,6 +75,7 @@ public final class NarrowProbe {
       double[][] oldGbs = new double[configs][rounds];
       double[][] newGbs = new double[configs][rounds];
       double[][] readGbs = new double[cases.size()][rounds];
+      double[][] oneRowGbs = new double[cases.size()][rounds];
       for (int round = 0; round < rounds; round++) {
         int c = 0;
         for (int k = 0; k < cases.size(); k++) {
@@ -80,6 +83,10 @@ public final class NarrowProbe {
           double bytes = (double) w.bytes() * repeats;
           if (stream) {
             readGbs[k][round] = bytes / best(repeats, () -> sinkHole += read(w)) / 1e9;
+          }
+          if (w.encoding() == Matrix.Encoding.BF16) {
+            oneRowGbs[k][round] =
+                bytes / best(repeats, () -> bf16OneRowBefore(splitter, w, x)) / 1e9;
           }
           for (int cols : WIDTHS) {
             oldGbs[c][round] =
@@ -115,11 +122,60 @@ public final class NarrowProbe {
               range(oldGbs[c]),
               range(newGbs[c]),
               median(newGbs[c]) / median(oldGbs[c]));
+          if (cols == 1 && cases.get(k).w().encoding() == Matrix.Encoding.BF16) {
+            System.out.printf(
+                Locale.ROOT,
+                "%-16s %4s  %-13s %-13s %.2f   (old: the one-row kernel before the two-row one)%n",
+                cases.get(k).name(),
+                "1",
+                range(oneRowGbs[k]),
+                range(newGbs[c]),
+                median(newGbs[c]) / median(oneRowGbs[k]));
+          }
           c++;
         }
       }
     }
   }
+
+  /**
+   * The BF16 one-column kernel before it took two rows at a time: one row, one stream, one chain
+   * (the same chain, so the same bits).
+   */
+  private static float[] bf16OneRowBefore(RowSplitter splitter, Matrix w, float[] x0) {
+    float[] x = PackedKernels.prepare(w, x0, 1);
+    float[] y = new float[w.rows()];
+    MemorySegment m = w.data();
+    int in = w.cols();
+    int bound = in / (2 * L) * (2 * L);
+    splitter.run(
+        w.rows(),
+        (from, to) -> {
+          float[] lanes = new float[L];
+          for (int r = from; r < to; r++) {
+            long b = (long) r * in * 2;
+            FloatVector a = FloatVector.zero(F);
+            for (int k = 0; k < bound; k += 2 * L) {
+              IntVector v = IntVector.fromMemorySegment(I, m, b + k * 2L, ORDER);
+              FloatVector xe = FloatVector.fromArray(F, x, k);
+              FloatVector xd = FloatVector.fromArray(F, x, k + L);
+              FloatVector e = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+              a = v.and(0xFFFF0000).reinterpretAsFloats().fma(xd, e.fma(xe, a));
+            }
+            a.intoArray(lanes, 0);
+            float sum = MatVecKernels.sumLanes(lanes, 0);
+            for (int k = bound; k < in; k++) {
+              sum += Matrix.bf16ToFloat(m.get(PackedKernels.SHORT, b + k * 2L)) * x[k];
+            }
+            y[r] = sum;
+          }
+        });
+    return y;
+  }
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
 
   /** A plain vector sum of every byte the matrix holds: what one core can read. */
   private static long read(Matrix w) {
