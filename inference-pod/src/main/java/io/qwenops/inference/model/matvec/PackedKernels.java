@@ -13,8 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Register-blocked Vector API kernels over BF16 and Q8 weights ({@link Matrix}): each weight vector
  * is loaded and widened to F32 in registers once, then multiplied into several activation columns
- * (BF16: one row × up to four columns per inner loop, a single weight stream; Q8: two rows × four
- * columns, or four rows for a lone column). Accumulation is F32.
+ * (BF16: one row × two to four columns, or two rows for a lone column; Q8: two rows × two to four
+ * columns, or four rows for a lone column). Rows computed together come from far apart in the
+ * thread's range (its halves or quarters), so every FMA chain reads one long sequential stream.
+ * Accumulation is F32.
  *
  * <p>Every output entry is one FMA chain over the row in a fixed order, summed across lanes in a
  * fixed order: a column's result does not depend on how many columns share the call, nor on which
@@ -35,6 +37,7 @@ final class PackedKernels {
   static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
   private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
   private static final int GROUP = Matrix.Q8_GROUP;
+  private static final VectorOperators.Conversion<Byte, Float> B2F = VectorOperators.B2F;
 
   /** Columns one pass computes together. */
   static final int COLUMNS = 4;
@@ -43,11 +46,12 @@ final class PackedKernels {
 
   /**
    * The first {@code cols} columns of {@code x} (columns of {@code w.cols()}) as the kernels read
-   * them: padded with zero columns to a multiple of {@link #COLUMNS}, and even/odd split for BF16.
+   * them: padded with zero columns to a multiple of {@link #COLUMNS} (a lone column is not: the
+   * one-column kernels read only it), and even/odd split for BF16.
    */
   static float[] prepare(Matrix w, float[] x, int cols) {
     int in = w.cols();
-    int padded = (cols + COLUMNS - 1) / COLUMNS * COLUMNS;
+    int padded = cols == 1 ? 1 : (cols + COLUMNS - 1) / COLUMNS * COLUMNS;
     float[] out = new float[padded * in];
     if (w.encoding() != Matrix.Encoding.BF16) {
       System.arraycopy(x, 0, out, 0, cols * in);
@@ -161,31 +165,52 @@ final class PackedKernels {
   }
 
   /**
-   * One column, one row at a time: a single weight stream, as the F32 one-column kernel reads it.
-   * Interleaving four rows (one FMA chain each, the same chains as here) streamed 12–16 GB/s from
-   * memory on the 2-core box against 15–28 for this (`--narrow-probe`, lm_head, 2026-12-03); the
-   * chain's latency bound, 64 bytes per two FMAs, is above what one core can read.
+   * One column, two rows at a time: row {@code i} and row {@code i + half} of the range, each its
+   * own FMA chain (the chain the one-row kernel ran, so the same bits) over its own sequential
+   * stream. One row alone (one stream, one chain) left the core waiting on the chain's latency and
+   * on too few bytes in flight: 1.06–1.13× on a one-thread lm_head (docs/benchmarks.md, "Narrow
+   * steps"). Adjacent rows interleaved were slower than one row (12–16 GB/s against 15–28): the
+   * streams must be far apart.
    */
   private static void bf16OneRow(
       Matrix w, float[] x, int xo, float[] y, int yOffset, boolean add, int from, int to) {
     MemorySegment m = w.data();
     int in = w.cols();
     int bound = in / (2 * L) * (2 * L);
-    float[] lanes = new float[L];
-    for (int r = from; r < to; r++) {
-      long b = (long) r * in * 2;
-      FloatVector a = FloatVector.zero(F);
+    int half = (to - from + 1) / 2;
+    float[] lanes = new float[2 * L];
+    for (int r = from; r < from + half; r++) {
+      // Past the end the second row repeats the first (its bytes are in L1) and is not stored.
+      int r1 = r + half < to ? r + half : r;
+      long b0 = (long) r * in * 2;
+      long b1 = (long) r1 * in * 2;
+      FloatVector a0 = FloatVector.zero(F), a1 = a0;
       for (int k = 0; k < bound; k += 2 * L) {
-        IntVector v = IntVector.fromMemorySegment(I, m, b + k * 2L, ORDER);
+        IntVector v0 = IntVector.fromMemorySegment(I, m, b0 + k * 2L, ORDER);
+        IntVector v1 = IntVector.fromMemorySegment(I, m, b1 + k * 2L, ORDER);
         FloatVector xe = FloatVector.fromArray(F, x, xo + k);
         FloatVector xd = FloatVector.fromArray(F, x, xo + k + L);
-        a = odd(v).fma(xd, even(v).fma(xe, a));
+        FloatVector e0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        FloatVector e1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        a0 = v0.and(0xFFFF0000).reinterpretAsFloats().fma(xd, e0.fma(xe, a0));
+        a1 = v1.and(0xFFFF0000).reinterpretAsFloats().fma(xd, e1.fma(xe, a1));
       }
-      a.intoArray(lanes, 0);
-      store(y, yOffset + r, add, sumLanes(lanes, 0) + bf16Tail(m, b, x, xo, bound, in));
+      a0.intoArray(lanes, 0);
+      a1.intoArray(lanes, L);
+      store(y, yOffset + r, add, sumLanes(lanes, 0) + bf16Tail(m, b0, x, xo, bound, in));
+      if (r1 != r) {
+        store(y, yOffset + r1, add, sumLanes(lanes, L) + bf16Tail(m, b1, x, xo, bound, in));
+      }
     }
   }
 
+  /**
+   * Two to four Q8 columns, two rows at a time: row {@code i} and row {@code i + half} of the
+   * range, so each row's FMA chains read one long sequential stream (adjacent rows interleaved two
+   * streams 1 KiB apart). Each row is a slice so in-row offsets are ints the JIT can bounds-check
+   * once per row, and a group's scale is broadcast once per group. The chains and their order are
+   * the ones the kernel had before ({@code NarrowKernelsMatchLegacyTest}).
+   */
   private static void q8TwoRows(
       Matrix w,
       float[] x,
@@ -200,19 +225,28 @@ final class PackedKernels {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
+    long scaleBytes = in / GROUP * 4L;
+    int half = (to - from + 1) / 2;
     float[] lanes = new float[2 * COLUMNS * L];
-    for (int r = from; r < to; r += 2) {
-      int r1 = Math.min(r + 1, to - 1);
-      long b0 = (long) r * in;
-      long b1 = (long) r1 * in;
+    for (int r = from; r < from + half; r++) {
+      // Past the end the second row repeats the first; storeBlock then skips it.
+      int r1 = r + half < to ? r + half : r;
+      MemorySegment m0 = m.asSlice((long) r * in, in);
+      MemorySegment m1 = m.asSlice((long) r1 * in, in);
+      MemorySegment s0 = s.asSlice(r * scaleBytes, scaleBytes);
+      MemorySegment s1 = s.asSlice(r1 * scaleBytes, scaleBytes);
       FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
       FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-      for (int g = 0; g < in; g += GROUP) {
-        float s0 = s.get(FLOAT, (b0 + g) / GROUP * 4);
-        float s1 = s.get(FLOAT, (b1 + g) / GROUP * 4);
-        for (int k = g; k < g + GROUP; k += L) {
-          FloatVector w0 = q8(m, b0 + k, s0);
-          FloatVector w1 = q8(m, b1 + k, s1);
+      for (int k = 0; k < in; k += L) {
+        {
+          FloatVector c0 = FloatVector.broadcast(F, s0.get(FLOAT, k / GROUP * 4L));
+          FloatVector c1 = FloatVector.broadcast(F, s1.get(FLOAT, k / GROUP * 4L));
+          FloatVector w0 =
+              ((FloatVector) ByteVector.fromMemorySegment(B, m0, k, ORDER).convertShape(B2F, F, 0))
+                  .mul(c0);
+          FloatVector w1 =
+              ((FloatVector) ByteVector.fromMemorySegment(B, m1, k, ORDER).convertShape(B2F, F, 0))
+                  .mul(c1);
           int i = xo + k;
           FloatVector xv = FloatVector.fromArray(F, x, i);
           a00 = w0.fma(xv, a00);
@@ -255,19 +289,24 @@ final class PackedKernels {
     }
   }
 
-  /** Q8 rows {@code [from, to)} as F32 (entry × its group's scale), row after row from 0. */
+  /**
+   * Q8 rows {@code [from, to)} as F32 (entry × its group's scale), row after row from 0. Each row
+   * is a slice, as in {@link #q8TwoRows}, so its offsets are ints.
+   */
   static void q8Widen(Matrix w, int from, int to, float[] scratch) {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
+    long scaleBytes = in / GROUP * 4L;
     for (int r = from; r < to; r++) {
-      long b = (long) r * in;
+      MemorySegment row = m.asSlice((long) r * in, in);
+      MemorySegment scales = s.asSlice(r * scaleBytes, scaleBytes);
       int o = (r - from) * in;
-      for (int g = 0; g < in; g += GROUP) {
-        float scale = s.get(FLOAT, (b + g) / GROUP * 4);
-        for (int k = g; k < g + GROUP; k += L) {
-          q8(m, b + k, scale).intoArray(scratch, o + k);
-        }
+      for (int k = 0; k < in; k += L) {
+        FloatVector c = FloatVector.broadcast(F, scales.get(FLOAT, k / GROUP * 4L));
+        ((FloatVector) ByteVector.fromMemorySegment(B, row, k, ORDER).convertShape(B2F, F, 0))
+            .mul(c)
+            .intoArray(scratch, o + k);
       }
     }
   }
@@ -277,55 +316,62 @@ final class PackedKernels {
     MemorySegment m = w.data();
     MemorySegment s = w.scales();
     int in = w.cols();
+    long scaleBytes = in / GROUP * 4L;
+    int quarter = (to - from + 3) / 4;
     float[] lanes = new float[4 * L];
-    for (int r = from; r < to; r += 4) {
-      long b0 = (long) r * in;
-      long b1 = (long) Math.min(r + 1, to - 1) * in;
-      long b2 = (long) Math.min(r + 2, to - 1) * in;
-      long b3 = (long) Math.min(r + 3, to - 1) * in;
+    for (int r0 = from; r0 < from + quarter; r0++) {
+      // Past the end a row repeats r0 (cheap: its bytes are in L1) and is not stored.
+      int r1 = r0 + quarter < to ? r0 + quarter : r0;
+      int r2 = r0 + 2 * quarter < to ? r0 + 2 * quarter : r0;
+      int r3 = r0 + 3 * quarter < to ? r0 + 3 * quarter : r0;
+      MemorySegment m0 = m.asSlice((long) r0 * in, in);
+      MemorySegment m1 = m.asSlice((long) r1 * in, in);
+      MemorySegment m2 = m.asSlice((long) r2 * in, in);
+      MemorySegment m3 = m.asSlice((long) r3 * in, in);
+      MemorySegment s0 = s.asSlice(r0 * scaleBytes, scaleBytes);
+      MemorySegment s1 = s.asSlice(r1 * scaleBytes, scaleBytes);
+      MemorySegment s2 = s.asSlice(r2 * scaleBytes, scaleBytes);
+      MemorySegment s3 = s.asSlice(r3 * scaleBytes, scaleBytes);
       FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-      for (int g = 0; g < in; g += GROUP) {
-        float s0 = s.get(FLOAT, (b0 + g) / GROUP * 4);
-        float s1 = s.get(FLOAT, (b1 + g) / GROUP * 4);
-        float s2 = s.get(FLOAT, (b2 + g) / GROUP * 4);
-        float s3 = s.get(FLOAT, (b3 + g) / GROUP * 4);
-        for (int k = g; k < g + GROUP; k += L) {
-          FloatVector xv = FloatVector.fromArray(F, x, xo + k);
-          a0 = q8(m, b0 + k, s0).fma(xv, a0);
-          a1 = q8(m, b1 + k, s1).fma(xv, a1);
-          a2 = q8(m, b2 + k, s2).fma(xv, a2);
-          a3 = q8(m, b3 + k, s3).fma(xv, a3);
-        }
+      for (int k = 0; k < in; k += L) {
+        long at = k / GROUP * 4L;
+        FloatVector c0 = FloatVector.broadcast(F, s0.get(FLOAT, at));
+        FloatVector c1 = FloatVector.broadcast(F, s1.get(FLOAT, at));
+        FloatVector c2 = FloatVector.broadcast(F, s2.get(FLOAT, at));
+        FloatVector c3 = FloatVector.broadcast(F, s3.get(FLOAT, at));
+        FloatVector xv = FloatVector.fromArray(F, x, xo + k);
+        a0 =
+            ((FloatVector) ByteVector.fromMemorySegment(B, m0, k, ORDER).convertShape(B2F, F, 0))
+                .mul(c0)
+                .fma(xv, a0);
+        a1 =
+            ((FloatVector) ByteVector.fromMemorySegment(B, m1, k, ORDER).convertShape(B2F, F, 0))
+                .mul(c1)
+                .fma(xv, a1);
+        a2 =
+            ((FloatVector) ByteVector.fromMemorySegment(B, m2, k, ORDER).convertShape(B2F, F, 0))
+                .mul(c2)
+                .fma(xv, a2);
+        a3 =
+            ((FloatVector) ByteVector.fromMemorySegment(B, m3, k, ORDER).convertShape(B2F, F, 0))
+                .mul(c3)
+                .fma(xv, a3);
       }
       a0.intoArray(lanes, 0);
       a1.intoArray(lanes, L);
       a2.intoArray(lanes, 2 * L);
       a3.intoArray(lanes, 3 * L);
-      store(y, yOffset + r, add, sumLanes(lanes, 0));
-      if (r + 1 < to) {
-        store(y, yOffset + r + 1, add, sumLanes(lanes, L));
+      store(y, yOffset + r0, add, sumLanes(lanes, 0));
+      if (r1 != r0) {
+        store(y, yOffset + r1, add, sumLanes(lanes, L));
       }
-      if (r + 2 < to) {
-        store(y, yOffset + r + 2, add, sumLanes(lanes, 2 * L));
+      if (r2 != r0) {
+        store(y, yOffset + r2, add, sumLanes(lanes, 2 * L));
       }
-      if (r + 3 < to) {
-        store(y, yOffset + r + 3, add, sumLanes(lanes, 3 * L));
+      if (r3 != r0) {
+        store(y, yOffset + r3, add, sumLanes(lanes, 3 * L));
       }
     }
-  }
-
-  private static FloatVector even(IntVector v) {
-    return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-  }
-
-  private static FloatVector odd(IntVector v) {
-    return v.and(0xFFFF0000).reinterpretAsFloats();
-  }
-
-  /** L int8 entries at byte {@code at}, times their group's scale. */
-  private static FloatVector q8(MemorySegment m, long at, float scale) {
-    ByteVector b = ByteVector.fromMemorySegment(B, m, at, ORDER);
-    return ((FloatVector) b.convertShape(VectorOperators.B2F, F, 0)).mul(scale);
   }
 
   /** The entries past the last full block of a BF16 row (none for Qwen's widths), in order. */

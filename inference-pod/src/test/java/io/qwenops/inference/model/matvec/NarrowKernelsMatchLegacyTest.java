@@ -62,6 +62,38 @@ class NarrowKernelsMatchLegacyTest {
     }
   }
 
+  /**
+   * Every row range a thread may be handed, at 1–4 columns, added to a random y: the Q8 kernels
+   * pair rows from the quarters/halves of the range, so short and odd ranges repeat a row for the
+   * missing ones, which must be computed but neither stored nor added twice, nor may any row
+   * outside the range be touched.
+   */
+  @ParameterizedTest
+  @CsvSource({"BF16, 100", "Q8, 96", "Q8, 896"})
+  void everyRowRangeGivesTheLegacyKernelsBits(Matrix.Encoding encoding, int cols) {
+    int rows = 21;
+    SplittableRandom random = new SplittableRandom(cols * 31L + encoding.ordinal());
+    try (Arena arena = Arena.ofShared()) {
+      Matrix w = filled(encoding, rows, cols, arena, random);
+      float[] x = KernelFixtures.gaussian(4 * cols, random);
+      float[] y0 = KernelFixtures.gaussian(4 * rows, random);
+      for (int width = 1; width <= 4; width++) {
+        float[] xp = PackedKernels.prepare(w, x, width);
+        for (int from = 0; from < 5; from++) {
+          for (int to = from + 1; to <= rows; to++) {
+            float[] expected = y0.clone();
+            LegacyNarrowKernels.packedRows(w, xp, 0, width, expected, 0, rows, true, from, to);
+            float[] actual = y0.clone();
+            PackedKernels.rows(w, xp, 0, width, actual, 0, rows, true, from, to);
+            assertThat(actual)
+                .as("%d columns, rows [%d, %d)", width, from, to)
+                .containsExactly(expected);
+          }
+        }
+      }
+    }
+  }
+
   private static Matrix filled(
       Matrix.Encoding encoding, int rows, int cols, Arena arena, SplittableRandom random) {
     Matrix w =

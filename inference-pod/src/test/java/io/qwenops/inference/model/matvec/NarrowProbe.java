@@ -7,13 +7,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * GB/s of narrow decode products (1, 2, 4, 8 columns) on 0.5B's lm_head [151936, 896] and gate/up
  * [9728, 896], F32, BF16 and Q8, the kernels before the register lane sums ({@link
  * LegacyNarrowKernels}) against today's {@link DecodeMatVec}, alternating in one JVM for several
  * rounds. It lives beside the kernels because the old ones are package-private. Usage: {@code
- * NarrowProbe [cache] [rounds]} (bench-engine.sh --narrow-probe).
+ * NarrowProbe [cache|stream] [rounds] [encodings]} (bench-engine.sh --narrow-probe), encodings a
+ * comma list such as {@code Q8,BF16} (default all three).
+ *
+ * <ul>
+ *   <li>no mode: every core, both matrices from memory (the engine's decode step);
+ *   <li>{@code cache}: one thread over 96 rows that stay in L2, thread CPU time: the kernels' own
+ *       speed without the memory system (and much less sensitive to other processes' memory traffic
+ *       on a shared box);
+ *   <li>{@code stream}: one thread over lm_head from memory, wall time, next to a plain vector sum
+ *       of the same bytes ("read"): how close one core's kernel comes to streaming its weights.
+ * </ul>
+ *
+ * GB/s counts the weight bytes a product reads (Q8 with its scales).
  */
 public final class NarrowProbe {
 
@@ -22,21 +39,30 @@ public final class NarrowProbe {
   private record Case(String name, Matrix w) {}
 
   public static void main(String[] args) {
-    boolean cache = args.length > 0 && args[0].equals("cache");
-    int rounds = Integer.parseInt(args.length > (cache ? 1 : 0) ? args[cache ? 1 : 0] : "3");
+    int a = 0;
+    String mode =
+        args.length > a && (args[a].equals("cache") || args[a].equals("stream")) ? args[a++] : "";
+    boolean cache = mode.equals("cache");
+    boolean stream = mode.equals("stream");
+    int rounds = Integer.parseInt(args.length > a ? args[a++] : "3");
+    List<Matrix.Encoding> encodings = new ArrayList<>();
+    for (String e : (args.length > a ? args[a] : "F32,BF16,Q8").split(",")) {
+      encodings.add(Matrix.Encoding.valueOf(e.trim().toUpperCase(Locale.ROOT)));
+    }
     ai.djl.engine.Engine.getEngine("PyTorch"); // DecodeMatVec asks PyTorch for its thread count
-    // "cache": one thread over 96 rows that stay in L2, the kernels' own speed without the memory
-    // system (and much less sensitive to other processes' memory traffic on a shared box).
-    RowSplitter splitter = cache ? new RowSplitter(0) : RowSplitter.shared();
+    RowSplitter splitter = cache || stream ? new RowSplitter(0) : RowSplitter.shared();
     int repeats = cache ? 400 : 1;
     cpuTime = cache;
     DecodeMatVec current = new DecodeMatVec(splitter);
     try (Arena arena = Arena.ofShared()) {
       List<Case> cases = new ArrayList<>();
-      int[][] shapes = cache ? new int[][] {{96, 896}} : new int[][] {{151936, 896}, {9728, 896}};
+      int[][] shapes =
+          cache
+              ? new int[][] {{96, 896}}
+              : stream ? new int[][] {{151936, 896}} : new int[][] {{151936, 896}, {9728, 896}};
       for (int[] shape : shapes) {
         String label = cache ? "L2 96 rows" : shape[0] == 151936 ? "lm_head" : "gate/up";
-        for (Matrix.Encoding e : Matrix.Encoding.values()) {
+        for (Matrix.Encoding e : encodings) {
           cases.add(new Case(label + " " + e, filled(e, shape[0], shape[1], arena)));
         }
       }
@@ -48,17 +74,27 @@ public final class NarrowProbe {
       int configs = cases.size() * WIDTHS.length;
       double[][] oldGbs = new double[configs][rounds];
       double[][] newGbs = new double[configs][rounds];
+      double[][] readGbs = new double[cases.size()][rounds];
+      double[][] oneRowGbs = new double[cases.size()][rounds];
       for (int round = 0; round < rounds; round++) {
         int c = 0;
-        for (Case k : cases) {
+        for (int k = 0; k < cases.size(); k++) {
+          Matrix w = cases.get(k).w();
+          double bytes = (double) w.bytes() * repeats;
+          if (stream) {
+            readGbs[k][round] = bytes / best(repeats, () -> sinkHole += read(w)) / 1e9;
+          }
+          if (w.encoding() == Matrix.Encoding.BF16) {
+            oneRowGbs[k][round] =
+                bytes / best(repeats, () -> bf16OneRowBefore(splitter, w, x)) / 1e9;
+          }
           for (int cols : WIDTHS) {
-            double bytes = (double) k.w().bytes() * repeats;
             oldGbs[c][round] =
                 bytes
-                    / best(repeats, () -> LegacyNarrowKernels.multiply(splitter, k.w(), x, cols))
+                    / best(repeats, () -> LegacyNarrowKernels.multiply(splitter, w, x, cols))
                     / 1e9;
             newGbs[c][round] =
-                bytes / best(repeats, () -> current.multiply(k.w(), x, cols, null)) / 1e9;
+                bytes / best(repeats, () -> current.multiply(w, x, cols, null)) / 1e9;
             c++;
           }
         }
@@ -72,21 +108,101 @@ public final class NarrowProbe {
           "new GB/s",
           "new/old");
       int c = 0;
-      for (Case k : cases) {
+      for (int k = 0; k < cases.size(); k++) {
+        if (stream) {
+          System.out.printf(
+              Locale.ROOT, "%-16s %4s  %-13s%n", cases.get(k).name(), "read", range(readGbs[k]));
+        }
         for (int cols : WIDTHS) {
           System.out.printf(
               Locale.ROOT,
               "%-16s %4d  %-13s %-13s %.2f%n",
-              k.name(),
+              cases.get(k).name(),
               cols,
               range(oldGbs[c]),
               range(newGbs[c]),
               median(newGbs[c]) / median(oldGbs[c]));
+          if (cols == 1 && cases.get(k).w().encoding() == Matrix.Encoding.BF16) {
+            System.out.printf(
+                Locale.ROOT,
+                "%-16s %4s  %-13s %-13s %.2f   (old: the one-row kernel before the two-row one)%n",
+                cases.get(k).name(),
+                "1",
+                range(oneRowGbs[k]),
+                range(newGbs[c]),
+                median(newGbs[c]) / median(oneRowGbs[k]));
+          }
           c++;
         }
       }
     }
   }
+
+  /**
+   * The BF16 one-column kernel before it took two rows at a time: one row, one stream, one chain
+   * (the same chain, so the same bits).
+   */
+  private static float[] bf16OneRowBefore(RowSplitter splitter, Matrix w, float[] x0) {
+    float[] x = PackedKernels.prepare(w, x0, 1);
+    float[] y = new float[w.rows()];
+    MemorySegment m = w.data();
+    int in = w.cols();
+    int bound = in / (2 * L) * (2 * L);
+    splitter.run(
+        w.rows(),
+        (from, to) -> {
+          float[] lanes = new float[L];
+          for (int r = from; r < to; r++) {
+            long b = (long) r * in * 2;
+            FloatVector a = FloatVector.zero(F);
+            for (int k = 0; k < bound; k += 2 * L) {
+              IntVector v = IntVector.fromMemorySegment(I, m, b + k * 2L, ORDER);
+              FloatVector xe = FloatVector.fromArray(F, x, k);
+              FloatVector xd = FloatVector.fromArray(F, x, k + L);
+              FloatVector e = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+              a = v.and(0xFFFF0000).reinterpretAsFloats().fma(xd, e.fma(xe, a));
+            }
+            a.intoArray(lanes, 0);
+            float sum = MatVecKernels.sumLanes(lanes, 0);
+            for (int k = bound; k < in; k++) {
+              sum += Matrix.bf16ToFloat(m.get(PackedKernels.SHORT, b + k * 2L)) * x[k];
+            }
+            y[r] = sum;
+          }
+        });
+    return y;
+  }
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
+
+  /** A plain vector sum of every byte the matrix holds: what one core can read. */
+  private static long read(Matrix w) {
+    long sink = sum(w.data());
+    return w.scales() == null ? sink : sink + sum(w.scales());
+  }
+
+  private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+
+  private static long sum(MemorySegment m) {
+    long step = LONGS.vectorByteSize();
+    long bound = m.byteSize() / (4 * step) * (4 * step);
+    LongVector s0 = LongVector.zero(LONGS);
+    LongVector s1 = s0, s2 = s0, s3 = s0;
+    for (long at = 0; at < bound; at += 4 * step) {
+      s0 = s0.add(LongVector.fromMemorySegment(LONGS, m, at, ORDER));
+      s1 = s1.add(LongVector.fromMemorySegment(LONGS, m, at + step, ORDER));
+      s2 = s2.add(LongVector.fromMemorySegment(LONGS, m, at + 2 * step, ORDER));
+      s3 = s3.add(LongVector.fromMemorySegment(LONGS, m, at + 3 * step, ORDER));
+    }
+    return s0.add(s1).add(s2).add(s3).reduceLanes(VectorOperators.ADD);
+  }
+
+  private static final java.nio.ByteOrder ORDER = java.nio.ByteOrder.LITTLE_ENDIAN;
+
+  /** Keeps {@link #read}'s sums alive. */
+  static long sinkHole;
 
   private static Matrix filled(Matrix.Encoding e, int rows, int cols, Arena arena) {
     SplittableRandom random = new SplittableRandom(rows + e.ordinal());
