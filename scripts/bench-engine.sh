@@ -6,6 +6,8 @@
 #                   (needs the checkpoint, written by a first plain run)
 #   --around-matmuls  instead: BF16 decode at batch 1 and 16 (context ~192): the engine step, the
 #                   bare forward and the projections alone, and the share outside the projections
+#   --attention-probe [rounds]  instead: a decode step's attention at batch 16/64, context 192-4096 (0.5B
+#                   shapes), the per-slot loop vs GroupAttention in one JVM; then --around-matmuls at batch 16 and 64
 #   --gemm-probe    instead: GFLOP/s of the projection layouts (X·Wᵀ vs W·X) at decode-sized batches
 #   --wide-probe [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernel, old wide path vs WideKernel, and PyTorch F32
 #   --narrow-probe [rounds]  instead: GB/s of 1/2/4/8-column products (lm_head, gate/up; F32, BF16, Q8), old vs new kernels
@@ -26,6 +28,7 @@ dir=inference-pod/target/bench-0.5b-f32
 case "${1:-}" in
   --step-profile) main=io.qwenops.inference.bench.StepProfile; set -- "$dir" ;;
   --around-matmuls) main=io.qwenops.inference.engine.AroundMatmulsProbe; set -- inference-pod/target/bench-0.5b-bf16 "${@:2}" ;;
+  --attention-probe) main=io.qwenops.inference.model.AttentionProbe; set -- inference-pod/target/bench-0.5b-bf16 "${@:2}" ;;
   --gemm-probe) main=io.qwenops.inference.bench.GemmProbe; set -- ;;
   --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; shift ;;
   --narrow-probe) main=io.qwenops.inference.model.matvec.NarrowProbe; shift; set -- "$@" ;;

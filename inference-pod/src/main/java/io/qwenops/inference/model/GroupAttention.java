@@ -5,6 +5,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -35,6 +37,34 @@ final class GroupAttention {
   private static final int SLOT_BLOCK = 64;
   private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
+  // The 16 × 16 transpose's four stages (AVX-512): stage b swaps the off-diagonal b × b blocks of
+  // rows i and i + b. Lanes with bit b set (MASK) come from the other row, moved by b lanes (a
+  // one-vector permute and a blend; javac's release 22 API has no two-vector selectFrom).
+  private static final boolean SIXTEEN = LANES == 16;
+  private static final VectorShuffle<Float> DOWN8 = shift(8), DOWN4 = shift(4);
+  private static final VectorShuffle<Float> DOWN2 = shift(2), DOWN1 = shift(1);
+  private static final VectorShuffle<Float> UP8 = shift(-8), UP4 = shift(-4);
+  private static final VectorShuffle<Float> UP2 = shift(-2), UP1 = shift(-1);
+  private static final VectorMask<Float> MASK8 = bit(8), MASK4 = bit(4);
+  private static final VectorMask<Float> MASK2 = bit(2), MASK1 = bit(1);
+
+  /** Lane L takes lane L − b (mod LANES). */
+  private static VectorShuffle<Float> shift(int b) {
+    int[] index = new int[LANES];
+    for (int lane = 0; lane < LANES; lane++) {
+      index[lane] = Math.floorMod(lane - b, LANES);
+    }
+    return VectorShuffle.fromArray(SPECIES, index, 0);
+  }
+
+  private static VectorMask<Float> bit(int b) {
+    boolean[] set = new boolean[LANES];
+    for (int lane = 0; lane < LANES; lane++) {
+      set[lane] = (lane & b) != 0;
+    }
+    return VectorMask.fromArray(SPECIES, set, 0);
+  }
+
   private final int repeats;
   private final int headDim;
   private final float scale;
@@ -45,6 +75,7 @@ final class GroupAttention {
   private static final class Buffers {
     final float[] rows; // one block's key rows, [LANES][headDim]
     final float[] transposed; // the same, [headDim][LANES]
+    final long[] starts = new long[LANES]; // their byte offsets in the pool
     float[][] scores = new float[0][0]; // [repeats][slots, rounded up to LANES]
 
     Buffers(int headDim) {
@@ -120,14 +151,31 @@ final class GroupAttention {
       float[][] scores) {
     float[] rows = b.rows;
     float[] kt = b.transposed;
-    for (int s = 0; s < count; s++) {
-      long at = (base + context[t0 + s]) * headDim * Float.BYTES;
-      MemorySegment.copy(keys, ValueLayout.JAVA_FLOAT, at, rows, s * headDim, headDim);
-    }
-    // Lanes past count read the previous block's rows (or zeros): their scores land past the
-    // context in the padded score rows and are never used.
-    for (int d = 0; d < headDim; d++) {
-      FloatVector.fromArray(SPECIES, rows, d, rowStarts, 0).intoArray(kt, d * LANES);
+    if (SIXTEEN) {
+      // Lanes past count repeat the block's first slot: their scores land past the context in the
+      // padded score rows and are never used.
+      long[] at = b.starts;
+      for (int s = 0; s < LANES; s++) {
+        at[s] = (base + context[t0 + (s < count ? s : 0)]) * headDim * Float.BYTES;
+      }
+      for (int d = 0; d < bound; d += LANES) {
+        transpose16(keys, at, d, kt);
+      }
+      for (int d = bound; d < headDim; d++) {
+        for (int s = 0; s < LANES; s++) {
+          kt[d * LANES + s] =
+              keys.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at[s] + (long) d * Float.BYTES);
+        }
+      }
+    } else {
+      for (int s = 0; s < count; s++) {
+        long at = (base + context[t0 + s]) * headDim * Float.BYTES;
+        MemorySegment.copy(keys, ValueLayout.JAVA_FLOAT, at, rows, s * headDim, headDim);
+      }
+      // Lanes past count read the previous block's rows (or zeros), unused as above.
+      for (int d = 0; d < headDim; d++) {
+        FloatVector.fromArray(SPECIES, rows, d, rowStarts, 0).intoArray(kt, d * LANES);
+      }
     }
     for (int r = 0; r < repeats; r++) {
       int qr = qOffset + r * headDim;
@@ -146,6 +194,142 @@ final class GroupAttention {
       }
       sum.mul(scale).intoArray(scores[r], t0);
     }
+  }
+
+  /**
+   * Keys of 16 slots (the row offsets, in bytes), dimensions {@code d0 .. d0 + 16}, transposed in
+   * registers into {@code kt[d × 16 + s]}.
+   */
+  private static void transpose16(MemorySegment keys, long[] at, int d0, float[] kt) {
+    long d = (long) d0 * Float.BYTES;
+    FloatVector r0 = FloatVector.fromMemorySegment(SPECIES, keys, at[0] + d, ORDER);
+    FloatVector r1 = FloatVector.fromMemorySegment(SPECIES, keys, at[1] + d, ORDER);
+    FloatVector r2 = FloatVector.fromMemorySegment(SPECIES, keys, at[2] + d, ORDER);
+    FloatVector r3 = FloatVector.fromMemorySegment(SPECIES, keys, at[3] + d, ORDER);
+    FloatVector r4 = FloatVector.fromMemorySegment(SPECIES, keys, at[4] + d, ORDER);
+    FloatVector r5 = FloatVector.fromMemorySegment(SPECIES, keys, at[5] + d, ORDER);
+    FloatVector r6 = FloatVector.fromMemorySegment(SPECIES, keys, at[6] + d, ORDER);
+    FloatVector r7 = FloatVector.fromMemorySegment(SPECIES, keys, at[7] + d, ORDER);
+    FloatVector r8 = FloatVector.fromMemorySegment(SPECIES, keys, at[8] + d, ORDER);
+    FloatVector r9 = FloatVector.fromMemorySegment(SPECIES, keys, at[9] + d, ORDER);
+    FloatVector r10 = FloatVector.fromMemorySegment(SPECIES, keys, at[10] + d, ORDER);
+    FloatVector r11 = FloatVector.fromMemorySegment(SPECIES, keys, at[11] + d, ORDER);
+    FloatVector r12 = FloatVector.fromMemorySegment(SPECIES, keys, at[12] + d, ORDER);
+    FloatVector r13 = FloatVector.fromMemorySegment(SPECIES, keys, at[13] + d, ORDER);
+    FloatVector r14 = FloatVector.fromMemorySegment(SPECIES, keys, at[14] + d, ORDER);
+    FloatVector r15 = FloatVector.fromMemorySegment(SPECIES, keys, at[15] + d, ORDER);
+    FloatVector t0s8 = r0.blend(r8.rearrange(DOWN8), MASK8);
+    r8 = r0.rearrange(UP8).blend(r8, MASK8);
+    r0 = t0s8;
+    FloatVector t1s8 = r1.blend(r9.rearrange(DOWN8), MASK8);
+    r9 = r1.rearrange(UP8).blend(r9, MASK8);
+    r1 = t1s8;
+    FloatVector t2s8 = r2.blend(r10.rearrange(DOWN8), MASK8);
+    r10 = r2.rearrange(UP8).blend(r10, MASK8);
+    r2 = t2s8;
+    FloatVector t3s8 = r3.blend(r11.rearrange(DOWN8), MASK8);
+    r11 = r3.rearrange(UP8).blend(r11, MASK8);
+    r3 = t3s8;
+    FloatVector t4s8 = r4.blend(r12.rearrange(DOWN8), MASK8);
+    r12 = r4.rearrange(UP8).blend(r12, MASK8);
+    r4 = t4s8;
+    FloatVector t5s8 = r5.blend(r13.rearrange(DOWN8), MASK8);
+    r13 = r5.rearrange(UP8).blend(r13, MASK8);
+    r5 = t5s8;
+    FloatVector t6s8 = r6.blend(r14.rearrange(DOWN8), MASK8);
+    r14 = r6.rearrange(UP8).blend(r14, MASK8);
+    r6 = t6s8;
+    FloatVector t7s8 = r7.blend(r15.rearrange(DOWN8), MASK8);
+    r15 = r7.rearrange(UP8).blend(r15, MASK8);
+    r7 = t7s8;
+    FloatVector t0s4 = r0.blend(r4.rearrange(DOWN4), MASK4);
+    r4 = r0.rearrange(UP4).blend(r4, MASK4);
+    r0 = t0s4;
+    FloatVector t1s4 = r1.blend(r5.rearrange(DOWN4), MASK4);
+    r5 = r1.rearrange(UP4).blend(r5, MASK4);
+    r1 = t1s4;
+    FloatVector t2s4 = r2.blend(r6.rearrange(DOWN4), MASK4);
+    r6 = r2.rearrange(UP4).blend(r6, MASK4);
+    r2 = t2s4;
+    FloatVector t3s4 = r3.blend(r7.rearrange(DOWN4), MASK4);
+    r7 = r3.rearrange(UP4).blend(r7, MASK4);
+    r3 = t3s4;
+    FloatVector t8s4 = r8.blend(r12.rearrange(DOWN4), MASK4);
+    r12 = r8.rearrange(UP4).blend(r12, MASK4);
+    r8 = t8s4;
+    FloatVector t9s4 = r9.blend(r13.rearrange(DOWN4), MASK4);
+    r13 = r9.rearrange(UP4).blend(r13, MASK4);
+    r9 = t9s4;
+    FloatVector t10s4 = r10.blend(r14.rearrange(DOWN4), MASK4);
+    r14 = r10.rearrange(UP4).blend(r14, MASK4);
+    r10 = t10s4;
+    FloatVector t11s4 = r11.blend(r15.rearrange(DOWN4), MASK4);
+    r15 = r11.rearrange(UP4).blend(r15, MASK4);
+    r11 = t11s4;
+    FloatVector t0s2 = r0.blend(r2.rearrange(DOWN2), MASK2);
+    r2 = r0.rearrange(UP2).blend(r2, MASK2);
+    r0 = t0s2;
+    FloatVector t1s2 = r1.blend(r3.rearrange(DOWN2), MASK2);
+    r3 = r1.rearrange(UP2).blend(r3, MASK2);
+    r1 = t1s2;
+    FloatVector t4s2 = r4.blend(r6.rearrange(DOWN2), MASK2);
+    r6 = r4.rearrange(UP2).blend(r6, MASK2);
+    r4 = t4s2;
+    FloatVector t5s2 = r5.blend(r7.rearrange(DOWN2), MASK2);
+    r7 = r5.rearrange(UP2).blend(r7, MASK2);
+    r5 = t5s2;
+    FloatVector t8s2 = r8.blend(r10.rearrange(DOWN2), MASK2);
+    r10 = r8.rearrange(UP2).blend(r10, MASK2);
+    r8 = t8s2;
+    FloatVector t9s2 = r9.blend(r11.rearrange(DOWN2), MASK2);
+    r11 = r9.rearrange(UP2).blend(r11, MASK2);
+    r9 = t9s2;
+    FloatVector t12s2 = r12.blend(r14.rearrange(DOWN2), MASK2);
+    r14 = r12.rearrange(UP2).blend(r14, MASK2);
+    r12 = t12s2;
+    FloatVector t13s2 = r13.blend(r15.rearrange(DOWN2), MASK2);
+    r15 = r13.rearrange(UP2).blend(r15, MASK2);
+    r13 = t13s2;
+    FloatVector t0s1 = r0.blend(r1.rearrange(DOWN1), MASK1);
+    r1 = r0.rearrange(UP1).blend(r1, MASK1);
+    r0 = t0s1;
+    FloatVector t2s1 = r2.blend(r3.rearrange(DOWN1), MASK1);
+    r3 = r2.rearrange(UP1).blend(r3, MASK1);
+    r2 = t2s1;
+    FloatVector t4s1 = r4.blend(r5.rearrange(DOWN1), MASK1);
+    r5 = r4.rearrange(UP1).blend(r5, MASK1);
+    r4 = t4s1;
+    FloatVector t6s1 = r6.blend(r7.rearrange(DOWN1), MASK1);
+    r7 = r6.rearrange(UP1).blend(r7, MASK1);
+    r6 = t6s1;
+    FloatVector t8s1 = r8.blend(r9.rearrange(DOWN1), MASK1);
+    r9 = r8.rearrange(UP1).blend(r9, MASK1);
+    r8 = t8s1;
+    FloatVector t10s1 = r10.blend(r11.rearrange(DOWN1), MASK1);
+    r11 = r10.rearrange(UP1).blend(r11, MASK1);
+    r10 = t10s1;
+    FloatVector t12s1 = r12.blend(r13.rearrange(DOWN1), MASK1);
+    r13 = r12.rearrange(UP1).blend(r13, MASK1);
+    r12 = t12s1;
+    FloatVector t14s1 = r14.blend(r15.rearrange(DOWN1), MASK1);
+    r15 = r14.rearrange(UP1).blend(r15, MASK1);
+    r14 = t14s1;
+    r0.intoArray(kt, (d0 + 0) * 16);
+    r1.intoArray(kt, (d0 + 1) * 16);
+    r2.intoArray(kt, (d0 + 2) * 16);
+    r3.intoArray(kt, (d0 + 3) * 16);
+    r4.intoArray(kt, (d0 + 4) * 16);
+    r5.intoArray(kt, (d0 + 5) * 16);
+    r6.intoArray(kt, (d0 + 6) * 16);
+    r7.intoArray(kt, (d0 + 7) * 16);
+    r8.intoArray(kt, (d0 + 8) * 16);
+    r9.intoArray(kt, (d0 + 9) * 16);
+    r10.intoArray(kt, (d0 + 10) * 16);
+    r11.intoArray(kt, (d0 + 11) * 16);
+    r12.intoArray(kt, (d0 + 12) * 16);
+    r13.intoArray(kt, (d0 + 13) * 16);
+    r14.intoArray(kt, (d0 + 14) * 16);
+    r15.intoArray(kt, (d0 + 15) * 16);
   }
 
   /** {@code out += Σ p[t] · v[t]} over slots {@code t0 .. t1} for two query heads. */
