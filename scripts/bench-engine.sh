@@ -6,6 +6,8 @@
 #                   (needs the checkpoint, written by a first plain run)
 #   --around-matmuls  instead: BF16 decode at batch 1 and 16 (context ~192): the engine step, the
 #                   bare forward and the projections alone, and the share outside the projections
+#   --attention-probe [rounds]  instead: a decode step's attention at batch 16/64, context 192-4096 (0.5B
+#                   shapes), the per-slot loop vs GroupAttention in one JVM; then --around-matmuls at batch 16 and 64
 #   --gemm-probe    instead: GFLOP/s of the projection layouts (X·Wᵀ vs W·X) at decode-sized batches
 #   --wide-probe [f32] [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernels (WideKernel) vs
 #                   PyTorch F32; with f32, F32 on WideKernel vs BLAS on every 0.5B projection, both cores and one thread
@@ -27,6 +29,7 @@ dir=inference-pod/target/bench-0.5b-f32
 case "${1:-}" in
   --step-profile) main=io.qwenops.inference.bench.StepProfile; set -- "$dir" ;;
   --around-matmuls) main=io.qwenops.inference.engine.AroundMatmulsProbe; set -- inference-pod/target/bench-0.5b-bf16 "${@:2}" ;;
+  --attention-probe) main=io.qwenops.inference.model.AttentionProbe; set -- inference-pod/target/bench-0.5b-bf16 "${@:2}" ;;
   --gemm-probe) main=io.qwenops.inference.bench.GemmProbe; set -- ;;
   --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; shift ;;
   --narrow-probe) main=io.qwenops.inference.model.matvec.NarrowProbe; shift; set -- "$@" ;;

@@ -14,7 +14,7 @@ package io.qwenops.inference.engine;
  * @param gpuMemoryUtilization on a GPU, the fraction of its memory the process may fill; the KV
  *     pool gets what the weights leave of it
  * @param kvCacheBytes explicit KV pool size; 0 derives it: on GPU from gpuMemoryUtilization, on CPU
- *     a quarter of free physical memory, at most 2 GiB
+ *     a quarter of available RAM (MemAvailable, see HostMemory), at most 2 GiB
  * @param blockSize tokens per KV block
  * @param enablePrefixCaching reuse KV blocks of identical prompt prefixes
  * @param maxWaiting queued requests at most; more are refused with {@link QueueFullException}

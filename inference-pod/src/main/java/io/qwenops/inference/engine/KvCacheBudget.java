@@ -44,14 +44,24 @@ public record KvCacheBudget(long bytes, String source) {
             gib(reserveBytes)));
   }
 
-  /** A quarter of free RAM, at most 2 GiB: the CPU server shares its machine. */
-  static KvCacheBudget cpu(long freeBytes) {
-    if (freeBytes <= 0) {
-      return new KvCacheBudget(CPU_DEFAULT_BYTES / 4, "CPU default (free memory unknown)");
+  /**
+   * A quarter of available RAM, at most 2 GiB: the CPU server shares its machine. Available, not
+   * free: see {@link HostMemory} (the page cache a checkpoint write leaves behind is reclaimable).
+   */
+  static KvCacheBudget cpu(HostMemory memory) {
+    if (memory.bytes() <= 0) {
+      return new KvCacheBudget(
+          CPU_DEFAULT_BYTES / 4, "CPU default (available memory unknown: " + memory.source() + ")");
     }
-    long bytes = Math.min(CPU_DEFAULT_BYTES, freeBytes / 4);
+    long bytes = Math.min(CPU_DEFAULT_BYTES, memory.bytes() / 4);
     return new KvCacheBudget(
-        bytes, "CPU: min(" + gib(CPU_DEFAULT_BYTES) + ", free RAM " + gib(freeBytes) + " / 4)");
+        bytes,
+        "CPU: min("
+            + gib(CPU_DEFAULT_BYTES)
+            + ", available RAM "
+            + gib(memory.bytes())
+            + " / 4); available = "
+            + memory.source());
   }
 
   /**

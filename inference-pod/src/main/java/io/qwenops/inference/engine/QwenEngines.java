@@ -13,7 +13,6 @@ import io.qwenops.inference.model.Qwen2Weights;
 import io.qwenops.inference.model.QwenTokenizer;
 import io.qwenops.inference.model.WeightLoader;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
@@ -144,11 +143,6 @@ public final class QwenEngines {
           KvCacheBudget.activationReserve(
               config, options.maxNumBatchedTokens(), options.maxNumSeqs()));
     }
-    long free = 0;
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      free = os.getFreeMemorySize();
-    }
-    return KvCacheBudget.cpu(free);
+    return KvCacheBudget.cpu(HostMemory.read());
   }
 }

@@ -42,8 +42,7 @@ final class CpuDecodeForward {
   private final int headDim;
   private final int repeats;
   private final int intermediate;
-  private final float scale;
-  private final ThreadLocal<float[][]> scoreRows = new ThreadLocal<>();
+  private final GroupAttention attention;
   private long projectionNanos; // of the last pass: the matmuls' share of a step, for profiling
   private PagedKvCache pool; // the cache the segments below belong to
   private MemorySegment[] keys;
@@ -70,7 +69,7 @@ final class CpuDecodeForward {
     this.headDim = config.headDim();
     this.repeats = config.queriesPerKvHead();
     this.intermediate = config.intermediateSize();
-    this.scale = (float) (1.0 / Math.sqrt(headDim));
+    this.attention = new GroupAttention(repeats, headDim, (float) (1.0 / Math.sqrt(headDim)));
   }
 
   /**
@@ -216,15 +215,17 @@ final class CpuDecodeForward {
           n * kvHeads,
           item -> {
             int c = item / kvHeads;
-            attend(
-                layerIndex,
-                item % kvHeads,
+            int j = item % kvHeads;
+            attention.attend(
+                keys[layerIndex],
+                values[layerIndex],
+                (long) j * poolSlots,
                 qkv,
-                c * qkvRows,
+                c * qkvRows + j * repeats * headDim,
                 contexts[c],
                 positions[c] + 1,
                 attended,
-                c * qDim);
+                c * qDim + j * repeats * headDim);
           });
       t0 = System.nanoTime();
       kernel.multiplyAdd(layer.o(), attended, n, x);
@@ -263,54 +264,6 @@ final class CpuDecodeForward {
   /** Nanoseconds the last pass spent in its projections (every layer's four and lm_head). */
   long projectionNanos() {
     return projectionNanos;
-  }
-
-  /**
-   * One row's attention for KV head {@code j} over the first {@code length} slots of its context:
-   * each of the head's query heads (GQA) against its keys, F32 softmax, weighted sum of values.
-   * Each key and value row is read once for all the head's queries (it stays in L1 across them);
-   * every output still sums its slots in context order, so the result does not depend on this.
-   */
-  private void attend(
-      int layer,
-      int j,
-      float[] qkv,
-      int qOffset,
-      long[] context,
-      int length,
-      float[] out,
-      int outOffset) {
-    float[][] scores = scores(length);
-    long base = (long) j * poolSlots;
-    int q = qOffset + j * repeats * headDim;
-    int o = outOffset + j * repeats * headDim;
-    MemorySegment k = keys[layer];
-    MemorySegment v = values[layer];
-    for (int t = 0; t < length; t++) {
-      long at = (base + context[t]) * headDim;
-      for (int r = 0; r < repeats; r++) {
-        scores[r][t] = DecodeMatVec.dot(qkv, q + r * headDim, k, at, headDim) * scale;
-      }
-    }
-    for (int r = 0; r < repeats; r++) {
-      DecodeMatVec.softmax(scores[r], length);
-    }
-    for (int t = 0; t < length; t++) {
-      long at = (base + context[t]) * headDim;
-      for (int r = 0; r < repeats; r++) {
-        DecodeMatVec.addScaled(scores[r][t], v, at, out, o + r * headDim, headDim);
-      }
-    }
-  }
-
-  /** This thread's score rows, one per query head of a group, of at least {@code length}. */
-  private float[][] scores(int length) {
-    float[][] rows = scoreRows.get();
-    if (rows == null || rows[0].length < length) {
-      rows = new float[repeats][Math.max(length, 2 * (rows == null ? 0 : rows[0].length))];
-      scoreRows.set(rows);
-    }
-    return rows;
   }
 
   /**

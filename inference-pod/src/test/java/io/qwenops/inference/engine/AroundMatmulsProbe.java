@@ -32,11 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where a decode step's time goes around its matmuls, on a 0.5B-shaped BF16 checkpoint at batch 1
- * and 16 (context ~192): the whole engine step (schedule → forward → sample → outputs, timed by the
- * engine's own {@link StepHook} while every sequence decodes), the bare forward pass on the same
- * width, and the projections alone (every layer's four matmuls and lm_head on the kernel). Prints
- * medians per round and the share of the step that is not projections. Usage: {@code
- * AroundMatmulsProbe DIR [rounds]}; writes the checkpoint to DIR first when absent.
+ * and 16 or the batches given (context ~192): the whole engine step (schedule → forward → sample →
+ * outputs, timed by the engine's own {@link StepHook} while every sequence decodes), the bare
+ * forward pass on the same width, and the projections alone (every layer's four matmuls and lm_head
+ * on the kernel). Prints medians per round and the share of the step that is not projections.
+ * Usage: {@code AroundMatmulsProbe DIR [rounds] [batches, default 1,16]}; writes the checkpoint to
+ * DIR first when absent.
  */
 public final class AroundMatmulsProbe {
 
@@ -83,6 +84,10 @@ public final class AroundMatmulsProbe {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int[] batches =
+        args.length > 2
+            ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
+            : new int[] {1, 16};
     if (!Files.exists(dir.resolve(".complete"))) {
       System.out.println("Writing the 0.5B-shaped BF16 checkpoint to " + dir + " ...");
       CheckpointWriter.write(dir, CheckpointWriter.Spec.of(ModelShape.QWEN25_0_5B));
@@ -99,7 +104,13 @@ public final class AroundMatmulsProbe {
             .withMaxNumBatchedTokens(512);
     PhaseClock clock = new PhaseClock();
     try (Qwen2Weights w = WeightLoader.load(dir, config, setup);
-        PagedKvCache cache = new PagedKvCache(config, setup, 400, 16);
+        // StepProfile.decodeBatch puts row b's context at slot 256·b: room for the widest batch
+        PagedKvCache cache =
+            new PagedKvCache(
+                config,
+                setup,
+                Math.max(400, 16 * Arrays.stream(batches).max().orElse(1) + 16),
+                16);
         QwenTokenizer tokenizer = QwenTokenizer.load(dir)) {
       Qwen2Model model = new Qwen2Model(w, 1024);
       clock.model = model;
@@ -116,7 +127,7 @@ public final class AroundMatmulsProbe {
       int[] prefix = new SplittableRandom(7).ints(CONTEXT - 8, 0, 150_000).toArray();
       run(engine, clock, prefix, 1, 1); // the shared prefix, computed once and cached
       for (int round = 1; round <= rounds; round++) {
-        for (int batch : new int[] {1, 16}) {
+        for (int batch : batches) {
           measure(engine, clock, model, w, cache, prefix, batch, round);
         }
       }

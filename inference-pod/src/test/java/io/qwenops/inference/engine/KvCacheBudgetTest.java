@@ -42,10 +42,22 @@ class KvCacheBudgetTest {
   }
 
   @Test
-  void onTheCpuAQuarterOfFreeMemoryAtMostTwoGib() {
-    assertThat(KvCacheBudget.cpu(4 * GIB).bytes()).isEqualTo(GIB);
-    assertThat(KvCacheBudget.cpu(64 * GIB).bytes()).isEqualTo(2 * GIB);
-    assertThat(KvCacheBudget.cpu(0).source()).contains("free memory unknown");
+  void onTheCpuAQuarterOfAvailableMemoryAtMostTwoGib() {
+    assertThat(KvCacheBudget.cpu(new HostMemory(4 * GIB, "MemAvailable")).bytes()).isEqualTo(GIB);
+    assertThat(KvCacheBudget.cpu(new HostMemory(64 * GIB, "MemAvailable")).bytes())
+        .isEqualTo(2 * GIB);
+    assertThat(KvCacheBudget.cpu(new HostMemory(0, "unknown")).source())
+        .contains("available memory unknown");
+  }
+
+  @Test
+  void theCpuBudgetSaysWhereTheAvailableFigureCameFrom() {
+    HostMemory m = HostMemory.of("MemFree: 1048576 kB\nMemAvailable: 8388608 kB\n", null);
+
+    assertThat(KvCacheBudget.cpu(m).source())
+        .isEqualTo(
+            "CPU: min(2.00 GiB, available RAM 8.00 GiB / 4); available = MemAvailable 8.00 GiB"
+                + " (/proc/meminfo)");
   }
 
   @Test
