@@ -51,9 +51,9 @@ public final class DecodeMatVec {
   /**
    * Fewest columns of a product that take {@link WideKernel} (docs/benchmarks.md, "Wide steps"): Q8
    * and F32 as soon as there are two column groups (Q8's two-row kernel would dequantise per group;
-   * F32's two passes over cached row blocks ran 1.1–1.5× slower than its 4 × 4 tiles); BF16 from
-   * 16, below which widening in registers per group costs less than storing the widened tile and
-   * loading it back.
+   * for F32 the 4 × 4 tiles ran 1.1–1.5× two passes over cached row blocks); BF16 from 16, below
+   * which widening in registers per group costs less than storing the widened tile and loading it
+   * back.
    */
   static int wideFrom(Matrix.Encoding encoding) {
     return encoding == Matrix.Encoding.BF16 ? 16 : PackedKernels.COLUMNS + 1;

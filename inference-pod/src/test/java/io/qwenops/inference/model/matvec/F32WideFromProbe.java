@@ -10,11 +10,11 @@ import java.util.SplittableRandom;
 /**
  * From how many columns F32 products should take {@link WideKernel}: the narrow kernel's two passes
  * over 128 KiB row blocks (four columns each, {@link MatVecKernels#fourColumns}, as {@link
- * DecodeMatVec} ran 5–8 columns before; the narrow path now ends at 4) against {@link WideKernel} (same bits), on every 0.5B
- * projection at M = 4/5/6/8, on one thread timed by its CPU clock ("1t") and on both cores by the
- * wall clock, alternating in one JVM for five rounds. Ratios: WideKernel ÷ two passes, median
- * (range) over rounds. Lives beside the kernels, which are package-private. Usage: {@code
- * F32WideFromProbe} (bench-engine.sh --wide-from-probe).
+ * DecodeMatVec} ran 5–8 columns before; the narrow path now ends at 4) against {@link WideKernel}
+ * (same bits), on every 0.5B projection at M = 4/5/6/8, on one thread timed by its CPU clock ("1t")
+ * and on both cores by the wall clock, alternating in one JVM for five rounds. Ratios: WideKernel ÷
+ * two passes, median (range) over rounds. Lives beside the kernels, which are package-private.
+ * Usage: {@code F32WideFromProbe} (bench-engine.sh --wide-from-probe).
  */
 public final class F32WideFromProbe {
 
