@@ -11,6 +11,7 @@
 #   --gemm-probe    instead: GFLOP/s of the projection layouts (X·Wᵀ vs W·X) at decode-sized batches
 #   --wide-probe [f32] [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernels (WideKernel) vs
 #                   PyTorch F32; with f32, F32 on WideKernel vs BLAS on every 0.5B projection, both cores and one thread
+#   --wide-from-probe  instead: F32 products of 4/5/6/8 columns, the narrow kernel's two passes vs WideKernel
 #   --narrow-probe [rounds]  instead: GB/s of 1/2/4/8-column products (lm_head, gate/up; F32, BF16, Q8), old vs new kernels
 #   --weights float32,bfloat16,int8   instead: the batching engine at each weight precision on a
 #                   0.5B-shaped BF16 checkpoint, in one run, with ratios (more EngineBenchmark options follow)
@@ -33,6 +34,7 @@ case "${1:-}" in
   --gemm-probe) main=io.qwenops.inference.bench.GemmProbe; set -- ;;
   --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; shift ;;
   --narrow-probe) main=io.qwenops.inference.model.matvec.NarrowProbe; shift; set -- "$@" ;;
+  --wide-from-probe) main=io.qwenops.inference.model.matvec.F32WideFromProbe; set -- ;;
   --weights) main=io.qwenops.inference.bench.EngineBenchmark; set -- --dir inference-pod/target/bench-0.5b-bf16 "$@" ;;
   --memory)
     shape=${2:-0.5b}

@@ -16,12 +16,11 @@ import java.util.logging.Logger;
  * on CPU in F32. PyTorch's BLAS streams a weight at 15–19 GB/s on one core for so few columns; this
  * kernel reads the weight in place (the tensor's own memory, no copy) with the Vector API on every
  * core and streams 45–50 GB/s on the benchmark box (docs/benchmarks.md). Up to four columns share
- * each weight load; five to eight take two passes over blocks of rows small enough that the second
- * pass reads them from cache. Wider F32 products take {@link WideKernel} (four rows × four columns
- * per tile, read in place); the model sends F32 steps of up to {@link #MAX_F32_STEP_ROWS} rows here
- * and wider ones, compute-bound, to BLAS. BF16 and Q8 weights ({@link Matrix}) have no tensor for
- * BLAS: they take {@link PackedKernels} at any number of columns, and {@link WideKernel} for wide
- * products ({@link #wideFrom}).
+ * each weight load; five or more take {@link WideKernel} (four rows × four columns per tile, read
+ * in place, the same bits per column). The model sends F32 steps of up to {@link
+ * #MAX_F32_STEP_ROWS} rows here and wider ones, compute-bound, to BLAS. BF16 and Q8 weights ({@link
+ * Matrix}) have no tensor for BLAS: they take {@link PackedKernels} at any number of columns, and
+ * {@link WideKernel} for wide products ({@link #wideFrom}).
  *
  * <p>Activations are Java arrays of columns: column j of an array with columns of n entries starts
  * at j·n, and F32 inputs of up to {@link #MAX_COLUMNS} columns hold {@link #MAX_COLUMNS} (unused
@@ -33,8 +32,9 @@ import java.util.logging.Logger;
 public final class DecodeMatVec {
 
   /**
-   * Widest F32 product of the narrow kernels (up to four columns per weight load, two passes for
-   * five to eight); wider ones take {@link WideKernel}.
+   * Widest narrow decode step, where BLAS's GEMM is weakest: F32 inputs of up to this many columns
+   * hold this many (the narrow kernels read four at a time). F32 products of five or more columns
+   * run on {@link WideKernel}.
    */
   public static final int MAX_COLUMNS = 8;
 
@@ -49,16 +49,17 @@ public final class DecodeMatVec {
   private static final int GROUP = 4;
 
   /**
-   * Fewest columns of a BF16/Q8 product that take {@link WideKernel} (docs/benchmarks.md, "Wide
-   * steps"): Q8 as soon as there are two column groups, since the two-row kernel would dequantise
-   * per group; BF16 from 16, below which widening in registers per group costs less than storing
-   * the widened tile and loading it back.
+   * Fewest columns of a product that take {@link WideKernel} (docs/benchmarks.md, "Wide steps"): Q8
+   * and F32 as soon as there are two column groups (Q8's two-row kernel would dequantise per group;
+   * for F32 the 4 × 4 tiles ran 1.1–1.5× two passes over cached row blocks); BF16 from 16, below
+   * which widening in registers per group costs less than storing the widened tile and loading it
+   * back.
    */
   static int wideFrom(Matrix.Encoding encoding) {
-    return encoding == Matrix.Encoding.Q8 ? PackedKernels.COLUMNS + 1 : 16;
+    return encoding == Matrix.Encoding.BF16 ? 16 : PackedKernels.COLUMNS + 1;
   }
 
-  /** Rows per cache block when several passes read the same rows: 128 KB of a 896-wide weight. */
+  /** Rows per cache block when several BF16 passes read the same rows: 128 KB. */
   private static final int BLOCK_BYTES = 128 << 10;
 
   static final String SWITCH = "QWENOPS_DECODE_MATVEC";
@@ -184,7 +185,7 @@ public final class DecodeMatVec {
     }
     int in = w.cols();
     int out = w.rows();
-    if (cols > MAX_COLUMNS) {
+    if (cols >= wideFrom(Matrix.Encoding.F32)) {
       if (x.length < cols * in || y.length < cols * out) {
         throw arraysDoNotFit(x, y, out, in, cols);
       }
@@ -195,8 +196,7 @@ public final class DecodeMatVec {
     if (cols < 1) {
       throw new IllegalArgumentException("The decode kernel takes 1 or more columns, got " + cols);
     }
-    int groups = (cols + GROUP - 1) / GROUP;
-    if (x.length < (cols == 1 ? in : groups * GROUP * in) || y.length < cols * out) {
+    if (x.length < (cols == 1 ? in : GROUP * in) || y.length < cols * out) {
       throw arraysDoNotFit(x, y, out, in, cols);
     }
     if (cols == 1) {
@@ -204,30 +204,10 @@ public final class DecodeMatVec {
           out, (from, to) -> MatVecKernels.oneColumn(w.data(), in, x, 0, y, 0, add, from, to));
       return;
     }
-    // One pass streams its rows straight through; several re-read cache-sized blocks of rows.
-    int block = groups == 1 ? out : Math.max(1, BLOCK_BYTES / (in * Float.BYTES));
     splitter.run(
         out,
-        (from, to) -> {
-          for (int start = from; start < to; start += block) {
-            int end = Math.min(to, start + block);
-            for (int g = 0; g < groups; g++) {
-              int first = g * GROUP;
-              MatVecKernels.fourColumns(
-                  w.data(),
-                  in,
-                  x,
-                  first * in,
-                  Math.min(GROUP, cols - first),
-                  y,
-                  first * out,
-                  out,
-                  add,
-                  start,
-                  end);
-            }
-          }
-        });
+        (from, to) ->
+            MatVecKernels.fourColumns(w.data(), in, x, 0, cols, y, 0, out, add, from, to));
   }
 
   private static IllegalArgumentException arraysDoNotFit(

@@ -9,20 +9,21 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * BF16 and Q8 products of many columns (batched decode, prefill chunks; {@link
+ * BF16, Q8 and F32 products of many columns (batched decode, prefill chunks; {@link
  * DecodeMatVec#wideFrom} says from how many), where the FMAs, not the weight stream, are the limit.
- * Each tile of {@link #ROWS} rows is widened to F32 once per column chunk into a per-thread
- * scratch, and every group of four columns in the chunk then runs a four rows × four columns loop
- * over it: sixteen accumulators, eight loads per sixteen FMAs, no conversion in the inner loop. The
- * old wide path (two rows × four columns) spent a load per FMA. A chunk's activations fit in L2, so
- * a 512-column prefill chunk is not streamed from L3 once per tile.
+ * Each tile of {@link #ROWS} rows is widened to F32 once per column chunk into a per-thread scratch
+ * (F32 tiles are read in place), and every group of four columns in the chunk then runs a four rows
+ * × four columns loop over it: sixteen accumulators, eight loads per sixteen FMAs, no conversion in
+ * the inner loop. The old wide path (two rows × four columns) spent a load per FMA. A chunk's
+ * activations fit in L2, so a 512-column prefill chunk is not streamed from L3 once per tile.
  *
  * <p>Every result has the bits of {@link PackedKernels}' one-column kernels: BF16 rows are widened
  * into the even/odd-split layout the activations already have ({@link PackedKernels#prepare}), so
  * stepping by one vector over the scratch runs each lane's FMA chain in the order the narrow kernel
  * runs it (even half, then odd half, block by block); Q8 rows are widened to the same floats (entry
  * × scale); lanes are summed left to right, as there, and a BF16 tail is added after them, in
- * order, as the narrow kernel adds it.
+ * order, as the narrow kernel adds it. F32 results have the bits of {@link
+ * MatVecKernels#fourColumns} (its 2–4 column kernel), whose chains and tail order they follow.
  */
 final class WideKernel {
 

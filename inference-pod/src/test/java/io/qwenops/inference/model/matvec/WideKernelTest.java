@@ -81,18 +81,26 @@ class WideKernelTest {
   }
 
   /**
-   * F32 products of more than {@link DecodeMatVec#MAX_COLUMNS} columns (WideKernel reading the
-   * weight in place): each column has the bits it gets in a narrow product of two columns, bias and
-   * residual included, on ragged shapes (67 and 1031 rows, not a multiple of the tile; 100 entries,
-   * a tail past the last vector; 9, 21 and 70 columns, 70 of 4864 entries in three chunks).
+   * F32 products of five or more columns (WideKernel reading the weight in place): each column has
+   * the bits it gets in a narrow product of two columns, bias and residual included, on ragged
+   * shapes (67 and 1031 rows, not a multiple of the tile; 100 entries, a tail past the last vector;
+   * 5, 9, 21 and 70 columns, 70 of 4864 entries in three chunks).
    */
   @ParameterizedTest
-  @CsvSource({"67, 100, 9", "1031, 896, 21", "67, 4864, 70", "203, 896, 32"})
+  @CsvSource({
+    "67, 100, 5",
+    "203, 896, 8",
+    "67, 100, 9",
+    "1031, 896, 21",
+    "67, 4864, 70",
+    "203, 896, 32"
+  })
   void f32ColumnsHaveTheBitsOfTheNarrowKernel(int rows, int in, int cols) {
     SplittableRandom random = new SplittableRandom(rows * 17L + in);
     try (Arena arena = Arena.ofShared()) {
       Matrix w = KernelFixtures.randomMatrix(Matrix.Encoding.F32, rows, in, random, arena);
-      float[] x = KernelFixtures.gaussian(cols * in, random);
+      assertThat(cols).isGreaterThanOrEqualTo(DecodeMatVec.wideFrom(Matrix.Encoding.F32));
+      float[] x = KernelFixtures.gaussian(Math.max(cols, DecodeMatVec.MAX_COLUMNS) * in, random);
       float[] bias = KernelFixtures.gaussian(rows, random);
       float[] residual = KernelFixtures.gaussian(cols * rows, random);
       float[] wide = KERNEL.multiply(w, x, cols, null);

@@ -1,0 +1,139 @@
+package io.qwenops.inference.model.matvec;
+
+import java.lang.foreign.Arena;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * From how many columns F32 products should take {@link WideKernel}: the narrow kernel's two passes
+ * over 128 KiB row blocks (four columns each, {@link MatVecKernels#fourColumns}, as {@link
+ * DecodeMatVec} ran 5–8 columns before; the narrow path now ends at 4) against {@link WideKernel}
+ * (same bits), on every 0.5B projection at M = 4/5/6/8, on one thread timed by its CPU clock ("1t")
+ * and on both cores by the wall clock, alternating in one JVM for five rounds. Ratios: WideKernel ÷
+ * two passes, median (range) over rounds. Lives beside the kernels, which are package-private.
+ * Usage: {@code F32WideFromProbe} (bench-engine.sh --wide-from-probe).
+ */
+public final class F32WideFromProbe {
+
+  private static final int ROUNDS = 5;
+  private static final long SPELL_NANOS = 150_000_000;
+  private static final int BLOCK_BYTES = 128 << 10;
+
+  public static void main(String[] args) {
+    ai.djl.engine.Engine.getEngine("PyTorch"); // DecodeMatVec asks PyTorch for its thread count
+    int[][] shapes = {{1152, 896}, {896, 896}, {9728, 896}, {896, 4864}, {151936, 896}};
+    RowSplitter one = new RowSplitter(0);
+    RowSplitter all = RowSplitter.shared();
+    try (Arena arena = Arena.ofShared()) {
+      for (int[] shape : shapes) {
+        int out = shape[0];
+        int in = shape[1];
+        Matrix w =
+            KernelFixtures.randomMatrix(
+                Matrix.Encoding.F32, out, in, new SplittableRandom(out), arena);
+        for (int cols : new int[] {4, 5, 6, 8}) {
+          float[] x =
+              KernelFixtures.gaussian(DecodeMatVec.MAX_COLUMNS * in, new SplittableRandom(2));
+          float[] y = new float[cols * out];
+          double flop = 2.0 * cols * out * in;
+          Runnable[] variants = {
+            () -> twoPasses(one, w, x, cols, y),
+            () -> wide(one, w, x, cols, y),
+            () -> twoPasses(all, w, x, cols, y),
+            () -> wide(all, w, x, cols, y)
+          };
+          double[][] g = new double[variants.length][ROUNDS];
+          for (int round = 0; round < ROUNDS; round++) {
+            for (int v = 0; v < variants.length; v++) {
+              g[v][round] = flop / time(variants[v], v < 2) / 1e9;
+            }
+          }
+          System.out.printf(
+              Locale.ROOT,
+              "[%d, %d] M=%d | 1t two passes %.0f, WideKernel %.0f GFLOP/s, %s"
+                  + " | 2 cores two passes %.0f, WideKernel %.0f, %s%n",
+              out,
+              in,
+              cols,
+              max(g[0]),
+              max(g[1]),
+              ratio(g[1], g[0]),
+              max(g[2]),
+              max(g[3]),
+              ratio(g[3], g[2]));
+        }
+      }
+    }
+  }
+
+  /** What DecodeMatVec ran for 2–8 F32 columns: groups of four over cache-sized row blocks. */
+  private static void twoPasses(RowSplitter s, Matrix w, float[] x, int cols, float[] y) {
+    int in = w.cols();
+    int out = w.rows();
+    int groups = (cols + 3) / 4;
+    int block = groups == 1 ? out : Math.max(1, BLOCK_BYTES / (in * Float.BYTES));
+    s.run(
+        out,
+        (from, to) -> {
+          for (int start = from; start < to; start += block) {
+            int end = Math.min(to, start + block);
+            for (int g = 0; g < groups; g++) {
+              int first = g * 4;
+              MatVecKernels.fourColumns(
+                  w.data(),
+                  in,
+                  x,
+                  first * in,
+                  Math.min(4, cols - first),
+                  y,
+                  first * out,
+                  out,
+                  false,
+                  start,
+                  end);
+            }
+          }
+        });
+  }
+
+  private static void wide(RowSplitter s, Matrix w, float[] x, int cols, float[] y) {
+    float[] xp = PackedKernels.prepare(w, x, cols);
+    s.run(w.rows(), (from, to) -> WideKernel.rows(w, xp, cols, y, w.rows(), false, from, to));
+  }
+
+  private static String ratio(double[] a, double[] b) {
+    double[] r = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = a[i] / b[i];
+    }
+    Arrays.sort(r);
+    return String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", r[r.length / 2], r[0], r[r.length - 1]);
+  }
+
+  private static double max(double[] v) {
+    return Arrays.stream(v).max().orElseThrow();
+  }
+
+  /** Seconds per call, best of two spells: this thread's CPU time, or the wall clock. */
+  private static double time(Runnable op, boolean cpu) {
+    ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < 2; i++) {
+      long c = tm.getCurrentThreadCpuTime();
+      long t = System.nanoTime();
+      int calls = 0;
+      long elapsed;
+      do {
+        op.run();
+        calls++;
+        elapsed = System.nanoTime() - t;
+      } while (elapsed < SPELL_NANOS);
+      long spent = cpu ? tm.getCurrentThreadCpuTime() - c : elapsed;
+      best = Math.min(best, spent / 1e9 / calls);
+    }
+    return best;
+  }
+}
