@@ -8,7 +8,10 @@
 #                   bare forward and the projections alone, and the share outside the projections
 #   --gemm-probe    instead: GFLOP/s of the projection layouts (X·Wᵀ vs W·X) at decode-sized batches
 #   --wide-probe [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernel, old wide path vs WideKernel, and PyTorch F32
-#   --narrow-probe [rounds]  instead: GB/s of 1/2/4/8-column products (lm_head, gate/up; F32, BF16, Q8), old vs new kernels
+#   --narrow-probe [cache|stream|widen] [rounds] [encodings]  instead: GB/s of 1/2/4/8-column products (lm_head,
+#                   gate/up; encodings a comma list, default F32,BF16,Q8), old vs new kernels; cache: one thread,
+#                   96 rows in L2; stream: one thread, lm_head from memory, beside a plain read of its bytes;
+#                   widen: Q8 widening to F32 (WideKernel's tiles) old vs new
 #   --weights float32,bfloat16,int8   instead: the batching engine at each weight precision on a
 #                   0.5B-shaped BF16 checkpoint, in one run, with ratios (more EngineBenchmark options follow)
 #     --llama-cpp   with --weights: also llama.cpp (scripts/llama-cpp, node-llama-cpp 3.21.1, installed with

@@ -167,10 +167,9 @@ final class PackedKernels {
   /**
    * One column, two rows at a time: row {@code i} and row {@code i + half} of the range, each its
    * own FMA chain (the chain the one-row kernel ran, so the same bits) over its own sequential
-   * stream. One row alone (one stream, one chain) left the core waiting on the chain's latency and
-   * on too few bytes in flight: 1.06–1.13× on a one-thread lm_head (docs/benchmarks.md, "Narrow
-   * steps"). Adjacent rows interleaved were slower than one row (12–16 GB/s against 15–28): the
-   * streams must be far apart.
+   * stream: 1.13–1.35× one row alone (one chain, whose latency bounds it, and fewer bytes in
+   * flight) from memory, 1.32× from L2 (`--narrow-probe`, 2026-12-04). Adjacent rows interleaved
+   * were slower than one row from memory (12–16 GB/s against 15–28): the streams must be apart.
    */
   private static void bf16OneRow(
       Matrix w, float[] x, int xo, float[] y, int yOffset, boolean add, int from, int to) {
