@@ -167,9 +167,10 @@ final class PackedKernels {
   /**
    * One column, two rows at a time: row {@code i} and row {@code i + half} of the range, each its
    * own FMA chain (the chain the one-row kernel ran, so the same bits) over its own sequential
-   * stream: 1.13–1.35× one row alone (one chain, whose latency bounds it, and fewer bytes in
-   * flight) from memory, 1.32× from L2 (`--narrow-probe`, 2026-12-04). Adjacent rows interleaved
-   * were slower than one row from memory (12–16 GB/s against 15–28): the streams must be apart.
+   * stream: 1.2–1.3× one row alone (one chain, whose latency bounds it, and fewer bytes in flight)
+   * on one thread from memory, 1.6× from L2 (`--narrow-probe`, 2026-12-04). Adjacent rows
+   * interleaved were slower than one row from memory (12–16 GB/s against 15–28): the streams must
+   * be apart.
    */
   private static void bf16OneRow(
       Matrix w, float[] x, int xo, float[] y, int yOffset, boolean add, int from, int to) {
