@@ -206,11 +206,11 @@ final class PackedKernels {
 
   /**
    * Two to four Q8 columns, two rows at a time: row {@code i} and row {@code i + half} of the
-   * range, so each row's FMA chains read one long sequential stream (adjacent rows interleaved two
-   * streams 1 KiB apart). Each row is a slice so in-row offsets are ints the JIT can bounds-check
-   * once per row. One loop over K takes each vector's scale from the row's scale slice: a nested
-   * loop over each group's two vectors ran at half the speed. The chains and their order are the
-   * ones the kernel had before ({@code NarrowKernelsMatchLegacyTest}).
+   * range, so each row's FMA chains read one long sequential stream. Each row is a slice so in-row
+   * offsets are ints the JIT can bounds-check once per row. One loop over K takes each vector's
+   * scale from the row's scale slice: a nested loop over each group's two vectors ran at half the
+   * speed. The chains and their order are the ones the kernel had before ({@code
+   * NarrowKernelsMatchLegacyTest}).
    */
   private static void q8TwoRows(
       Matrix w,
