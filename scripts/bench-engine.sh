@@ -12,7 +12,10 @@
 #   --wide-probe [f32] [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernels (WideKernel) vs
 #                   PyTorch F32; with f32, F32 on WideKernel vs BLAS on every 0.5B projection, both cores and one thread
 #   --wide-from-probe  instead: F32 products of 4/5/6/8 columns, the narrow kernel's two passes vs WideKernel
-#   --narrow-probe [rounds]  instead: GB/s of 1/2/4/8-column products (lm_head, gate/up; F32, BF16, Q8), old vs new kernels
+#   --narrow-probe [cache|stream|widen] [rounds] [encodings]  instead: GB/s of 1/2/4/8-column products (lm_head,
+#                   gate/up; encodings a comma list, default F32,BF16,Q8), old vs new kernels; cache: one thread,
+#                   96 rows in L2; stream: one thread, lm_head from memory, beside a plain read of its bytes;
+#                   widen: Q8 widening to F32 (WideKernel's tiles) old vs new
 #   --weights float32,bfloat16,int8   instead: the batching engine at each weight precision on a
 #                   0.5B-shaped BF16 checkpoint, in one run, with ratios (more EngineBenchmark options follow)
 #     --llama-cpp   with --weights: also llama.cpp (scripts/llama-cpp, node-llama-cpp 3.21.1, installed with

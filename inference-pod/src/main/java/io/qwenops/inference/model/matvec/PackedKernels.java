@@ -167,10 +167,10 @@ final class PackedKernels {
   /**
    * One column, two rows at a time: row {@code i} and row {@code i + half} of the range, each its
    * own FMA chain (the chain the one-row kernel ran, so the same bits) over its own sequential
-   * stream. One row alone (one stream, one chain) left the core waiting on the chain's latency and
-   * on too few bytes in flight: 1.06–1.13× on a one-thread lm_head (docs/benchmarks.md, "Narrow
-   * steps"). Adjacent rows interleaved were slower than one row (12–16 GB/s against 15–28): the
-   * streams must be far apart.
+   * stream: 1.2–1.3× one row alone (one chain, whose latency bounds it, and fewer bytes in flight)
+   * on one thread from memory, 1.6× from L2 (`--narrow-probe`, 2026-12-04). Adjacent rows
+   * interleaved were slower than one row from memory (12–16 GB/s against 15–28): the streams must
+   * be apart.
    */
   private static void bf16OneRow(
       Matrix w, float[] x, int xo, float[] y, int yOffset, boolean add, int from, int to) {
@@ -206,10 +206,11 @@ final class PackedKernels {
 
   /**
    * Two to four Q8 columns, two rows at a time: row {@code i} and row {@code i + half} of the
-   * range, so each row's FMA chains read one long sequential stream (adjacent rows interleaved two
-   * streams 1 KiB apart). Each row is a slice so in-row offsets are ints the JIT can bounds-check
-   * once per row, and a group's scale is broadcast once per group. The chains and their order are
-   * the ones the kernel had before ({@code NarrowKernelsMatchLegacyTest}).
+   * range, so each row's FMA chains read one long sequential stream. Each row is a slice so in-row
+   * offsets are ints the JIT can bounds-check once per row. One loop over K takes each vector's
+   * scale from the row's scale slice: a nested loop over each group's two vectors ran at half the
+   * speed. The chains and their order are the ones the kernel had before ({@code
+   * NarrowKernelsMatchLegacyTest}).
    */
   private static void q8TwoRows(
       Matrix w,
@@ -238,29 +239,27 @@ final class PackedKernels {
       FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
       FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
       for (int k = 0; k < in; k += L) {
-        {
-          FloatVector c0 = FloatVector.broadcast(F, s0.get(FLOAT, k / GROUP * 4L));
-          FloatVector c1 = FloatVector.broadcast(F, s1.get(FLOAT, k / GROUP * 4L));
-          FloatVector w0 =
-              ((FloatVector) ByteVector.fromMemorySegment(B, m0, k, ORDER).convertShape(B2F, F, 0))
-                  .mul(c0);
-          FloatVector w1 =
-              ((FloatVector) ByteVector.fromMemorySegment(B, m1, k, ORDER).convertShape(B2F, F, 0))
-                  .mul(c1);
-          int i = xo + k;
-          FloatVector xv = FloatVector.fromArray(F, x, i);
-          a00 = w0.fma(xv, a00);
-          a10 = w1.fma(xv, a10);
-          xv = FloatVector.fromArray(F, x, i + in);
-          a01 = w0.fma(xv, a01);
-          a11 = w1.fma(xv, a11);
-          xv = FloatVector.fromArray(F, x, i + 2 * in);
-          a02 = w0.fma(xv, a02);
-          a12 = w1.fma(xv, a12);
-          xv = FloatVector.fromArray(F, x, i + 3 * in);
-          a03 = w0.fma(xv, a03);
-          a13 = w1.fma(xv, a13);
-        }
+        FloatVector c0 = FloatVector.broadcast(F, s0.get(FLOAT, k / GROUP * 4L));
+        FloatVector c1 = FloatVector.broadcast(F, s1.get(FLOAT, k / GROUP * 4L));
+        FloatVector w0 =
+            ((FloatVector) ByteVector.fromMemorySegment(B, m0, k, ORDER).convertShape(B2F, F, 0))
+                .mul(c0);
+        FloatVector w1 =
+            ((FloatVector) ByteVector.fromMemorySegment(B, m1, k, ORDER).convertShape(B2F, F, 0))
+                .mul(c1);
+        int i = xo + k;
+        FloatVector xv = FloatVector.fromArray(F, x, i);
+        a00 = w0.fma(xv, a00);
+        a10 = w1.fma(xv, a10);
+        xv = FloatVector.fromArray(F, x, i + in);
+        a01 = w0.fma(xv, a01);
+        a11 = w1.fma(xv, a11);
+        xv = FloatVector.fromArray(F, x, i + 2 * in);
+        a02 = w0.fma(xv, a02);
+        a12 = w1.fma(xv, a12);
+        xv = FloatVector.fromArray(F, x, i + 3 * in);
+        a03 = w0.fma(xv, a03);
+        a13 = w1.fma(xv, a13);
       }
       a00.intoArray(lanes, 0);
       a01.intoArray(lanes, L);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -41,7 +42,11 @@ public final class NarrowProbe {
   public static void main(String[] args) {
     int a = 0;
     String mode =
-        args.length > a && (args[a].equals("cache") || args[a].equals("stream")) ? args[a++] : "";
+        args.length > a && List.of("cache", "stream", "widen").contains(args[a]) ? args[a++] : "";
+    if (mode.equals("widen")) {
+      widen(Integer.parseInt(args.length > a ? args[a] : "5"));
+      return;
+    }
     boolean cache = mode.equals("cache");
     boolean stream = mode.equals("stream");
     int rounds = Integer.parseInt(args.length > a ? args[a++] : "3");
@@ -139,6 +144,108 @@ public final class NarrowProbe {
   }
 
   /**
+   * {@code widen [rounds]}: one thread, CPU time, Q8 gate/up [9728, 896] widened to F32 in four-row
+   * tiles as {@link WideKernel} does, {@link PackedKernels#q8Widen} against its version before the
+   * row slices ({@link #q8WidenBefore}, checked to give the same floats); then {@link WideKernel}
+   * itself at 8, 16 and 64 columns, and what it would take with the old widening (its time plus the
+   * widening time saved: with up to 108 columns of 896 entries each tile is widened once per call).
+   */
+  private static void widen(int rounds) {
+    int rows = 9728;
+    int in = 896;
+    try (Arena arena = Arena.ofShared()) {
+      Matrix w = filled(Matrix.Encoding.Q8, rows, in, arena);
+      float[] before = new float[4 * in];
+      float[] after = new float[4 * in];
+      for (int r = 0; r < rows; r += 4) {
+        q8WidenBefore(w, r, r + 4, before);
+        PackedKernels.q8Widen(w, r, r + 4, after);
+        if (!java.util.Arrays.equals(before, after)) {
+          throw new AssertionError("q8Widen changed the floats of rows " + r + "..");
+        }
+      }
+      cpuTime = true;
+      double[] old = new double[rounds];
+      double[] now = new double[rounds];
+      for (int round = 0; round < rounds; round++) {
+        old[round] =
+            best(
+                20,
+                () -> {
+                  for (int r = 0; r < rows; r += 4) {
+                    q8WidenBefore(w, r, r + 4, before);
+                  }
+                });
+        now[round] =
+            best(
+                20,
+                () -> {
+                  for (int r = 0; r < rows; r += 4) {
+                    PackedKernels.q8Widen(w, r, r + 4, after);
+                  }
+                });
+      }
+      double gb = w.bytes() * 20 / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "q8Widen gate/up Q8: old %s GB/s, new %s GB/s, new/old %.2f%n",
+          range(invert(old, gb)),
+          range(invert(now, gb)),
+          median(old) / median(now));
+      double saved = (median(old) - median(now)) / 20;
+      SplittableRandom random = new SplittableRandom(7);
+      for (int cols : new int[] {8, 16, 64}) {
+        float[] x = new float[cols * in];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) random.nextGaussian();
+        }
+        float[] xp = PackedKernels.prepare(w, x, cols);
+        float[] y = new float[cols * rows];
+        double[] wide = new double[rounds];
+        for (int round = 0; round < rounds; round++) {
+          wide[round] = best(1, () -> WideKernel.rows(w, xp, cols, y, rows, false, 0, rows));
+        }
+        double t = median(wide);
+        System.out.printf(
+            Locale.ROOT,
+            "WideKernel %2d columns: %.2f ms, with the old widening ~%.2f ms: new/old %.2f%n",
+            cols,
+            t * 1e3,
+            (t + saved) * 1e3,
+            (t + saved) / t);
+      }
+    }
+  }
+
+  private static double[] invert(double[] seconds, double gb) {
+    double[] v = new double[seconds.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = gb / seconds[i];
+    }
+    return v;
+  }
+
+  /** {@link PackedKernels#q8Widen} before the row slices: long offsets, a scale per group. */
+  private static void q8WidenBefore(Matrix w, int from, int to, float[] scratch) {
+    MemorySegment m = w.data();
+    MemorySegment s = w.scales();
+    int in = w.cols();
+    for (int r = from; r < to; r++) {
+      long b = (long) r * in;
+      int o = (r - from) * in;
+      for (int g = 0; g < in; g += Matrix.Q8_GROUP) {
+        float scale = s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, (b + g) / Matrix.Q8_GROUP * 4);
+        for (int k = g; k < g + Matrix.Q8_GROUP; k += L) {
+          ByteVector v = ByteVector.fromMemorySegment(B, m, b + k, ORDER);
+          ((FloatVector) v.convertShape(VectorOperators.B2F, F, 0))
+              .mul(scale)
+              .intoArray(scratch, o + k);
+        }
+      }
+    }
+  }
+
+  /**
    * The BF16 one-column kernel before it took two rows at a time: one row, one stream, one chain
    * (the same chain, so the same bits).
    */
@@ -176,6 +283,8 @@ public final class NarrowProbe {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
   private static final int L = F.length();
+  private static final VectorSpecies<Byte> B =
+      VectorSpecies.of(byte.class, jdk.incubator.vector.VectorShape.forBitSize(L * Byte.SIZE));
 
   /** A plain vector sum of every byte the matrix holds: what one core can read. */
   private static long read(Matrix w) {
