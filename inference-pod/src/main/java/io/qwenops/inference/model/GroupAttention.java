@@ -18,10 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>Scores, {@link #LANES} slots at a time. A per-slot dot product ends in a horizontal sum of
  *       its accumulator's lanes, lane 0 first, which costs more than its four FMAs. Here the
- *       block's keys are gathered once for the whole group and transposed (dimension-major), so
- *       vector lane s is slot s: accumulator lane i of every slot is one FMA chain over dimensions
- *       i, i + LANES, …, in the same order, and the lane sum becomes LANES vector adds in lane
- *       order. Each score is the same sequence of roundings as before.
+ *       block's keys are read once for the whole group and transposed (dimension-major: in
+ *       registers with 16 lanes, through gathers otherwise), so vector lane s is slot s:
+ *       accumulator lane i of every slot is one FMA chain over dimensions i, i + LANES, …, in the
+ *       same order, and the lane sum becomes LANES vector adds in lane order. Each score is the
+ *       same sequence of roundings as before.
  *   <li>Values, {@link #SLOT_BLOCK} slots at a time: each output's accumulators stay in registers
  *       over the block (two query heads, four vectors each: eight FMA chains) instead of a load and
  *       store of the output per slot per head; the block's values stay in L1 across the group's
