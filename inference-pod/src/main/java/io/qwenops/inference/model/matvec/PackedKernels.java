@@ -94,17 +94,21 @@ final class PackedKernels {
         q8FourRows(w, xp, xOffset, y, yOffset, add, from, to);
       }
     } else if (bf16) {
-      bf16OneRowFourColumns(w, xp, xOffset, cols, y, yOffset, out, add, from, to);
+      bf16TwoRowsFourColumns(w, xp, xOffset, cols, y, yOffset, out, add, from, to);
     } else {
       q8TwoRows(w, xp, xOffset, cols, y, yOffset, out, add, from, to);
     }
   }
 
   /**
-   * Two to four columns, one BF16 row at a time (one weight stream, four FMA chains): 1.2–1.5× the
-   * two-row interleave from memory on lm_head (`--narrow-probe`, 2026-12-03), same chains and bits.
+   * Two to four BF16 columns, two rows at a time: row {@code i} and row {@code i + half} of the
+   * range (two streams apart, as {@link #bf16OneRow} reads them), eight FMA chains, each column's
+   * activations loaded once for both rows. Each chain is the one the one-row kernel ran (even half,
+   * then odd half, block by block), so the bits are the same ({@code
+   * NarrowKernelsMatchLegacyTest}). One row at a time ran four chains of two dependent FMAs per
+   * block, which the FMA latency bounded.
    */
-  private static void bf16OneRowFourColumns(
+  private static void bf16TwoRowsFourColumns(
       Matrix w,
       float[] x,
       int xo,
@@ -118,33 +122,50 @@ final class PackedKernels {
     MemorySegment m = w.data();
     int in = w.cols();
     int bound = in / (2 * L) * (2 * L);
-    float[] lanes = new float[COLUMNS * L];
-    for (int r = from; r < to; r++) {
-      long b = (long) r * in * 2;
-      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+    int half = (to - from + 1) / 2;
+    float[] lanes = new float[2 * COLUMNS * L];
+    for (int r = from; r < from + half; r++) {
+      // Past the end the second row repeats the first; storeBlock then skips it.
+      int r1 = r + half < to ? r + half : r;
+      long b0 = (long) r * in * 2;
+      long b1 = (long) r1 * in * 2;
+      MemorySegment m0 = m.asSlice(b0, in * 2L);
+      MemorySegment m1 = m.asSlice(b1, in * 2L);
+      FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+      FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
       for (int k = 0; k < bound; k += 2 * L) {
-        IntVector v = IntVector.fromMemorySegment(I, m, b + k * 2L, ORDER);
-        FloatVector e = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-        FloatVector o = v.and(0xFFFF0000).reinterpretAsFloats();
+        IntVector v0 = IntVector.fromMemorySegment(I, m0, k * 2L, ORDER);
+        IntVector v1 = IntVector.fromMemorySegment(I, m1, k * 2L, ORDER);
+        FloatVector e0 = v0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        FloatVector o0 = v0.and(0xFFFF0000).reinterpretAsFloats();
+        FloatVector e1 = v1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        FloatVector o1 = v1.and(0xFFFF0000).reinterpretAsFloats();
         int i = xo + k;
-        a0 = o.fma(FloatVector.fromArray(F, x, i + L), e.fma(FloatVector.fromArray(F, x, i), a0));
-        a1 =
-            o.fma(
-                FloatVector.fromArray(F, x, i + in + L),
-                e.fma(FloatVector.fromArray(F, x, i + in), a1));
-        a2 =
-            o.fma(
-                FloatVector.fromArray(F, x, i + 2 * in + L),
-                e.fma(FloatVector.fromArray(F, x, i + 2 * in), a2));
-        a3 =
-            o.fma(
-                FloatVector.fromArray(F, x, i + 3 * in + L),
-                e.fma(FloatVector.fromArray(F, x, i + 3 * in), a3));
+        FloatVector xe = FloatVector.fromArray(F, x, i);
+        FloatVector xd = FloatVector.fromArray(F, x, i + L);
+        a00 = o0.fma(xd, e0.fma(xe, a00));
+        a10 = o1.fma(xd, e1.fma(xe, a10));
+        xe = FloatVector.fromArray(F, x, i + in);
+        xd = FloatVector.fromArray(F, x, i + in + L);
+        a01 = o0.fma(xd, e0.fma(xe, a01));
+        a11 = o1.fma(xd, e1.fma(xe, a11));
+        xe = FloatVector.fromArray(F, x, i + 2 * in);
+        xd = FloatVector.fromArray(F, x, i + 2 * in + L);
+        a02 = o0.fma(xd, e0.fma(xe, a02));
+        a12 = o1.fma(xd, e1.fma(xe, a12));
+        xe = FloatVector.fromArray(F, x, i + 3 * in);
+        xd = FloatVector.fromArray(F, x, i + 3 * in + L);
+        a03 = o0.fma(xd, e0.fma(xe, a03));
+        a13 = o1.fma(xd, e1.fma(xe, a13));
       }
-      a0.intoArray(lanes, 0);
-      a1.intoArray(lanes, L);
-      a2.intoArray(lanes, 2 * L);
-      a3.intoArray(lanes, 3 * L);
+      a00.intoArray(lanes, 0);
+      a01.intoArray(lanes, L);
+      a02.intoArray(lanes, 2 * L);
+      a03.intoArray(lanes, 3 * L);
+      a10.intoArray(lanes, 4 * L);
+      a11.intoArray(lanes, 5 * L);
+      a12.intoArray(lanes, 6 * L);
+      a13.intoArray(lanes, 7 * L);
       storeBlock(
           y,
           yOffset,
@@ -152,15 +173,15 @@ final class PackedKernels {
           add,
           cols,
           r,
-          r,
-          sumLanes(lanes, 0) + bf16Tail(m, b, x, xo, bound, in),
-          sumLanes(lanes, L) + bf16Tail(m, b, x, xo + in, bound, in),
-          sumLanes(lanes, 2 * L) + bf16Tail(m, b, x, xo + 2 * in, bound, in),
-          sumLanes(lanes, 3 * L) + bf16Tail(m, b, x, xo + 3 * in, bound, in),
-          0,
-          0,
-          0,
-          0);
+          r1,
+          sumLanes(lanes, 0) + bf16Tail(m, b0, x, xo, bound, in),
+          sumLanes(lanes, L) + bf16Tail(m, b0, x, xo + in, bound, in),
+          sumLanes(lanes, 2 * L) + bf16Tail(m, b0, x, xo + 2 * in, bound, in),
+          sumLanes(lanes, 3 * L) + bf16Tail(m, b0, x, xo + 3 * in, bound, in),
+          sumLanes(lanes, 4 * L) + bf16Tail(m, b1, x, xo, bound, in),
+          sumLanes(lanes, 5 * L) + bf16Tail(m, b1, x, xo + in, bound, in),
+          sumLanes(lanes, 6 * L) + bf16Tail(m, b1, x, xo + 2 * in, bound, in),
+          sumLanes(lanes, 7 * L) + bf16Tail(m, b1, x, xo + 3 * in, bound, in));
     }
   }
 

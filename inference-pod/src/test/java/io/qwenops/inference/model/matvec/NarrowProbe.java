@@ -81,6 +81,7 @@ public final class NarrowProbe {
       double[][] newGbs = new double[configs][rounds];
       double[][] readGbs = new double[cases.size()][rounds];
       double[][] oneRowGbs = new double[cases.size()][rounds];
+      double[][] oneRowFourGbs = new double[cases.size()][rounds];
       for (int round = 0; round < rounds; round++) {
         int c = 0;
         for (int k = 0; k < cases.size(); k++) {
@@ -92,6 +93,8 @@ public final class NarrowProbe {
           if (w.encoding() == Matrix.Encoding.BF16) {
             oneRowGbs[k][round] =
                 bytes / best(repeats, () -> bf16OneRowBefore(splitter, w, x)) / 1e9;
+            oneRowFourGbs[k][round] =
+                bytes / best(repeats, () -> bf16OneRowFourColumnsBefore(splitter, w, x)) / 1e9;
           }
           for (int cols : WIDTHS) {
             oldGbs[c][round] =
@@ -136,6 +139,17 @@ public final class NarrowProbe {
                 range(oneRowGbs[k]),
                 range(newGbs[c]),
                 median(newGbs[c]) / median(oneRowGbs[k]));
+          }
+          if (cols == 4 && cases.get(k).w().encoding() == Matrix.Encoding.BF16) {
+            System.out.printf(
+                Locale.ROOT,
+                "%-16s %4s  %-13s %-13s %.2f   (old: the one-row 2–4 column kernel before the two-row"
+                    + " one)%n",
+                cases.get(k).name(),
+                "4",
+                range(oneRowFourGbs[k]),
+                range(newGbs[c]),
+                median(newGbs[c]) / median(oneRowFourGbs[k]));
           }
           c++;
         }
@@ -275,6 +289,61 @@ public final class NarrowProbe {
               sum += Matrix.bf16ToFloat(m.get(PackedKernels.SHORT, b + k * 2L)) * x[k];
             }
             y[r] = sum;
+          }
+        });
+    return y;
+  }
+
+  /**
+   * The BF16 2–4 column kernel before it took two rows at a time, at four columns: one row, four
+   * chains of two dependent FMAs per block (the same chains, so the same bits).
+   */
+  private static float[] bf16OneRowFourColumnsBefore(RowSplitter splitter, Matrix w, float[] x0) {
+    int in = w.cols();
+    int out = w.rows();
+    float[] x = PackedKernels.prepare(w, x0, 4);
+    float[] y = new float[4 * out];
+    MemorySegment m = w.data();
+    int bound = in / (2 * L) * (2 * L);
+    splitter.run(
+        out,
+        (from, to) -> {
+          float[] lanes = new float[4 * L];
+          for (int r = from; r < to; r++) {
+            long b = (long) r * in * 2;
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int k = 0; k < bound; k += 2 * L) {
+              IntVector v = IntVector.fromMemorySegment(I, m, b + k * 2L, ORDER);
+              FloatVector e = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+              FloatVector o = v.and(0xFFFF0000).reinterpretAsFloats();
+              a0 =
+                  o.fma(
+                      FloatVector.fromArray(F, x, k + L),
+                      e.fma(FloatVector.fromArray(F, x, k), a0));
+              a1 =
+                  o.fma(
+                      FloatVector.fromArray(F, x, k + in + L),
+                      e.fma(FloatVector.fromArray(F, x, k + in), a1));
+              a2 =
+                  o.fma(
+                      FloatVector.fromArray(F, x, k + 2 * in + L),
+                      e.fma(FloatVector.fromArray(F, x, k + 2 * in), a2));
+              a3 =
+                  o.fma(
+                      FloatVector.fromArray(F, x, k + 3 * in + L),
+                      e.fma(FloatVector.fromArray(F, x, k + 3 * in), a3));
+            }
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, L);
+            a2.intoArray(lanes, 2 * L);
+            a3.intoArray(lanes, 3 * L);
+            for (int c = 0; c < 4; c++) {
+              float sum = MatVecKernels.sumLanes(lanes, c * L);
+              for (int k = bound; k < in; k++) {
+                sum += Matrix.bf16ToFloat(m.get(PackedKernels.SHORT, b + k * 2L)) * x[c * in + k];
+              }
+              y[c * out + r] = sum;
+            }
           }
         });
     return y;
