@@ -94,6 +94,32 @@ class NarrowKernelsMatchLegacyTest {
     }
   }
 
+  /**
+   * The F32 one-column kernel pairs row i with row i + half of its range, so every range a thread
+   * may be handed (short, odd: the missing row repeated, neither stored nor added) must give the
+   * one-row kernel's bits, added to a random y, without touching a row outside it.
+   */
+  @ParameterizedTest
+  @CsvSource({"100", "896"})
+  void everyRowRangeOfOneF32ColumnGivesTheLegacyKernelsBits(int cols) {
+    int rows = 21;
+    SplittableRandom random = new SplittableRandom(cols * 131L);
+    try (Arena arena = Arena.ofShared()) {
+      Matrix w = filled(Matrix.Encoding.F32, rows, cols, arena, random);
+      float[] x = KernelFixtures.gaussian(cols, random);
+      float[] y0 = KernelFixtures.gaussian(rows, random);
+      for (int from = 0; from < 5; from++) {
+        for (int to = from + 1; to <= rows; to++) {
+          float[] expected = y0.clone();
+          LegacyNarrowKernels.oneColumn(w.data(), cols, x, 0, expected, 0, true, from, to);
+          float[] actual = y0.clone();
+          MatVecKernels.oneColumn(w.data(), cols, x, 0, actual, 0, true, from, to);
+          assertThat(actual).as("rows [%d, %d)", from, to).containsExactly(expected);
+        }
+      }
+    }
+  }
+
   private static Matrix filled(
       Matrix.Encoding encoding, int rows, int cols, Arena arena, SplittableRandom random) {
     Matrix w =
