@@ -11,7 +11,8 @@
 #   --gemm-probe    instead: GFLOP/s of the projection layouts (X·Wᵀ vs W·X) at decode-sized batches
 #   --wide-probe [f32] [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernels (WideKernel) vs
 #                   PyTorch F32; with f32, F32 on WideKernel vs BLAS on every 0.5B projection, both cores and one thread
-#   --wide-from-probe  instead: F32 products of 4/5/6/8 columns, the narrow kernel's two passes vs WideKernel
+#   --wide-from-probe [F32|BF16|Q8] [M ...]  instead: products of M columns (default F32, 4/5/6/8), the narrow
+#                   kernels' passes of four columns vs WideKernel (where DecodeMatVec.wideFrom belongs)
 #   --narrow-probe [cache|stream|widen] [rounds] [encodings]  instead: GB/s of 1/2/4/8-column products (lm_head,
 #                   gate/up; encodings a comma list, default F32,BF16,Q8), old vs new kernels; cache: one thread,
 #                   96 rows in L2; stream: one thread, lm_head from memory, beside a plain read of its bytes;
@@ -37,7 +38,7 @@ case "${1:-}" in
   --gemm-probe) main=io.qwenops.inference.bench.GemmProbe; set -- ;;
   --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; shift ;;
   --narrow-probe) main=io.qwenops.inference.model.matvec.NarrowProbe; shift; set -- "$@" ;;
-  --wide-from-probe) main=io.qwenops.inference.model.matvec.F32WideFromProbe; set -- ;;
+  --wide-from-probe) main=io.qwenops.inference.model.matvec.WideFromProbe; shift ;;
   --weights) main=io.qwenops.inference.bench.EngineBenchmark; set -- --dir inference-pod/target/bench-0.5b-bf16 "$@" ;;
   --memory)
     shape=${2:-0.5b}

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * in place, the same bits per column). The model sends F32 steps of up to {@link
  * #MAX_F32_STEP_ROWS} rows here and wider ones, compute-bound, to BLAS. BF16 and Q8 weights ({@link
  * Matrix}) have no tensor for BLAS: they take {@link PackedKernels} at any number of columns, and
- * {@link WideKernel} for wide products ({@link #wideFrom}).
+ * {@link WideKernel} for wide products ({@link #takesWide}).
  *
  * <p>Activations are Java arrays of columns: column j of an array with columns of n entries starts
  * at j·n, and F32 inputs of up to {@link #MAX_COLUMNS} columns hold {@link #MAX_COLUMNS} (unused
@@ -49,15 +49,26 @@ public final class DecodeMatVec {
   private static final int GROUP = 4;
 
   /**
-   * Fewest columns of a product that take {@link WideKernel} (docs/benchmarks.md, "Wide steps"): Q8
-   * and F32 as soon as there are two column groups (Q8's two-row kernel would dequantise per group;
-   * for F32 the 4 × 4 tiles ran 1.1–1.5× two passes over cached row blocks); BF16 from 16, below
-   * which widening in registers per group costs less than storing the widened tile and loading it
-   * back.
+   * Whether a product of {@code cols} columns of {@code in} entries takes {@link WideKernel} rather
+   * than passes of four columns over cached row blocks (the same bits either way). Measured with
+   * {@code bench-engine.sh --wide-from-probe} on every 0.5B projection (docs/benchmarks.md, "Where
+   * the wide path starts"): F32 from two column groups (the 4 × 4 tiles ran 1.1–1.5× two passes);
+   * Q8 from 16 (the two-row Q8 kernel ran 1.1–1.3× the tiles at 5–8 columns, even at 16, 0.9× at
+   * 64); BF16 only once the activations outgrow one core's L2 ({@link
+   * #WIDE_BF16_ACTIVATION_BYTES}): the two-row BF16 kernel ran 1.05–1.2× the tiles at 8–512 columns
+   * of 896 entries, and lost (0.87×) only on down_proj's 4864 entries from 128 columns, whose
+   * activations each row block would otherwise stream from L3.
    */
-  static int wideFrom(Matrix.Encoding encoding) {
-    return encoding == Matrix.Encoding.BF16 ? 16 : PackedKernels.COLUMNS + 1;
+  static boolean takesWide(Matrix.Encoding encoding, int in, int cols) {
+    return switch (encoding) {
+      case F32 -> cols > PackedKernels.COLUMNS;
+      case Q8 -> cols >= 16;
+      case BF16 -> (long) cols * in * Float.BYTES > WIDE_BF16_ACTIVATION_BYTES;
+    };
   }
+
+  /** Activation bytes past which BF16 products take {@link WideKernel}: one core's 2 MiB L2. */
+  static final long WIDE_BF16_ACTIVATION_BYTES = 2L << 20;
 
   /** Rows per cache block when several BF16 passes read the same rows: 128 KB. */
   private static final int BLOCK_BYTES = 128 << 10;
@@ -185,7 +196,7 @@ public final class DecodeMatVec {
     }
     int in = w.cols();
     int out = w.rows();
-    if (cols >= wideFrom(Matrix.Encoding.F32)) {
+    if (takesWide(Matrix.Encoding.F32, in, cols)) {
       if (x.length < cols * in || y.length < cols * out) {
         throw arraysDoNotFit(x, y, out, in, cols);
       }
@@ -227,8 +238,8 @@ public final class DecodeMatVec {
   }
 
   /**
-   * BF16/Q8 weights, any number of columns: {@link WideKernel} from {@link #wideFrom} columns;
-   * below, blocks of rows small enough to stay in cache while every group of {@link
+   * BF16/Q8 weights, any number of columns: {@link WideKernel} where {@link #takesWide} says so;
+   * otherwise blocks of rows small enough to stay in cache while every group of {@link
    * PackedKernels#COLUMNS} columns passes over them.
    */
   private void runPacked(Matrix w, float[] x, int cols, float[] y, boolean add) {
@@ -238,7 +249,7 @@ public final class DecodeMatVec {
       throw arraysDoNotFit(x, y, out, in, cols);
     }
     float[] xp = PackedKernels.prepare(w, x, cols);
-    if (cols >= wideFrom(w.encoding())) {
+    if (takesWide(w.encoding(), in, cols)) {
       splitter.run(out, (from, to) -> WideKernel.rows(w, xp, cols, y, out, add, from, to));
       return;
     }

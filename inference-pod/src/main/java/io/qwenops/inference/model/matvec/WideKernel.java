@@ -10,10 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * BF16, Q8 and F32 products of many columns (batched decode, prefill chunks; {@link
- * DecodeMatVec#wideFrom} says from how many), where the FMAs, not the weight stream, are the limit.
- * Each tile of {@link #ROWS} rows is widened to F32 once per column chunk into a per-thread scratch
- * (F32 tiles are read in place), and every group of four columns in the chunk then runs a four rows
- * × four columns loop over it: sixteen accumulators, eight loads per sixteen FMAs, no conversion in
+ * DecodeMatVec#takesWide} says when), where the FMAs, not the weight stream, are the limit. Each
+ * tile of {@link #ROWS} rows is widened to F32 once per column chunk into a per-thread scratch (F32
+ * tiles are read in place), and every group of four columns in the chunk then runs a four rows ×
+ * four columns loop over it: sixteen accumulators, eight loads per sixteen FMAs, no conversion in
  * the inner loop. The old wide path (two rows × four columns) spent a load per FMA. A chunk's
  * activations fit in L2, so a 512-column prefill chunk is not streamed from L3 once per tile.
  *

@@ -38,8 +38,9 @@ class WideKernelTest {
     try (Arena arena = Arena.ofShared()) { // the kernel's helper threads read it
       Matrix w = KernelFixtures.randomMatrix(encoding, rows, in, random, arena);
       float[] x = KernelFixtures.gaussian(cols * in, random);
-      assertThat(cols).isGreaterThanOrEqualTo(DecodeMatVec.wideFrom(encoding));
-      float[] wide = KERNEL.multiply(w, x, cols, null);
+      float[] wide = wide(w, x, cols, new float[cols * rows], false);
+      // The dispatch (passes of four columns below the wide cut) gives the same bits.
+      assertThat(KERNEL.multiply(w, x, cols, null)).containsExactly(wide);
       for (int c = 0; c < cols; c++) {
         float[] alone = KERNEL.multiply(w, Arrays.copyOfRange(x, c * in, (c + 1) * in), 1, null);
         assertThat(Arrays.copyOfRange(wide, c * rows, (c + 1) * rows))
@@ -65,10 +66,13 @@ class WideKernelTest {
         float[] x = KernelFixtures.gaussian(cols * in, random);
         float[] bias = KernelFixtures.gaussian(rows, random);
         float[] residual = KernelFixtures.gaussian(cols * rows, random);
-        float[] plain = KERNEL.multiply(w, x, cols, null);
-        float[] biased = KERNEL.multiply(w, x, cols, bias);
-        float[] added = residual.clone();
-        KERNEL.multiplyAdd(w, x, cols, added);
+        float[] plain = wide(w, x, cols, new float[cols * rows], false);
+        float[] biased = new float[cols * rows];
+        for (int c = 0; c < cols; c++) {
+          System.arraycopy(bias, 0, biased, c * rows, rows);
+        }
+        wide(w, x, cols, biased, true);
+        float[] added = wide(w, x, cols, residual.clone(), true);
         for (int c = 0; c < cols; c++) {
           for (int r = 0; r < rows; r++) {
             int i = c * rows + r;
@@ -99,7 +103,7 @@ class WideKernelTest {
     SplittableRandom random = new SplittableRandom(rows * 17L + in);
     try (Arena arena = Arena.ofShared()) {
       Matrix w = KernelFixtures.randomMatrix(Matrix.Encoding.F32, rows, in, random, arena);
-      assertThat(cols).isGreaterThanOrEqualTo(DecodeMatVec.wideFrom(Matrix.Encoding.F32));
+      assertThat(DecodeMatVec.takesWide(Matrix.Encoding.F32, in, cols)).isTrue();
       float[] x = KernelFixtures.gaussian(Math.max(cols, DecodeMatVec.MAX_COLUMNS) * in, random);
       float[] bias = KernelFixtures.gaussian(rows, random);
       float[] residual = KernelFixtures.gaussian(cols * rows, random);
@@ -132,5 +136,17 @@ class WideKernelTest {
           .as("worst error relative to Σ|w·x|")
           .isLessThan(1e-6);
     }
+  }
+
+  /**
+   * {@link WideKernel} itself on every core, whatever the dispatch ({@link DecodeMatVec#takesWide})
+   * would pick for this shape: {@code y} (+)= W · x, returned.
+   */
+  private static float[] wide(Matrix w, float[] x, int cols, float[] y, boolean add) {
+    float[] xp = PackedKernels.prepare(w, x, cols);
+    int out = w.rows();
+    RowSplitter.shared()
+        .run(out, (from, to) -> WideKernel.rows(w, xp, cols, y, out, add, from, to));
+    return y;
   }
 }

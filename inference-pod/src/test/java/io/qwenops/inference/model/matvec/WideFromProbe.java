@@ -8,15 +8,18 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * From how many columns F32 products should take {@link WideKernel}: the narrow kernel's two passes
- * over 128 KiB row blocks (four columns each, {@link MatVecKernels#fourColumns}, as {@link
- * DecodeMatVec} ran 5–8 columns before; the narrow path now ends at 4) against {@link WideKernel}
- * (same bits), on every 0.5B projection at M = 4/5/6/8, on one thread timed by its CPU clock ("1t")
- * and on both cores by the wall clock, alternating in one JVM for five rounds. Ratios: WideKernel ÷
- * two passes, median (range) over rounds. Lives beside the kernels, which are package-private.
- * Usage: {@code F32WideFromProbe} (bench-engine.sh --wide-from-probe).
+ * From how many columns products should take {@link WideKernel} ({@link DecodeMatVec#takesWide}):
+ * the narrow kernels' passes of four columns over 128 KiB row blocks ({@link
+ * MatVecKernels#fourColumns} for F32, {@link PackedKernels#rows} for BF16 and Q8, as {@link
+ * DecodeMatVec} runs products below the cut) against {@link WideKernel} (same bits), on every 0.5B
+ * projection, on one thread timed by its CPU clock ("1t") and on both cores by the wall clock,
+ * alternating in one JVM for five rounds. Ratios: WideKernel ÷ passes, median (range) over rounds.
+ * Lives beside the kernels, which are package-private.
+ *
+ * <p>Usage: {@code WideFromProbe [F32|BF16|Q8] [M ...]} (bench-engine.sh --wide-from-probe; default
+ * F32 at M = 4/5/6/8).
  */
-public final class F32WideFromProbe {
+public final class WideFromProbe {
 
   private static final int ROUNDS = 5;
   private static final long SPELL_NANOS = 150_000_000;
@@ -24,6 +27,12 @@ public final class F32WideFromProbe {
 
   public static void main(String[] args) {
     ai.djl.engine.Engine.getEngine("PyTorch"); // DecodeMatVec asks PyTorch for its thread count
+    Matrix.Encoding encoding =
+        args.length > 0 ? Matrix.Encoding.valueOf(args[0]) : Matrix.Encoding.F32;
+    int[] widths =
+        args.length > 1
+            ? Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray()
+            : new int[] {4, 5, 6, 8};
     int[][] shapes = {{1152, 896}, {896, 896}, {9728, 896}, {896, 4864}, {151936, 896}};
     RowSplitter one = new RowSplitter(0);
     RowSplitter all = RowSplitter.shared();
@@ -31,12 +40,11 @@ public final class F32WideFromProbe {
       for (int[] shape : shapes) {
         int out = shape[0];
         int in = shape[1];
-        Matrix w =
-            KernelFixtures.randomMatrix(
-                Matrix.Encoding.F32, out, in, new SplittableRandom(out), arena);
-        for (int cols : new int[] {4, 5, 6, 8}) {
+        Matrix w = KernelFixtures.randomMatrix(encoding, out, in, new SplittableRandom(out), arena);
+        for (int cols : widths) {
           float[] x =
-              KernelFixtures.gaussian(DecodeMatVec.MAX_COLUMNS * in, new SplittableRandom(2));
+              KernelFixtures.gaussian(
+                  Math.max(cols, DecodeMatVec.MAX_COLUMNS) * in, new SplittableRandom(2));
           float[] y = new float[cols * out];
           double flop = 2.0 * cols * out * in;
           Runnable[] variants = {
@@ -53,8 +61,9 @@ public final class F32WideFromProbe {
           }
           System.out.printf(
               Locale.ROOT,
-              "[%d, %d] M=%d | 1t two passes %.0f, WideKernel %.0f GFLOP/s, %s"
-                  + " | 2 cores two passes %.0f, WideKernel %.0f, %s%n",
+              "%s [%d, %d] M=%d | 1t passes %.0f, WideKernel %.0f GFLOP/s, %s"
+                  + " | 2 cores passes %.0f, WideKernel %.0f, %s%n",
+              encoding,
               out,
               in,
               cols,
@@ -69,12 +78,37 @@ public final class F32WideFromProbe {
     }
   }
 
-  /** What DecodeMatVec ran for 2–8 F32 columns: groups of four over cache-sized row blocks. */
+  /** DecodeMatVec's narrow path: groups of four columns over cache-sized row blocks. */
   private static void twoPasses(RowSplitter s, Matrix w, float[] x, int cols, float[] y) {
     int in = w.cols();
     int out = w.rows();
     int groups = (cols + 3) / 4;
-    int block = groups == 1 ? out : Math.max(1, BLOCK_BYTES / (in * Float.BYTES));
+    int block = groups == 1 ? out : Math.max(2, BLOCK_BYTES / (in * w.encoding().bytes()));
+    if (w.encoding() != Matrix.Encoding.F32) {
+      float[] xp = PackedKernels.prepare(w, x, cols);
+      s.run(
+          out,
+          (from, to) -> {
+            for (int start = from; start < to; start += block) {
+              int end = Math.min(to, start + block);
+              for (int g = 0; g < groups; g++) {
+                int first = g * 4;
+                PackedKernels.rows(
+                    w,
+                    xp,
+                    first * in,
+                    Math.min(4, cols - first),
+                    y,
+                    first * out,
+                    out,
+                    false,
+                    start,
+                    end);
+              }
+            }
+          });
+      return;
+    }
     s.run(
         out,
         (from, to) -> {
