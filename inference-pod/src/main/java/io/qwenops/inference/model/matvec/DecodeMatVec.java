@@ -49,26 +49,19 @@ public final class DecodeMatVec {
   private static final int GROUP = 4;
 
   /**
-   * Whether a product of {@code cols} columns of {@code in} entries takes {@link WideKernel} rather
-   * than passes of four columns over cached row blocks (the same bits either way). Measured with
-   * {@code bench-engine.sh --wide-from-probe} on every 0.5B projection (docs/benchmarks.md, "Where
-   * the wide path starts"): F32 from two column groups (the 4 × 4 tiles ran 1.1–1.5× two passes);
-   * Q8 from 16 (the two-row Q8 kernel ran 1.1–1.3× the tiles at 5–8 columns, even at 16, 0.9× at
-   * 64); BF16 only once the activations outgrow one core's L2 ({@link
-   * #WIDE_BF16_ACTIVATION_BYTES}): the two-row BF16 kernel ran 1.05–1.2× the tiles at 8–512 columns
-   * of 896 entries, and lost (0.87×) only on down_proj's 4864 entries from 128 columns, whose
-   * activations each row block would otherwise stream from L3.
+   * Whether a product of {@code cols} columns takes {@link WideKernel} rather than passes of four
+   * columns over cached row blocks (the same bits either way). F32 from two column groups (the 4 ×
+   * 4 tiles ran 1.1–1.5× two passes); Q8 from 16 (`--wide-from-probe`: the two-row Q8 kernel ran
+   * 1.03–1.47× the tiles at 5–8 columns, level at 16, 0.84–0.93× at 64); BF16 from 16. The probe
+   * had the two-row BF16 kernel's passes ahead at 16–512 columns, but in the engine benchmark at
+   * c=64 the tiles were 1.26× faster (docs/benchmarks.md, "Where the wide path starts").
    */
-  static boolean takesWide(Matrix.Encoding encoding, int in, int cols) {
+  static boolean takesWide(Matrix.Encoding encoding, int cols) {
     return switch (encoding) {
       case F32 -> cols > PackedKernels.COLUMNS;
-      case Q8 -> cols >= 16;
-      case BF16 -> (long) cols * in * Float.BYTES > WIDE_BF16_ACTIVATION_BYTES;
+      case Q8, BF16 -> cols >= 16;
     };
   }
-
-  /** Activation bytes past which BF16 products take {@link WideKernel}: one core's 2 MiB L2. */
-  static final long WIDE_BF16_ACTIVATION_BYTES = 2L << 20;
 
   /** Rows per cache block when several BF16 passes read the same rows: 128 KB. */
   private static final int BLOCK_BYTES = 128 << 10;
@@ -196,7 +189,7 @@ public final class DecodeMatVec {
     }
     int in = w.cols();
     int out = w.rows();
-    if (takesWide(Matrix.Encoding.F32, in, cols)) {
+    if (takesWide(Matrix.Encoding.F32, cols)) {
       if (x.length < cols * in || y.length < cols * out) {
         throw arraysDoNotFit(x, y, out, in, cols);
       }
@@ -249,7 +242,7 @@ public final class DecodeMatVec {
       throw arraysDoNotFit(x, y, out, in, cols);
     }
     float[] xp = PackedKernels.prepare(w, x, cols);
-    if (takesWide(w.encoding(), in, cols)) {
+    if (takesWide(w.encoding(), cols)) {
       splitter.run(out, (from, to) -> WideKernel.rows(w, xp, cols, y, out, add, from, to));
       return;
     }

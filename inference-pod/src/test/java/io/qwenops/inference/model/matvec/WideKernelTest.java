@@ -103,7 +103,7 @@ class WideKernelTest {
     SplittableRandom random = new SplittableRandom(rows * 17L + in);
     try (Arena arena = Arena.ofShared()) {
       Matrix w = KernelFixtures.randomMatrix(Matrix.Encoding.F32, rows, in, random, arena);
-      assertThat(DecodeMatVec.takesWide(Matrix.Encoding.F32, in, cols)).isTrue();
+      assertThat(DecodeMatVec.takesWide(Matrix.Encoding.F32, cols)).isTrue();
       float[] x = KernelFixtures.gaussian(Math.max(cols, DecodeMatVec.MAX_COLUMNS) * in, random);
       float[] bias = KernelFixtures.gaussian(rows, random);
       float[] residual = KernelFixtures.gaussian(cols * rows, random);
