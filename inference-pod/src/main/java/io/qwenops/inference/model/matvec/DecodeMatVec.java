@@ -246,6 +246,18 @@ public final class DecodeMatVec {
       splitter.run(out, (from, to) -> WideKernel.rows(w, xp, cols, y, out, add, from, to));
       return;
     }
+    packedPasses(splitter, w, xp, cols, y, add);
+  }
+
+  /**
+   * The narrow path of BF16/Q8 products: passes of {@link PackedKernels#COLUMNS} columns of a
+   * {@link PackedKernels#prepare}d array, over blocks of rows that stay in cache while every pass
+   * reads them (the whole range for one pass).
+   */
+  static void packedPasses(
+      RowSplitter splitter, Matrix w, float[] xp, int cols, float[] y, boolean add) {
+    int in = w.cols();
+    int out = w.rows();
     int width = PackedKernels.COLUMNS;
     int groups = (cols + width - 1) / width;
     int block = groups == 1 ? out : Math.max(2, BLOCK_BYTES / (in * w.encoding().bytes()));

@@ -78,35 +78,17 @@ public final class WideFromProbe {
     }
   }
 
-  /** DecodeMatVec's narrow path: groups of four columns over cache-sized row blocks. */
+  /**
+   * The narrow path: BF16/Q8 as DecodeMatVec runs it; F32 as it ran 5–8 columns before WideKernel
+   * (groups of four over cache-sized row blocks).
+   */
   private static void twoPasses(RowSplitter s, Matrix w, float[] x, int cols, float[] y) {
     int in = w.cols();
     int out = w.rows();
     int groups = (cols + 3) / 4;
     int block = groups == 1 ? out : Math.max(2, BLOCK_BYTES / (in * w.encoding().bytes()));
     if (w.encoding() != Matrix.Encoding.F32) {
-      float[] xp = PackedKernels.prepare(w, x, cols);
-      s.run(
-          out,
-          (from, to) -> {
-            for (int start = from; start < to; start += block) {
-              int end = Math.min(to, start + block);
-              for (int g = 0; g < groups; g++) {
-                int first = g * 4;
-                PackedKernels.rows(
-                    w,
-                    xp,
-                    first * in,
-                    Math.min(4, cols - first),
-                    y,
-                    first * out,
-                    out,
-                    false,
-                    start,
-                    end);
-              }
-            }
-          });
+      DecodeMatVec.packedPasses(s, w, PackedKernels.prepare(w, x, cols), cols, y, false);
       return;
     }
     s.run(
