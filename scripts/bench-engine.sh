@@ -12,7 +12,7 @@
 #   --wide-probe [f32] [M ...]  instead: GFLOP/s of a wide step's projection: the Java BF16/Q8 kernels (WideKernel) vs
 #                   PyTorch F32; with f32, F32 on WideKernel vs BLAS on every 0.5B projection, both cores and one thread
 #   --wide-from-probe [F32|BF16|Q8] [M ...]  instead: products of M columns (default F32, 4/5/6/8), the narrow
-#                   kernels' passes of four columns vs WideKernel (where DecodeMatVec.wideFrom belongs)
+#                   kernels' passes of four columns vs WideKernel (where DecodeMatVec.takesWide cuts)
 #   --narrow-probe [cache|stream|widen] [rounds] [encodings]  instead: GB/s of 1/2/4/8-column products (lm_head,
 #                   gate/up; encodings a comma list, default F32,BF16,Q8), old vs new kernels; cache: one thread,
 #                   96 rows in L2; stream: one thread, lm_head from memory, beside a plain read of its bytes;

@@ -63,7 +63,7 @@ public final class DecodeMatVec {
     };
   }
 
-  /** Rows per cache block when several BF16 passes read the same rows: 128 KB. */
+  /** Rows per cache block when several BF16/Q8 passes read the same rows: 128 KB. */
   private static final int BLOCK_BYTES = 128 << 10;
 
   static final String SWITCH = "QWENOPS_DECODE_MATVEC";

@@ -48,9 +48,9 @@ public final class WideFromProbe {
           float[] y = new float[cols * out];
           double flop = 2.0 * cols * out * in;
           Runnable[] variants = {
-            () -> twoPasses(one, w, x, cols, y),
+            () -> passes(one, w, x, cols, y),
             () -> wide(one, w, x, cols, y),
-            () -> twoPasses(all, w, x, cols, y),
+            () -> passes(all, w, x, cols, y),
             () -> wide(all, w, x, cols, y)
           };
           double[][] g = new double[variants.length][ROUNDS];
@@ -82,15 +82,15 @@ public final class WideFromProbe {
    * The narrow path: BF16/Q8 as DecodeMatVec runs it; F32 as it ran 5–8 columns before WideKernel
    * (groups of four over cache-sized row blocks).
    */
-  private static void twoPasses(RowSplitter s, Matrix w, float[] x, int cols, float[] y) {
-    int in = w.cols();
-    int out = w.rows();
-    int groups = (cols + 3) / 4;
-    int block = groups == 1 ? out : Math.max(2, BLOCK_BYTES / (in * w.encoding().bytes()));
+  private static void passes(RowSplitter s, Matrix w, float[] x, int cols, float[] y) {
     if (w.encoding() != Matrix.Encoding.F32) {
       DecodeMatVec.packedPasses(s, w, PackedKernels.prepare(w, x, cols), cols, y, false);
       return;
     }
+    int in = w.cols();
+    int out = w.rows();
+    int groups = (cols + 3) / 4;
+    int block = groups == 1 ? out : Math.max(1, BLOCK_BYTES / (in * Float.BYTES));
     s.run(
         out,
         (from, to) -> {
