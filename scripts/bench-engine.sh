@@ -13,6 +13,8 @@
 #                   PyTorch F32; with f32, F32 on WideKernel vs BLAS on every 0.5B projection, both cores and one thread
 #   --wide-from-probe [F32|BF16|Q8] [M ...]  instead: products of M columns (default F32, 4/5/6/8), the narrow
 #                   kernels' passes of four columns vs WideKernel (where DecodeMatVec.takesWide cuts)
+#   --native-probe [BF16|Q8 ...] [-- M ...]  instead: BF16/Q8 products of M columns (default 1/4/16/64/256) on
+#                   the AVX512-BF16/VNNI kernels vs the Vector API ones, every 0.5B projection, both cores
 #   --narrow-probe [cache|stream|widen] [rounds] [encodings]  instead: GB/s of 1/2/4/8-column products (lm_head,
 #                   gate/up; encodings a comma list, default F32,BF16,Q8), old vs new kernels; cache: one thread,
 #                   96 rows in L2; stream: one thread, lm_head from memory, beside a plain read of its bytes;
@@ -39,6 +41,7 @@ case "${1:-}" in
   --wide-probe) main=io.qwenops.inference.bench.WideStepProbe; shift ;;
   --narrow-probe) main=io.qwenops.inference.model.matvec.NarrowProbe; shift; set -- "$@" ;;
   --wide-from-probe) main=io.qwenops.inference.model.matvec.WideFromProbe; shift ;;
+  --native-probe) main=io.qwenops.inference.model.matvec.NativeProbe; shift ;;
   --weights) main=io.qwenops.inference.bench.EngineBenchmark; set -- --dir inference-pod/target/bench-0.5b-bf16 "$@" ;;
   --memory)
     shape=${2:-0.5b}

@@ -1,17 +1,23 @@
 package io.qwenops.inference.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.qwenops.inference.model.matvec.DecodeMatVec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * BF16 and int8 weights on the Java path, against the F32 path on the same (widened) weights and
- * against the float64 reference, through a wide prefill chunk (every row's logits) and decodes.
+ * BF16 and int8 weights on the Java path (the Vector API kernels, and the native ones where this
+ * CPU has them), against the F32 path on the same (widened) weights and against the float64
+ * reference, through a wide prefill chunk (every row's logits) and decodes.
  */
 class PackedWeightsTest {
 
@@ -35,9 +41,9 @@ class PackedWeightsTest {
   }
 
   @Test
-  void bf16WeightsGiveTheF32PathsLogitsAndTheReferencesTokens() throws Exception {
-    double[][] bf16 = logits(BF16, ComputeSetup.resolve("cpu", "bfloat16"));
-    double[][] f32 = logits(BF16, ComputeSetup.resolve("cpu", "float32"));
+  void bf16WeightsOnTheJavaKernelsGiveTheF32PathsLogitsAndTheReferencesTokens() throws Exception {
+    double[][] bf16 = logits(BF16, ComputeSetup.resolve("cpu", "bfloat16"), false);
+    double[][] f32 = logits(BF16, ComputeSetup.resolve("cpu", "float32"), false);
     double[][] reference = reference();
     Errors vsF32 = Errors.of(bf16, f32);
     Errors vsReference = Errors.of(bf16, reference);
@@ -49,17 +55,45 @@ class PackedWeightsTest {
   }
 
   @Test
-  void int8WeightsStayWithinTheStatedErrorOfTheFloat64Reference() throws Exception {
-    double[][] int8 = logits(BF16, ComputeSetup.resolve("cpu", "auto", "int8", "bfloat16"));
+  void bf16OnTheNativeKernelsStaysWithinTheStatedErrorOfTheFloat64Reference() throws Exception {
+    assumeNativeKernels();
+    double[][] bf16 = logits(BF16, ComputeSetup.resolve("cpu", "bfloat16"), true);
+    Errors e = Errors.of(bf16, reference());
+    System.out.printf(
+        "native BF16 vs float64: max logit %.2e, mean %.2e, worst %.2e chosen-token logprob error,"
+            + " greedy %.2f%n",
+        e.maxLogit, e.meanLogprob, e.worstLogprob, e.agreement);
+    // bf16 activations (8 bits of mantissa) into every product; docs/architecture.md states these.
+    assertThat(e.meanLogprob).as("mean chosen-token logprob error").isLessThan(0.01);
+    assertThat(e.worstLogprob).as("worst chosen-token logprob error").isLessThan(0.05);
+    assertThat(e.agreement).as("greedy agreement with the reference").isGreaterThanOrEqualTo(0.9);
+    assertThat(e.maxLogit).as("bf16 activations change the logits at all").isGreaterThan(1e-3);
+  }
+
+  @ParameterizedTest(name = "native kernels: {0}")
+  @ValueSource(booleans = {false, true})
+  void int8WeightsStayWithinTheStatedErrorOfTheFloat64Reference(boolean nativeKernels)
+      throws Exception {
+    if (nativeKernels) {
+      assumeNativeKernels();
+    }
+    double[][] int8 =
+        logits(BF16, ComputeSetup.resolve("cpu", "auto", "int8", "bfloat16"), nativeKernels);
     Errors e = Errors.of(int8, reference());
     System.out.printf(
-        "int8 vs float64: mean %.2e, worst %.2e chosen-token logprob error, greedy %.2f%n",
-        e.meanLogprob, e.worstLogprob, e.agreement);
+        "int8 (native %s) vs float64: mean %.2e, worst %.2e chosen-token logprob error, greedy"
+            + " %.2f%n",
+        nativeKernels, e.meanLogprob, e.worstLogprob, e.agreement);
     // docs/architecture.md states these bounds (0.5B widths, random weights).
     assertThat(e.meanLogprob).as("mean chosen-token logprob error").isLessThan(0.02);
     assertThat(e.worstLogprob).as("worst chosen-token logprob error").isLessThan(0.08);
     assertThat(e.agreement).as("greedy agreement with the reference").isGreaterThanOrEqualTo(0.9);
     assertThat(e.maxLogit).as("int8 changes the logits at all").isGreaterThan(1e-4);
+  }
+
+  private static void assumeNativeKernels() {
+    String why = DecodeMatVec.whyNotNative(null);
+    assumeTrue(why == null, why);
   }
 
   @Test
@@ -82,14 +116,17 @@ class PackedWeightsTest {
   }
 
   /** Logits of every position: the prompt but its last 4 as one chunk, then 4 single decodes. */
-  private static double[][] logits(Path dir, ComputeSetup setup) throws Exception {
+  private static double[][] logits(Path dir, ComputeSetup setup, boolean nativeKernels)
+      throws Exception {
     ModelConfig config = ModelConfig.load(dir);
     int prefill = PROMPT.length - 4;
     try (Qwen2Weights weights = WeightLoader.load(dir, config, setup);
         PagedKvCache cache = new PagedKvCache(config, setup, 8, 16);
         NDManager manager = NDManager.newBaseManager(setup.device(), "PyTorch")) {
-      Qwen2Model model = new Qwen2Model(weights, 64);
-      assertThat(model.usesDecodeKernel()).isTrue();
+      DecodeMatVec kernel = DecodeMatVec.forSetup(setup, nativeKernels).orElseThrow();
+      assertThat(kernel.usesNativeKernels())
+          .isEqualTo(nativeKernels && setup.format() != WeightFormat.TENSORS);
+      Qwen2Model model = new Qwen2Model(weights, 64, Optional.of(kernel));
       List<double[]> rows = new ArrayList<>();
       int[] all = new int[prefill];
       Arrays.setAll(all, i -> i);

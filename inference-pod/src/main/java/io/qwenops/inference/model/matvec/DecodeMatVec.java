@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.qwenops.inference.model.ComputeSetup;
+import io.qwenops.inference.model.WeightFormat;
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 import java.util.function.IntConsumer;
@@ -67,18 +68,38 @@ public final class DecodeMatVec {
   private static final int BLOCK_BYTES = 128 << 10;
 
   static final String SWITCH = "QWENOPS_DECODE_MATVEC";
+
+  /** {@code off} keeps BF16/Q8 products on the Vector API kernels where the native ones run. */
+  static final String NATIVE_SWITCH = "QWENOPS_NATIVE_KERNELS";
+
   private static final String MODULE = "jdk.incubator.vector";
   private static final Logger LOG = Logger.getLogger(DecodeMatVec.class.getName());
 
   private final RowSplitter splitter;
+  private final NativeKernels nativeKernels; // null: BF16/Q8 on the Vector API kernels
   private final int torchThreads = JniUtils.getNumThreads();
 
+  /** BF16/Q8 products on the Vector API kernels. */
   DecodeMatVec(RowSplitter splitter) {
-    this.splitter = splitter;
+    this(splitter, null);
   }
 
-  /** The kernel for a model on {@code setup}, or empty (and a log line why) when it cannot run. */
+  DecodeMatVec(RowSplitter splitter, NativeKernels nativeKernels) {
+    this.splitter = splitter;
+    this.nativeKernels = nativeKernels;
+  }
+
+  /**
+   * The kernel for a model on {@code setup}, or empty (and a log line why) when it cannot run;
+   * BF16/Q8 products take {@link NativeKernels} where this CPU has them, unless {@code
+   * QWENOPS_NATIVE_KERNELS=off}.
+   */
   public static Optional<DecodeMatVec> forSetup(ComputeSetup setup) {
+    return forSetup(setup, true);
+  }
+
+  /** As {@link #forSetup(ComputeSetup)}; {@code allowNative} false keeps BF16/Q8 in Java. */
+  public static Optional<DecodeMatVec> forSetup(ComputeSetup setup, boolean allowNative) {
     String reason = whyUnavailable(setup, System.getenv(SWITCH));
     if (reason != null) {
       LOG.info("Decode steps use PyTorch's matmul: " + reason);
@@ -93,7 +114,34 @@ public final class DecodeMatVec {
             + " lanes, "
             + shared.parallelism()
             + " threads)");
-    return Optional.of(new DecodeMatVec(shared));
+    NativeKernels nativeKernels = null;
+    if (setup.format() != WeightFormat.TENSORS) {
+      String why = allowNative ? whyNotNative(System.getenv(NATIVE_SWITCH)) : "asked for";
+      if (why == null) {
+        nativeKernels = NativeKernels.availability().kernels();
+        LOG.info(
+            setup.format()
+                + " products use the native AVX512-BF16/VNNI kernels (bf16 or int8 activations)");
+      } else {
+        LOG.info(setup.format() + " products use the Vector API kernels: " + why);
+      }
+    }
+    return Optional.of(new DecodeMatVec(shared, nativeKernels));
+  }
+
+  /**
+   * Null when BF16/Q8 products can take {@link NativeKernels}; otherwise what stands in the way.
+   */
+  public static String whyNotNative(String switchValue) {
+    if ("off".equalsIgnoreCase(switchValue)) {
+      return NATIVE_SWITCH + "=off";
+    }
+    return NativeKernels.availability().whyNot();
+  }
+
+  /** Whether BF16/Q8 products take the native kernels (bf16/int8 activations). */
+  public boolean usesNativeKernels() {
+    return nativeKernels != null;
   }
 
   /** Null when the kernel can serve {@code setup}; otherwise what stands in the way. */
@@ -241,12 +289,28 @@ public final class DecodeMatVec {
     if (cols < 1 || x.length < cols * in || y.length < cols * out) {
       throw arraysDoNotFit(x, y, out, in, cols);
     }
+    if (nativeKernels != null) {
+      runNative(w, x, cols, y, add);
+      return;
+    }
     float[] xp = PackedKernels.prepare(w, x, cols);
     if (takesWide(w.encoding(), cols)) {
       splitter.run(out, (from, to) -> WideKernel.rows(w, xp, cols, y, out, add, from, to));
       return;
     }
     packedPasses(splitter, w, xp, cols, y, add);
+  }
+
+  /** BF16/Q8 on {@link NativeKernels}: activations rounded or quantised once, rows split. */
+  private void runNative(Matrix w, float[] x, int cols, float[] y, boolean add) {
+    int n = cols * w.cols();
+    if (w.encoding() == Matrix.Encoding.BF16) {
+      short[] xb = nativeKernels.bf16(x, n);
+      splitter.run(w.rows(), (from, to) -> nativeKernels.bf16Rows(w, xb, cols, y, add, from, to));
+    } else {
+      NativeKernels.Q8Activations xq = nativeKernels.q8(x, n);
+      splitter.run(w.rows(), (from, to) -> nativeKernels.q8Rows(w, xq, cols, y, add, from, to));
+    }
   }
 
   /**

@@ -1,8 +1,6 @@
 package io.qwenops.inference.model.matvec;
 
 import java.lang.foreign.Arena;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -22,7 +20,6 @@ import java.util.SplittableRandom;
 public final class WideFromProbe {
 
   private static final int ROUNDS = 5;
-  private static final long SPELL_NANOS = 150_000_000;
   private static final int BLOCK_BYTES = 128 << 10;
 
   public static void main(String[] args) {
@@ -56,7 +53,7 @@ public final class WideFromProbe {
           double[][] g = new double[variants.length][ROUNDS];
           for (int round = 0; round < ROUNDS; round++) {
             for (int v = 0; v < variants.length; v++) {
-              g[v][round] = flop / time(variants[v], v < 2) / 1e9;
+              g[v][round] = flop / ProbeTiming.time(variants[v], v < 2) / 1e9;
             }
           }
           System.out.printf(
@@ -67,12 +64,12 @@ public final class WideFromProbe {
               out,
               in,
               cols,
-              max(g[0]),
-              max(g[1]),
-              ratio(g[1], g[0]),
-              max(g[2]),
-              max(g[3]),
-              ratio(g[3], g[2]));
+              ProbeTiming.max(g[0]),
+              ProbeTiming.max(g[1]),
+              ProbeTiming.ratio(g[1], g[0]),
+              ProbeTiming.max(g[2]),
+              ProbeTiming.max(g[3]),
+              ProbeTiming.ratio(g[3], g[2]));
         }
       }
     }
@@ -118,38 +115,5 @@ public final class WideFromProbe {
   private static void wide(RowSplitter s, Matrix w, float[] x, int cols, float[] y) {
     float[] xp = PackedKernels.prepare(w, x, cols);
     s.run(w.rows(), (from, to) -> WideKernel.rows(w, xp, cols, y, w.rows(), false, from, to));
-  }
-
-  private static String ratio(double[] a, double[] b) {
-    double[] r = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      r[i] = a[i] / b[i];
-    }
-    Arrays.sort(r);
-    return String.format(Locale.ROOT, "%.2f (%.2f–%.2f)", r[r.length / 2], r[0], r[r.length - 1]);
-  }
-
-  private static double max(double[] v) {
-    return Arrays.stream(v).max().orElseThrow();
-  }
-
-  /** Seconds per call, best of two spells: this thread's CPU time, or the wall clock. */
-  private static double time(Runnable op, boolean cpu) {
-    ThreadMXBean tm = ManagementFactory.getThreadMXBean();
-    double best = Double.MAX_VALUE;
-    for (int i = 0; i < 2; i++) {
-      long c = tm.getCurrentThreadCpuTime();
-      long t = System.nanoTime();
-      int calls = 0;
-      long elapsed;
-      do {
-        op.run();
-        calls++;
-        elapsed = System.nanoTime() - t;
-      } while (elapsed < SPELL_NANOS);
-      long spent = cpu ? tm.getCurrentThreadCpuTime() - c : elapsed;
-      best = Math.min(best, spent / 1e9 / calls);
-    }
-    return best;
   }
 }
