@@ -26,9 +26,20 @@ public final class TeacherForcing implements AutoCloseable {
   private final NDManager manager;
   private final Qwen2Model model;
 
+  /**
+   * With the weight precision the engine's defaults give the checkpoint on CPU (a BF16 checkpoint
+   * stays BF16), so only the engine's bookkeeping, not a precision, can tell the two apart.
+   */
   public TeacherForcing(Path checkpoint, int maxLength) throws Exception {
+    this(checkpoint, maxLength, EngineOptions.defaults().dtype());
+  }
+
+  /** With the engine's {@code --dtype}. */
+  public TeacherForcing(Path checkpoint, int maxLength, String dtype) throws Exception {
     ModelConfig config = ModelConfig.load(checkpoint);
-    ComputeSetup setup = ComputeSetup.resolve("cpu", "float32");
+    ComputeSetup setup =
+        ComputeSetup.resolve(
+            "cpu", dtype, EngineOptions.defaults().quantization(), config.torchDtype());
     weights = WeightLoader.load(checkpoint, config, setup);
     cache = new PagedKvCache(config, setup, (maxLength + BLOCK - 1) / BLOCK, BLOCK);
     manager = NDManager.newBaseManager(setup.device(), "PyTorch");

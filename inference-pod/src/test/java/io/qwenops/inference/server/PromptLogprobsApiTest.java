@@ -29,7 +29,7 @@ class PromptLogprobsApiTest {
   @BeforeAll
   static void load() throws Exception {
     TinyModel.server();
-    reference = new TeacherForcing(TinyModel.checkpoint(), 128);
+    reference = new TeacherForcing(TinyModel.checkpoint(), 128, "float32"); // as the server
   }
 
   @AfterAll
