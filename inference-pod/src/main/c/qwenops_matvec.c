@@ -122,35 +122,18 @@ KERNEL INLINE __m512 group_scales(const float* s, int both) {
   return _mm512_permutexvar_ps(halves, _mm512_castps128_ps512(two));
 }
 
-// One step of 64 entries (or a last 32): x's sign moves onto w, so VPDPBUSD multiplies |x| (u8)
-// by ±w (s8), exactly; the group sums are scaled by both groups' scales and accumulated in F32.
-KERNEL INLINE void q8_tile_step(const int8_t* const* wr, const float* const* wsr,
-                                const int8_t* const* xc, const float* const* xsc, __m512 (*acc)[MAX_COLS],
-                                int k, __mmask64 m, int both, const int R, const int C) {
-  const __m512i zero = _mm512_setzero_si512();
-  __m512i xabs[MAX_COLS];
-  __mmask64 xneg[MAX_COLS];
-  __m512 xs[MAX_COLS];
-  for (int j = 0; j < C; j++) {
-    __m512i xv = _mm512_maskz_loadu_epi8(m, xc[j] + k);
-    xabs[j] = _mm512_abs_epi8(xv);
-    xneg[j] = _mm512_movepi8_mask(xv);
-    xs[j] = group_scales(xsc[j] + k / GROUP, both);
-  }
-  for (int i = 0; i < R; i++) {
-    __m512i wv = _mm512_maskz_loadu_epi8(m, wr[i] + k);
-    __m512 ws = group_scales(wsr[i] + k / GROUP, both);
-    for (int j = 0; j < C; j++) {
-      __m512i signed_w = _mm512_mask_sub_epi8(wv, xneg[j], zero, wv);
-      __m512i sums = _mm512_dpbusd_epi32(zero, xabs[j], signed_w);
-      acc[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums), _mm512_mul_ps(ws, xs[j]), acc[i][j]);
-    }
-  }
-}
-
+// One step of 64 entries (or a last 32). Each group's integer dot is exact; it is then scaled by
+// both groups' scales and accumulated in F32. VPDPBUSD multiplies unsigned by signed bytes:
+// - a lone column moves x's sign onto w and multiplies |x| by ±w (the sign work is x's, shared by
+//   the tile's rows);
+// - wider tiles multiply x + 128 (x's bits with the top one flipped) by w and start each sum at
+//   -128·Σw, computed once per row (the correction is w's, shared by the tile's columns).
+// Both give the same integers, so the bits do not depend on the tile.
 KERNEL INLINE void q8_tile(const int8_t* w, const float* wscales, int in, const int8_t* x,
                            const float* xscales, float* y, int out, int add, int r0, int stride,
                            int c0, const int R, const int C) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i top = _mm512_set1_epi8((char)0x80);
   __m512 acc[MAX_ROWS][MAX_COLS];
   const int8_t* wr[MAX_ROWS];
   const float* wsr[MAX_ROWS];
@@ -167,9 +150,39 @@ KERNEL INLINE void q8_tile(const int8_t* w, const float* wscales, int in, const 
   }
   for (int i = 0; i < R; i++)
     for (int j = 0; j < C; j++) acc[i][j] = _mm512_setzero_ps();
-  int k = 0;
-  for (; k + 64 <= in; k += 64) q8_tile_step(wr, wsr, xc, xsc, acc, k, ~0ull, 1, R, C);
-  if (k < in) q8_tile_step(wr, wsr, xc, xsc, acc, k, 0xFFFFFFFFull, 0, R, C);
+  for (int k = 0; k < in; k += 64) {
+    int both = in - k >= 64;  // else one group of 32 is left: load half, the rest reads as 0
+    __mmask64 m = both ? ~0ull : 0xFFFFFFFFull;
+    __m512i xu[MAX_COLS];
+    __mmask64 xneg[MAX_COLS];
+    __m512 xs[MAX_COLS];
+    for (int j = 0; j < C; j++) {
+      __m512i xv = _mm512_maskz_loadu_epi8(m, xc[j] + k);
+      if (C == 1) {
+        xu[j] = _mm512_abs_epi8(xv);
+        xneg[j] = _mm512_movepi8_mask(xv);
+      } else {
+        xu[j] = _mm512_xor_si512(xv, top);  // past a last group w loads as 0: adds nothing
+      }
+      xs[j] = group_scales(xsc[j] + k / GROUP, both);
+    }
+    for (int i = 0; i < R; i++) {
+      __m512i wv = _mm512_maskz_loadu_epi8(m, wr[i] + k);
+      __m512 ws = group_scales(wsr[i] + k / GROUP, both);
+      __m512i start = zero;
+      if (C > 1) start = _mm512_sub_epi32(zero, _mm512_dpbusd_epi32(zero, top, wv));
+      for (int j = 0; j < C; j++) {
+        __m512i sums;
+        if (C == 1) {
+          sums = _mm512_dpbusd_epi32(zero, xu[j], _mm512_mask_sub_epi8(wv, xneg[j], zero, wv));
+        } else {
+          sums = _mm512_dpbusd_epi32(start, xu[j], wv);
+        }
+        acc[i][j] =
+            _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums), _mm512_mul_ps(ws, xs[j]), acc[i][j]);
+      }
+    }
+  }
   for (int i = 0; i < R; i++)
     for (int j = 0; j < C; j++)
       store(y, (int64_t)(c0 + j) * out + r0 + i * stride, add, acc[i][j]);
