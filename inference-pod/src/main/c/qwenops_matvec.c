@@ -1,22 +1,23 @@
-// BF16 and Q8 matrix products on x86-64 with AVX512-BF16 (VDPBF16PS) and AVX512-VNNI (VPDPBUSD):
-// the dot-product instructions the Vector API does not expose. Java calls them through FFM
-// (model/matvec/NativeKernels.java) on the weights' own native memory.
+// BF16 and Q8 matrix products on x86-64 with AVX512-BF16's dot product (VDPBF16PS: 32 bf16
+// products a vector, accumulated in F32), which the Vector API does not expose. Java calls them
+// through FFM (model/matvec/NativeKernels.java) on the weights' own native memory.
 //
 // y[j * out + r] (+)= W[r, :] . x[j] for rows [from, to) and columns j < cols, where W is [out, in]
-// row-major and x holds cols activation columns of in entries, prepared once per product:
-// - BF16: W and x in bf16 (x rounded to nearest even by qk_bf16_pack); products of bf16 pairs
-//   accumulate in F32, as llama.cpp's BF16 and a BF16 model on a GPU compute them.
-// - Q8: W in int8 with one F32 scale per 32 entries of a row; x quantised the same way by
-//   qk_q8_pack (llama.cpp's Q8_0 x Q8_0). Each 32-entry group's integer dot is exact; it is then
-//   scaled by the two group scales and accumulated in F32.
+// row-major and x holds cols activation columns of in entries, rounded to bf16 (nearest even) once
+// per product by qk_bf16_pack: as llama.cpp's BF16 and a BF16 model on a GPU compute.
+// - BF16: W's bf16 entries as they are.
+// - Q8: W in int8 with one F32 scale per 32 entries of a row; each entry is dequantised (int8 x
+//   scale, rounded to bf16) and multiplied the same way. Narrow products widen in registers, wide
+//   ones widen each tile of four rows once into a per-thread scratch: the same bf16 values.
 //
 // Every output entry is one accumulator over the row in a fixed order, summed across lanes in a
 // fixed order: a column's result does not depend on the tile it was computed in, on how many columns
 // share the call, or on how rows are split between threads (greedy tokens stay batch-invariant).
 #include <immintrin.h>
 #include <stdint.h>
+#include <stdlib.h>
 
-#define KERNEL __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16,avx512vnni")))
+#define KERNEL __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512bf16")))
 #define INLINE static inline __attribute__((always_inline))
 
 enum { GROUP = 32, MAX_ROWS = 8, MAX_COLS = 4 };
@@ -29,7 +30,7 @@ int qk_supported(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512vnni");
+         __builtin_cpu_supports("avx512bf16");
 }
 
 static int min_int(int a, int b) { return a < b ? a : b; }
@@ -62,32 +63,51 @@ KERNEL void qk_bf16_pack(const float* x, int64_t n, uint16_t* out) {
   }
 }
 
-// R rows (r0, r0 + stride, ...) x C columns (c0 ...) of bf16 dot products, one accumulator each.
-KERNEL INLINE void bf16_tile(const uint16_t* w, int in, const uint16_t* x, float* y, int out,
-                             int add, int r0, int stride, int c0, const int R, const int C) {
+// 32 Q8 entries (one group) dequantised: int8 x scale in F32, rounded to bf16 (nearest even).
+KERNEL INLINE __m512bh q8_to_bf16(const int8_t* q, float scale) {
+  __m256i bytes = _mm256_loadu_si256((const __m256i*)q);
+  __m512 s = _mm512_set1_ps(scale);
+  __m512 lo = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm256_castsi256_si128(bytes))), s);
+  __m512 hi =
+      _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm256_extracti128_si256(bytes, 1))), s);
+  return _mm512_cvtne2ps_pbh(hi, lo);
+}
+
+// One step of 32 entries for every row and column of a tile; LOAD_W(i, k) gives row i's weights.
+#define TILE_STEP(k, LOAD_X, LOAD_W)                                                 \
+  {                                                                                  \
+    __m512bh xv[MAX_COLS];                                                           \
+    for (int j = 0; j < C; j++) xv[j] = LOAD_X(xc[j] + (k));                         \
+    for (int i = 0; i < R; i++) {                                                    \
+      __m512bh wv = LOAD_W(i, k);                                                    \
+      for (int j = 0; j < C; j++) acc[i][j] = _mm512_dpbf16_ps(acc[i][j], wv, xv[j]); \
+    }                                                                                \
+  }
+#define FULL(p) ((__m512bh)_mm512_loadu_si512(p))
+#define TAIL(p) ((__m512bh)_mm512_maskz_loadu_epi16(tail, p))  // masked off: zero, adds nothing
+
+// R rows x C columns (c0 ...) of bf16 dot products, one accumulator each. Row i's weights: bf16 at
+// w + i * wstride, or (Q8) int8 at q + i * wstride with scales at s + i * wstride / 32, dequantised
+// in registers; its output row is r0 + i * stride.
+KERNEL INLINE void tile(const uint16_t* w, const int8_t* q, const float* s, int64_t wstride, int in,
+                        const uint16_t* x, float* y, int out, int add, int r0, int stride, int c0,
+                        const int Q8, const int R, const int C) {
   __m512 acc[MAX_ROWS][MAX_COLS];
-  const uint16_t* wr[MAX_ROWS];
   const uint16_t* xc[MAX_COLS];
-  for (int i = 0; i < R; i++) wr[i] = w + (int64_t)(r0 + i * stride) * in;
   for (int j = 0; j < C; j++) xc[j] = x + (int64_t)(c0 + j) * in;
   for (int i = 0; i < R; i++)
     for (int j = 0; j < C; j++) acc[i][j] = _mm512_setzero_ps();
   int k = 0;
-  for (; k + 32 <= in; k += 32) {
-    __m512bh xv[MAX_COLS];
-    for (int j = 0; j < C; j++) xv[j] = (__m512bh)_mm512_loadu_si512(xc[j] + k);
-    for (int i = 0; i < R; i++) {
-      __m512bh wv = (__m512bh)_mm512_loadu_si512(wr[i] + k);
-      for (int j = 0; j < C; j++) acc[i][j] = _mm512_dpbf16_ps(acc[i][j], wv, xv[j]);
-    }
-  }
-  if (k < in) {  // masked-off entries load as zero and add nothing
-    __mmask32 m = (__mmask32)((1ull << (in - k)) - 1);
-    __m512bh xv[MAX_COLS];
-    for (int j = 0; j < C; j++) xv[j] = (__m512bh)_mm512_maskz_loadu_epi16(m, xc[j] + k);
-    for (int i = 0; i < R; i++) {
-      __m512bh wv = (__m512bh)_mm512_maskz_loadu_epi16(m, wr[i] + k);
-      for (int j = 0; j < C; j++) acc[i][j] = _mm512_dpbf16_ps(acc[i][j], wv, xv[j]);
+  if (Q8) {  // rows are whole groups of 32: no tail
+#define Q8_W(i, k) q8_to_bf16(q + (i) * wstride + (k), s[((i) * wstride + (k)) / GROUP])
+    for (; k < in; k += 32) TILE_STEP(k, FULL, Q8_W)
+  } else {
+#define BF16_W(i, k) FULL(w + (i) * wstride + (k))
+#define BF16_TAIL_W(i, k) TAIL(w + (i) * wstride + (k))
+    for (; k + 32 <= in; k += 32) TILE_STEP(k, FULL, BF16_W)
+    if (k < in) {
+      __mmask32 tail = (__mmask32)((1ull << (in - k)) - 1);
+      TILE_STEP(k, TAIL, BF16_TAIL_W)
     }
   }
   for (int i = 0; i < R; i++)
@@ -95,122 +115,51 @@ KERNEL INLINE void bf16_tile(const uint16_t* w, int in, const uint16_t* x, float
       store(y, (int64_t)(c0 + j) * out + r0 + i * stride, add, acc[i][j]);
 }
 
-// ---- Q8 ------------------------------------------------------------------------------------------
-
-// x[0, n) (n a multiple of 32) as int8 with one scale per 32 entries: scale = max|x| / 127.
-KERNEL void qk_q8_pack(const float* x, int64_t n, int8_t* q, float* scales) {
-  const __m512 abs_mask = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FFFFFFF));
-  for (int64_t g = 0; g < n; g += GROUP) {
-    __m512 a = _mm512_loadu_ps(x + g), b = _mm512_loadu_ps(x + g + 16);
-    float max = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_and_ps(a, abs_mask),
-                                                   _mm512_and_ps(b, abs_mask)));
-    float scale = max / 127.0f;
-    __m512 inverse = _mm512_set1_ps(scale == 0 ? 0 : 1.0f / scale);
-    scales[g / GROUP] = scale;
-    __m512i qa = _mm512_cvtps_epi32(_mm512_mul_ps(a, inverse));  // nearest even
-    __m512i qb = _mm512_cvtps_epi32(_mm512_mul_ps(b, inverse));
-    _mm_storeu_si128((__m128i*)(q + g), _mm512_cvtsepi32_epi8(qa));
-    _mm_storeu_si128((__m128i*)(q + g + 16), _mm512_cvtsepi32_epi8(qb));
+// Rows [r0, r0 + n) of a Q8 matrix dequantised to bf16 into out (n rows of in).
+KERNEL static void q8_rows_to_bf16(const int8_t* q, const float* s, int in, int r0, int n,
+                                   uint16_t* out) {
+  int64_t first = (int64_t)r0 * in;
+  for (int64_t k = 0; k < (int64_t)n * in; k += 32) {
+    __m512bh v = q8_to_bf16(q + first + k, s[(first + k) / GROUP]);
+    _mm512_storeu_si512(out + k, (__m512i)v);
   }
 }
 
-// Two groups' scales as lanes: the first 8 lanes (group g's 8 int32 sums) get s[0], the rest s[1]
-// (zero when only one group is left).
-KERNEL INLINE __m512 group_scales(const float* s, int both) {
-  const __m512i halves = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
-  __m128 two = _mm_maskz_loadu_ps(both ? 3 : 1, s);
-  return _mm512_permutexvar_ps(halves, _mm512_castps128_ps512(two));
-}
-
-// One step of 64 entries (or a last 32). Each group's integer dot is exact; it is then scaled by
-// both groups' scales and accumulated in F32. VPDPBUSD multiplies unsigned by signed bytes:
-// - a lone column moves x's sign onto w and multiplies |x| by ±w (the sign work is x's, shared by
-//   the tile's rows);
-// - wider tiles multiply x + 128 (x's bits with the top one flipped) by w and start each sum at
-//   -128·Σw, computed once per row (the correction is w's, shared by the tile's columns).
-// Both give the same integers, so the bits do not depend on the tile.
-KERNEL INLINE void q8_tile(const int8_t* w, const float* wscales, int in, const int8_t* x,
-                           const float* xscales, float* y, int out, int add, int r0, int stride,
-                           int c0, const int R, const int C) {
-  const __m512i zero = _mm512_setzero_si512();
-  const __m512i top = _mm512_set1_epi8((char)0x80);
-  __m512 acc[MAX_ROWS][MAX_COLS];
-  const int8_t* wr[MAX_ROWS];
-  const float* wsr[MAX_ROWS];
-  const int8_t* xc[MAX_COLS];
-  const float* xsc[MAX_COLS];
-  for (int i = 0; i < R; i++) {
-    int64_t r = r0 + (int64_t)i * stride;
-    wr[i] = w + r * in;
-    wsr[i] = wscales + r * (in / GROUP);
+// A per-thread scratch of at least n bf16 entries (kept for the thread's life: the kernel's threads
+// are few and long-lived).
+static uint16_t* scratch(int64_t n) {
+  static __thread uint16_t* buffer;
+  static __thread int64_t size;
+  if (size < n) {
+    free(buffer);
+    buffer = aligned_alloc(64, (size_t)((n * 2 + 63) / 64 * 64));
+    size = buffer ? n : 0;
   }
-  for (int j = 0; j < C; j++) {
-    xc[j] = x + (int64_t)(c0 + j) * in;
-    xsc[j] = xscales + (int64_t)(c0 + j) * (in / GROUP);
-  }
-  for (int i = 0; i < R; i++)
-    for (int j = 0; j < C; j++) acc[i][j] = _mm512_setzero_ps();
-  for (int k = 0; k < in; k += 64) {
-    int both = in - k >= 64;  // else one group of 32 is left: load half, the rest reads as 0
-    __mmask64 m = both ? ~0ull : 0xFFFFFFFFull;
-    __m512i xu[MAX_COLS];
-    __mmask64 xneg[MAX_COLS];
-    __m512 xs[MAX_COLS];
-    for (int j = 0; j < C; j++) {
-      __m512i xv = _mm512_maskz_loadu_epi8(m, xc[j] + k);
-      if (C == 1) {
-        xu[j] = _mm512_abs_epi8(xv);
-        xneg[j] = _mm512_movepi8_mask(xv);
-      } else {
-        xu[j] = _mm512_xor_si512(xv, top);  // past a last group w loads as 0: adds nothing
-      }
-      xs[j] = group_scales(xsc[j] + k / GROUP, both);
-    }
-    for (int i = 0; i < R; i++) {
-      __m512i wv = _mm512_maskz_loadu_epi8(m, wr[i] + k);
-      __m512 ws = group_scales(wsr[i] + k / GROUP, both);
-      __m512i start = zero;
-      if (C > 1) start = _mm512_sub_epi32(zero, _mm512_dpbusd_epi32(zero, top, wv));
-      for (int j = 0; j < C; j++) {
-        __m512i sums;
-        if (C == 1) {
-          sums = _mm512_dpbusd_epi32(zero, xu[j], _mm512_mask_sub_epi8(wv, xneg[j], zero, wv));
-        } else {
-          sums = _mm512_dpbusd_epi32(start, xu[j], wv);
-        }
-        acc[i][j] =
-            _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums), _mm512_mul_ps(ws, xs[j]), acc[i][j]);
-      }
-    }
-  }
-  for (int i = 0; i < R; i++)
-    for (int j = 0; j < C; j++)
-      store(y, (int64_t)(c0 + j) * out + r0 + i * stride, add, acc[i][j]);
+  return buffer;
 }
 
 // ---- Row loops -----------------------------------------------------------------------------------
 
 // Each tile shape compiled on its own, so the accumulators live in registers.
-#define BF16_TILE(R, C)                                                                   \
-  KERNEL static void bf16_##R##x##C(const uint16_t* w, int in, const uint16_t* x, float* y, \
-                                    int out, int add, int r0, int stride, int c0) {       \
-    bf16_tile(w, in, x, y, out, add, r0, stride, c0, R, C);                               \
-  }
-#define Q8_TILE(R, C)                                                                         \
-  KERNEL static void q8_##R##x##C(const int8_t* w, const float* ws, int in, const int8_t* x,    \
-                                  const float* xs, float* y, int out, int add, int r0,         \
+#define TILE(R, C)                                                                             \
+  KERNEL static void bf16_##R##x##C(const uint16_t* w, int64_t wstride, int in,                \
+                                    const uint16_t* x, float* y, int out, int add, int r0,     \
+                                    int stride, int c0) {                                      \
+    tile(w, NULL, NULL, wstride, in, x, y, out, add, r0, stride, c0, 0, R, C);                 \
+  }                                                                                            \
+  KERNEL static void q8_##R##x##C(const int8_t* q, const float* s, int64_t wstride, int in,    \
+                                  const uint16_t* x, float* y, int out, int add, int r0,       \
                                   int stride, int c0) {                                        \
-    q8_tile(w, ws, in, x, xs, y, out, add, r0, stride, c0, R, C);                              \
+    tile(NULL, q, s, wstride, in, x, y, out, add, r0, stride, c0, 1, R, C);                    \
   }
-#define SHAPES(T)                                                                  \
-  T(1, 1) T(2, 1) T(3, 1) T(4, 1) T(5, 1) T(6, 1) T(7, 1) T(8, 1) T(1, 2) T(2, 2) \
-  T(3, 2) T(4, 2) T(1, 3) T(2, 3) T(3, 3) T(4, 3) T(1, 4) T(2, 4) T(3, 4) T(4, 4)
-SHAPES(BF16_TILE)
-SHAPES(Q8_TILE)
+TILE(1, 1) TILE(2, 1) TILE(3, 1) TILE(4, 1) TILE(5, 1) TILE(6, 1) TILE(7, 1) TILE(8, 1)
+TILE(1, 2) TILE(2, 2) TILE(3, 2) TILE(4, 2) TILE(1, 3) TILE(2, 3) TILE(3, 3) TILE(4, 3)
+TILE(1, 4) TILE(2, 4) TILE(3, 4) TILE(4, 4)
 
-typedef void (*bf16_fn)(const uint16_t*, int, const uint16_t*, float*, int, int, int, int, int);
-typedef void (*q8_fn)(const int8_t*, const float*, int, const int8_t*, const float*, float*, int,
-                      int, int, int, int);
+typedef void (*bf16_fn)(const uint16_t*, int64_t, int, const uint16_t*, float*, int, int, int, int,
+                        int);
+typedef void (*q8_fn)(const int8_t*, const float*, int64_t, int, const uint16_t*, float*, int, int,
+                      int, int, int);
 
 #define ONE_COLUMN(P) {P##_1x1, P##_2x1, P##_3x1, P##_4x1, P##_5x1, P##_6x1, P##_7x1, P##_8x1}
 #define WIDE(P)                                     \
@@ -223,44 +172,69 @@ static const bf16_fn BF16_WIDE[4][MAX_COLS] = WIDE(bf16);
 static const q8_fn Q8_ONE[MAX_ROWS] = ONE_COLUMN(q8);
 static const q8_fn Q8_WIDE[4][MAX_COLS] = WIDE(q8);
 
-// How the rows of [from, to) are visited. A narrow product (one to four columns, streaming the
-// weights from memory) reads its rows from far apart in the range (eighths of it for one column,
-// quarters for more), so each accumulator streams one long run of memory; a wide one takes tiles of
-// four neighbouring rows, read from cache once per group of four columns.
-#define ROW_LOOP(ONE, WIDE_TILES, CALL, column_bytes)                                     \
-  int chunk = chunk_columns(column_bytes, cols);                                         \
-  for (int c_start = 0; c_start < cols; c_start += chunk) {                              \
-    int c_end = min_int(cols, c_start + chunk), width = c_end - c_start;                 \
-    int parts = width == 1 ? MAX_ROWS : 4, far = 0;                                      \
-    if (width <= MAX_COLS) {                                                             \
-      far = (to - from) / parts;                                                         \
-      for (int t = 0; t < far; t++) {                                                    \
-        int r0 = from + t, stride = far, c0 = c_start;                                   \
-        CALL(width == 1 ? ONE[MAX_ROWS - 1] : WIDE_TILES[3][width - 1]);                 \
-      }                                                                                  \
-    }                                                                                    \
-    int rest = from + far * parts;                                                       \
-    if (width == 1 && rest < to) {                                                       \
-      int r0 = rest, stride = 1, c0 = c_start;                                           \
-      CALL(ONE[to - rest - 1]);                                                          \
-      continue;                                                                          \
-    }                                                                                    \
-    for (int r0 = rest; r0 < to; r0 += 4) {                                              \
-      int rows = min_int(4, to - r0), stride = 1;                                        \
-      for (int c0 = c_start; c0 < c_end; c0 += MAX_COLS) {                               \
-        CALL(WIDE_TILES[rows - 1][min_int(MAX_COLS, c_end - c0) - 1]);                   \
-      }                                                                                  \
-    }                                                                                    \
+// A narrow product (one to four columns, streaming the weights from memory) reads its rows from
+// far apart in [from, to) (eighths of it for one column, quarters for more), so each accumulator
+// streams one long run of memory. NARROW(fn, r0, stride, rows, c0) computes one tile.
+#define NARROW_ROWS(NARROW, ONE, WIDE_TILES)                                           \
+  int parts = cols == 1 ? MAX_ROWS : 4;                                                \
+  int far = (to - from) / parts;                                                       \
+  for (int t = 0; t < far; t++) {                                                      \
+    NARROW(cols == 1 ? ONE[MAX_ROWS - 1] : WIDE_TILES[3][cols - 1], from + t, far, 0); \
+  }                                                                                    \
+  int rest = from + far * parts;                                                       \
+  if (cols == 1 && rest < to) {                                                        \
+    NARROW(ONE[to - rest - 1], rest, 1, 0);                                            \
+  } else {                                                                             \
+    for (int r0 = rest; r0 < to; r0 += 4) {                                            \
+      NARROW(WIDE_TILES[min_int(4, to - r0) - 1][cols - 1], r0, 1, 0);                 \
+    }                                                                                  \
   }
 
 void qk_bf16_rows(const uint16_t* w, int in, const uint16_t* x, int cols, float* y, int out,
                   int add, int from, int to) {
-#define CALL_BF16(fn) (fn)(w, in, x, y, out, add, r0, stride, c0)
-  ROW_LOOP(BF16_ONE, BF16_WIDE, CALL_BF16, (int64_t)in * 2)
+#define BF16_AT(fn, r0, stride, c0) \
+  (fn)(w + (int64_t)(r0) * in, (int64_t)(stride) * in, in, x, y, out, add, r0, stride, c0)
+  if (cols <= MAX_COLS) {
+    NARROW_ROWS(BF16_AT, BF16_ONE, BF16_WIDE)
+    return;
+  }
+  // Wide: tiles of four neighbouring rows, read from cache once per group of four columns, over
+  // column chunks whose activations stay in L2.
+  int chunk = chunk_columns((int64_t)in * 2, cols);
+  for (int c_start = 0; c_start < cols; c_start += chunk) {
+    int c_end = min_int(cols, c_start + chunk);
+    for (int r0 = from; r0 < to; r0 += 4) {
+      int rows = min_int(4, to - r0);
+      for (int c0 = c_start; c0 < c_end; c0 += MAX_COLS) {
+        BF16_AT(BF16_WIDE[rows - 1][min_int(MAX_COLS, c_end - c0) - 1], r0, 1, c0);
+      }
+    }
+  }
 }
 
-void qk_q8_rows(const int8_t* w, const float* wscales, int in, const int8_t* x,
-                const float* xscales, int cols, float* y, int out, int add, int from, int to) {
-#define CALL_Q8(fn) (fn)(w, wscales, in, x, xscales, y, out, add, r0, stride, c0)
-  ROW_LOOP(Q8_ONE, Q8_WIDE, CALL_Q8, (int64_t)in + in / GROUP * 4)
+// 0 on success, -1 when the scratch for a wide product could not be allocated.
+int qk_q8_rows(const int8_t* q, const float* s, int in, const uint16_t* x, int cols, float* y,
+               int out, int add, int from, int to) {
+#define Q8_AT(fn, r0, stride, c0) \
+  (fn)(q + (int64_t)(r0) * in, s + (int64_t)(r0) * (in / GROUP), (int64_t)(stride) * in, in, x, y, out, add, r0, stride, c0)
+  if (cols <= MAX_COLS) {
+    NARROW_ROWS(Q8_AT, Q8_ONE, Q8_WIDE)
+    return 0;
+  }
+  // Wide: each tile of four rows dequantised once per column chunk, then the BF16 tiles over it.
+  uint16_t* rows_bf16 = scratch((int64_t)4 * in);
+  if (!rows_bf16) return -1;
+  int chunk = chunk_columns((int64_t)in * 2, cols);
+  for (int c_start = 0; c_start < cols; c_start += chunk) {
+    int c_end = min_int(cols, c_start + chunk);
+    for (int r0 = from; r0 < to; r0 += 4) {
+      int rows = min_int(4, to - r0);
+      q8_rows_to_bf16(q, s, in, r0, rows, rows_bf16);
+      for (int c0 = c_start; c0 < c_end; c0 += MAX_COLS) {
+        BF16_WIDE[rows - 1][min_int(MAX_COLS, c_end - c0) - 1](rows_bf16, in, in, x, y, out, add,
+                                                                r0, 1, c0);
+      }
+    }
+  }
+  return 0;
 }

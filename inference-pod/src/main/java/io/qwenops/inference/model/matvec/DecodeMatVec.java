@@ -20,8 +20,9 @@ import java.util.logging.Logger;
  * each weight load; five or more take {@link WideKernel} (four rows × four columns per tile, read
  * in place, the same bits per column). The model sends F32 steps of up to {@link
  * #MAX_F32_STEP_ROWS} rows here and wider ones, compute-bound, to BLAS. BF16 and Q8 weights ({@link
- * Matrix}) have no tensor for BLAS: they take {@link PackedKernels} at any number of columns, and
- * {@link WideKernel} for wide products ({@link #takesWide}).
+ * Matrix}) have no tensor for BLAS: they take {@link NativeKernels} at every width where the CPU
+ * has AVX512-BF16 (bf16 activations, as llama.cpp's BF16), and otherwise {@link PackedKernels},
+ * with {@link WideKernel} for wide products ({@link #takesWide}).
  *
  * <p>Activations are Java arrays of columns: column j of an array with columns of n entries starts
  * at j·n, and F32 inputs of up to {@link #MAX_COLUMNS} columns hold {@link #MAX_COLUMNS} (unused
@@ -120,8 +121,7 @@ public final class DecodeMatVec {
       if (why == null) {
         nativeKernels = NativeKernels.availability().kernels();
         LOG.info(
-            setup.format()
-                + " products use the native AVX512-BF16/VNNI kernels (bf16 or int8 activations)");
+            setup.format() + " products use the native AVX512-BF16 kernels (bf16 activations)");
       } else {
         LOG.info(setup.format() + " products use the Vector API kernels: " + why);
       }
@@ -139,7 +139,7 @@ public final class DecodeMatVec {
     return NativeKernels.availability().whyNot();
   }
 
-  /** Whether BF16/Q8 products take the native kernels (bf16/int8 activations). */
+  /** Whether BF16/Q8 products take the native kernels (bf16 activations). */
   public boolean usesNativeKernels() {
     return nativeKernels != null;
   }
@@ -301,15 +301,13 @@ public final class DecodeMatVec {
     packedPasses(splitter, w, xp, cols, y, add);
   }
 
-  /** BF16/Q8 on {@link NativeKernels}: activations rounded or quantised once, rows split. */
+  /** BF16/Q8 on {@link NativeKernels}: activations rounded to bf16 once, rows split. */
   private void runNative(Matrix w, float[] x, int cols, float[] y, boolean add) {
-    int n = cols * w.cols();
+    short[] xb = nativeKernels.bf16(x, cols * w.cols());
     if (w.encoding() == Matrix.Encoding.BF16) {
-      short[] xb = nativeKernels.bf16(x, n);
       splitter.run(w.rows(), (from, to) -> nativeKernels.bf16Rows(w, xb, cols, y, add, from, to));
     } else {
-      NativeKernels.Q8Activations xq = nativeKernels.q8(x, n);
-      splitter.run(w.rows(), (from, to) -> nativeKernels.q8Rows(w, xq, cols, y, add, from, to));
+      splitter.run(w.rows(), (from, to) -> nativeKernels.q8Rows(w, xb, cols, y, add, from, to));
     }
   }
 

@@ -16,14 +16,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * BF16 and Q8 products through the dot-product instructions of AVX512-BF16 ({@code VDPBF16PS}) and
- * AVX512-VNNI ({@code VPDPBUSD}), which the Vector API does not expose: {@code
+ * BF16 and Q8 products through the dot product of AVX512-BF16 ({@code VDPBF16PS}: 32 bf16 products
+ * a vector, accumulated in F32), which the Vector API does not expose: {@code
  * src/main/c/qwenops_matvec.c}, built into the jar by Maven and called through FFM on the weights'
  * own memory and the activations' Java arrays (no copies).
  *
- * <p>The arithmetic is llama.cpp's, not the Java kernels': activations are rounded to bf16 (BF16)
- * or quantised to int8 per 32 entries (Q8) once per product, and products accumulate in F32. Every
- * width, one column or a prefill chunk, runs this arithmetic, so greedy tokens stay
+ * <p>The arithmetic is not the Java kernels': activations are rounded to bf16 once per product (as
+ * llama.cpp's BF16 and a BF16 model on a GPU), and Q8 weights are dequantised to bf16 (int8 ×
+ * scale, rounded) as they are read, so Q8 keeps its memory and bandwidth but computes as BF16.
+ * Every width, one column or a prefill chunk, runs this arithmetic, so greedy tokens stay
  * batch-invariant; docs/architecture.md states its error against the float64 reference.
  */
 final class NativeKernels {
@@ -42,7 +43,6 @@ final class NativeKernels {
 
   private final MethodHandle bf16Pack;
   private final MethodHandle bf16Rows;
-  private final MethodHandle q8Pack;
   private final MethodHandle q8Rows;
 
   /** The kernels, or why this process runs without them. */
@@ -55,15 +55,14 @@ final class NativeKernels {
             lib,
             "qk_bf16_rows",
             FunctionDescriptor.ofVoid(PTR, INT, PTR, INT, PTR, INT, INT, INT, INT));
-    q8Pack = handle(lib, "qk_q8_pack", FunctionDescriptor.ofVoid(PTR, LONG, PTR, PTR));
     q8Rows =
         handle(
             lib,
             "qk_q8_rows",
-            FunctionDescriptor.ofVoid(PTR, PTR, INT, PTR, PTR, INT, PTR, INT, INT, INT, INT));
+            FunctionDescriptor.of(INT, PTR, PTR, INT, PTR, INT, PTR, INT, INT, INT, INT));
   }
 
-  /** The kernels when the library loads and this CPU has AVX512-BF16 and AVX512-VNNI. */
+  /** The kernels when the library loads and this CPU has AVX512-BF16. */
   static Availability availability() {
     return AVAILABILITY;
   }
@@ -78,7 +77,7 @@ final class NativeKernels {
       MethodHandle supported =
           LINKER.downcallHandle(lib.find("qk_supported").orElseThrow(), FunctionDescriptor.of(INT));
       if ((int) supported.invokeExact() == 0) {
-        return new Availability(null, "this CPU lacks AVX512-BF16 or AVX512-VNNI");
+        return new Availability(null, "this CPU lacks AVX512-BF16");
       }
       return new Availability(new NativeKernels(lib), null);
     } catch (Throwable e) {
@@ -87,7 +86,7 @@ final class NativeKernels {
   }
 
   /** The library as a file: in place under target/classes, else copied out of the jar. */
-  private static Path libraryFile(URL url) throws IOException, URISyntaxException {
+  static Path libraryFile(URL url) throws IOException, URISyntaxException {
     if ("file".equals(url.getProtocol())) {
       return Path.of(url.toURI());
     }
@@ -114,27 +113,6 @@ final class NativeKernels {
     return out;
   }
 
-  /** {@code x} quantised per 32 entries: int8 values and one F32 scale per group. */
-  record Q8Activations(byte[] values, float[] scales) {}
-
-  Q8Activations q8(float[] x, int n) {
-    if (n % Matrix.Q8_GROUP != 0) {
-      throw new IllegalArgumentException("int8 activations come in groups of 32, not " + n);
-    }
-    byte[] values = new byte[n];
-    float[] scales = new float[n / Matrix.Q8_GROUP];
-    try {
-      q8Pack.invokeExact(
-          MemorySegment.ofArray(x),
-          (long) n,
-          MemorySegment.ofArray(values),
-          MemorySegment.ofArray(scales));
-    } catch (Throwable e) {
-      throw failed(e);
-    }
-    return new Q8Activations(values, scales);
-  }
-
   /** {@code y[j·out + r] (+)= W[r, :] · x[j]} for rows {@code [from, to)}, bf16 activations. */
   void bf16Rows(Matrix w, short[] x, int cols, float[] y, boolean add, int from, int to) {
     try {
@@ -153,23 +131,31 @@ final class NativeKernels {
     }
   }
 
-  /** {@code y[j·out + r] (+)= W[r, :] · x[j]} for rows {@code [from, to)}, int8 activations. */
-  void q8Rows(Matrix w, Q8Activations x, int cols, float[] y, boolean add, int from, int to) {
+  /**
+   * {@code y[j·out + r] (+)= W[r, :] · x[j]} for rows {@code [from, to)} of a Q8 matrix, bf16
+   * activations.
+   */
+  void q8Rows(Matrix w, short[] x, int cols, float[] y, boolean add, int from, int to) {
+    int status;
     try {
-      q8Rows.invokeExact(
-          w.data(),
-          w.scales(),
-          w.cols(),
-          MemorySegment.ofArray(x.values()),
-          MemorySegment.ofArray(x.scales()),
-          cols,
-          MemorySegment.ofArray(y),
-          w.rows(),
-          add ? 1 : 0,
-          from,
-          to);
+      status =
+          (int)
+              q8Rows.invokeExact(
+                  w.data(),
+                  w.scales(),
+                  w.cols(),
+                  MemorySegment.ofArray(x),
+                  cols,
+                  MemorySegment.ofArray(y),
+                  w.rows(),
+                  add ? 1 : 0,
+                  from,
+                  to);
     } catch (Throwable e) {
       throw failed(e);
+    }
+    if (status != 0) {
+      throw new OutOfMemoryError("no native scratch for a wide int8 product of " + w.cols());
     }
   }
 

@@ -4,18 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The AVX512-BF16/VNNI kernels against a float64 product over the stored weights and the rounded
- * (BF16) or quantised (Q8) activations, and the promise batching rests on: a column's result has
- * the same bits whatever else shares the call and however the rows are split between threads.
- * Skipped where the CPU lacks the instructions (the Java kernels then serve BF16/Q8).
+ * The AVX512-BF16 kernels against a float64 product over the weights and activations as they
+ * multiply them (bf16-rounded activations; Q8 entries dequantised to bf16), and the promise
+ * batching rests on: a column's result has the same bits whatever else shares the call and however
+ * the rows are split between threads. Skipped where the CPU lacks the instructions (the Java
+ * kernels then serve BF16/Q8).
  */
 class NativeKernelsTest {
 
@@ -61,9 +69,9 @@ class NativeKernelsTest {
       assertThat(oneThread.multiply(w, x, 1, null))
           .as("one column, one thread")
           .containsExactly(Arrays.copyOf(wide, rows));
-      float[] rounded = asTheKernelReadsThem(encoding, x);
-      double worst = KernelFixtures.worstRelativeError(w, rounded, widest, wide);
-      // Exact products of stored weights and rounded activations, F32 accumulation.
+      float[] rounded = bf16(x);
+      double worst = worstRelativeError(asTheKernelReadsThem(w), rounded, widest, wide);
+      // Exact products of bf16 values, F32 accumulation.
       assertThat(worst).as("worst error relative to Σ|w·x|").isLessThan(1e-6);
       double unrounded = KernelFixtures.worstRelativeError(w, x, widest, wide);
       assertThat(unrounded).as("the activations are rounded at all").isGreaterThan(1e-5);
@@ -108,36 +116,55 @@ class NativeKernelsTest {
   }
 
   @Test
-  void q8ActivationsTakeOneScalePerGroupOfThirtyTwo() {
-    float[] x = KernelFixtures.gaussian(96, new SplittableRandom(5));
-    Arrays.fill(x, 32, 64, 0f); // an all-zero group: scale 0, values 0
-    x[70] = -10f; // the third group's largest magnitude
-    NativeKernels.Q8Activations q = kernels.q8(x, 96);
-    assertThat(q.scales()[1]).isZero();
-    assertThat(q.scales()[2]).isEqualTo(10f / 127f);
-    assertThat(q.values()[70]).isEqualTo((byte) -127);
-    for (int k = 0; k < 96; k++) {
-      float dequantised = q.values()[k] * q.scales()[k / 32];
-      assertThat(Math.abs(dequantised - x[k]))
-          .as("entry %d", k)
-          .isLessThanOrEqualTo(q.scales()[k / 32] / 2 + 1e-6f);
+  void aLibraryInsideAJarIsCopiedOutToAFileItCanLoad(@TempDir Path dir) throws Exception {
+    Path library = Path.of(NativeKernels.class.getResource(NativeKernels.RESOURCE).toURI());
+    Path jar = dir.resolve("inference-pod.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry(NativeKernels.RESOURCE.substring(1)));
+      out.write(Files.readAllBytes(library));
     }
+    URL inJar = new URL("jar:" + jar.toUri() + "!" + NativeKernels.RESOURCE);
+    Path copy = NativeKernels.libraryFile(inJar);
+    assertThat(copy).hasSameBinaryContentAs(library);
+    assertThat(SymbolLookup.libraryLookup(copy, Arena.global()).find("qk_q8_rows")).isPresent();
   }
 
-  /** The activations as the kernel multiplies them: bf16-rounded or dequantised int8. */
-  private static float[] asTheKernelReadsThem(Matrix.Encoding encoding, float[] x) {
+  private static float[] bf16(float[] x) {
+    short[] bits = kernels.bf16(x, x.length);
     float[] out = new float[x.length];
-    if (encoding == Matrix.Encoding.BF16) {
-      short[] bf16 = kernels.bf16(x, x.length);
-      for (int i = 0; i < x.length; i++) {
-        out[i] = Matrix.bf16ToFloat(bf16[i]);
-      }
-    } else {
-      NativeKernels.Q8Activations q = kernels.q8(x, x.length);
-      for (int i = 0; i < x.length; i++) {
-        out[i] = q.values()[i] * q.scales()[i / Matrix.Q8_GROUP];
-      }
+    for (int i = 0; i < x.length; i++) {
+      out[i] = Matrix.bf16ToFloat(bits[i]);
     }
     return out;
+  }
+
+  /** The weights as the kernel multiplies them: bf16 as stored, or Q8 entry × scale in bf16. */
+  private static float[][] asTheKernelReadsThem(Matrix w) {
+    float[][] rows = new float[w.rows()][w.cols()];
+    for (int r = 0; r < w.rows(); r++) {
+      w.copyRow(r, rows[r], 0);
+      for (int k = 0; k < w.cols(); k++) {
+        rows[r][k] = Matrix.bf16ToFloat(Matrix.floatToBf16(rows[r][k]));
+      }
+    }
+    return rows;
+  }
+
+  /** As {@link KernelFixtures#worstRelativeError}, over the given weights. */
+  private static double worstRelativeError(float[][] w, float[] x, int cols, float[] y) {
+    int in = w[0].length;
+    double worst = 0;
+    for (int r = 0; r < w.length; r++) {
+      for (int c = 0; c < cols; c++) {
+        double exact = 0;
+        double magnitude = 0;
+        for (int k = 0; k < in; k++) {
+          exact += (double) w[r][k] * x[c * in + k];
+          magnitude += Math.abs((double) w[r][k] * x[c * in + k]);
+        }
+        worst = Math.max(worst, Math.abs(y[c * w.length + r] - exact) / magnitude);
+      }
+    }
+    return worst;
   }
 }
