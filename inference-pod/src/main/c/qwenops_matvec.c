@@ -65,11 +65,11 @@ KERNEL void qk_bf16_pack(const float* x, int64_t n, uint16_t* out) {
 
 // 32 Q8 entries (one group) dequantised: int8 x scale in F32, rounded to bf16 (nearest even).
 KERNEL INLINE __m512bh q8_to_bf16(const int8_t* q, float scale) {
-  __m256i bytes = _mm256_loadu_si256((const __m256i*)q);
+  // Sign-extending loads (VPMOVSXBD from memory): no separate load and lane extract.
   __m512 s = _mm512_set1_ps(scale);
-  __m512 lo = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm256_castsi256_si128(bytes))), s);
-  __m512 hi =
-      _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm256_extracti128_si256(bytes, 1))), s);
+  __m512 lo = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i*)q))), s);
+  __m512 hi = _mm512_mul_ps(
+      _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i*)(q + 16)))), s);
   return _mm512_cvtne2ps_pbh(hi, lo);
 }
 
