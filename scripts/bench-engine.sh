@@ -14,7 +14,7 @@
 #   --wide-from-probe [F32|BF16|Q8] [M ...]  instead: products of M columns (default F32, 4/5/6/8), the narrow
 #                   kernels' passes of four columns vs WideKernel (where DecodeMatVec.takesWide cuts)
 #   --native-probe [BF16|Q8 ...] [-- M ...]  instead: BF16/Q8 products of M columns (default 1/4/16/64/256) on
-#                   the AVX512-BF16/VNNI kernels vs the Vector API ones, every 0.5B projection, both cores
+#                   the native AVX512-BF16 kernels vs the Vector API ones, every 0.5B projection, both cores
 #   --narrow-probe [cache|stream|widen] [rounds] [encodings]  instead: GB/s of 1/2/4/8-column products (lm_head,
 #                   gate/up; encodings a comma list, default F32,BF16,Q8), old vs new kernels; cache: one thread,
 #                   96 rows in L2; stream: one thread, lm_head from memory, beside a plain read of its bytes;

@@ -74,7 +74,7 @@ KERNEL INLINE void store_4x4(float* y, int64_t at, int64_t column_stride, int ad
   }
 }
 
-// ---- BF16 ----------------------------------------------------------------------------------------
+// ---- Tiles ---------------------------------------------------------------------------------------
 
 // x[0, n) rounded to bf16, nearest even.
 KERNEL void qk_bf16_pack(const float* x, int64_t n, uint16_t* out) {
@@ -208,7 +208,7 @@ static const q8_fn Q8_WIDE[4][MAX_COLS] = WIDE(q8);
 
 // A narrow product (one to four columns, streaming the weights from memory) reads its rows from
 // far apart in [from, to) (eighths of it for one column, quarters for more), so each accumulator
-// streams one long run of memory. NARROW(fn, r0, stride, rows, c0) computes one tile.
+// streams one long run of memory. NARROW(fn, r0, stride, c0) computes one tile.
 #define NARROW_ROWS(NARROW, ONE, WIDE_TILES)                                           \
   int parts = cols == 1 ? MAX_ROWS : 4;                                                \
   int far = (to - from) / parts;                                                       \
@@ -224,6 +224,30 @@ static const q8_fn Q8_WIDE[4][MAX_COLS] = WIDE(q8);
     }                                                                                  \
   }
 
+// A wide product: tiles of four neighbouring rows, read from cache once per group of four
+// columns, over column chunks whose activations stay in L2. Q8 rows (q != NULL) are dequantised
+// once per tile and chunk into rows_bf16; BF16 rows are read in place.
+static void wide_rows(const uint16_t* w, const int8_t* q, const float* s, uint16_t* rows_bf16,
+                      int in, const uint16_t* x, int cols, float* y, int out, int add, int from,
+                      int to) {
+  int chunk = chunk_columns((int64_t)in * 2, cols);
+  for (int c_start = 0; c_start < cols; c_start += chunk) {
+    int c_end = min_int(cols, c_start + chunk);
+    for (int r0 = from; r0 < to; r0 += 4) {
+      int rows = min_int(4, to - r0);
+      const uint16_t* tile_w = w + (int64_t)r0 * in;
+      if (q) {
+        q8_rows_to_bf16(q, s, in, r0, rows, rows_bf16);
+        tile_w = rows_bf16;
+      }
+      for (int c0 = c_start; c0 < c_end; c0 += MAX_COLS) {
+        BF16_WIDE[rows - 1][min_int(MAX_COLS, c_end - c0) - 1](tile_w, in, in, x, y, out, add, r0,
+                                                                1, c0);
+      }
+    }
+  }
+}
+
 void qk_bf16_rows(const uint16_t* w, int in, const uint16_t* x, int cols, float* y, int out,
                   int add, int from, int to) {
 #define BF16_AT(fn, r0, stride, c0) \
@@ -232,43 +256,21 @@ void qk_bf16_rows(const uint16_t* w, int in, const uint16_t* x, int cols, float*
     NARROW_ROWS(BF16_AT, BF16_ONE, BF16_WIDE)
     return;
   }
-  // Wide: tiles of four neighbouring rows, read from cache once per group of four columns, over
-  // column chunks whose activations stay in L2.
-  int chunk = chunk_columns((int64_t)in * 2, cols);
-  for (int c_start = 0; c_start < cols; c_start += chunk) {
-    int c_end = min_int(cols, c_start + chunk);
-    for (int r0 = from; r0 < to; r0 += 4) {
-      int rows = min_int(4, to - r0);
-      for (int c0 = c_start; c0 < c_end; c0 += MAX_COLS) {
-        BF16_AT(BF16_WIDE[rows - 1][min_int(MAX_COLS, c_end - c0) - 1], r0, 1, c0);
-      }
-    }
-  }
+  wide_rows(w, NULL, NULL, NULL, in, x, cols, y, out, add, from, to);
 }
 
 // 0 on success, -1 when the scratch for a wide product could not be allocated.
 int qk_q8_rows(const int8_t* q, const float* s, int in, const uint16_t* x, int cols, float* y,
                int out, int add, int from, int to) {
-#define Q8_AT(fn, r0, stride, c0) \
-  (fn)(q + (int64_t)(r0) * in, s + (int64_t)(r0) * (in / GROUP), (int64_t)(stride) * in, in, x, y, out, add, r0, stride, c0)
+#define Q8_AT(fn, r0, stride, c0)                                                             \
+  (fn)(q + (int64_t)(r0) * in, s + (int64_t)(r0) * (in / GROUP), (int64_t)(stride) * in, in, x, \
+       y, out, add, r0, stride, c0)
   if (cols <= MAX_COLS) {
     NARROW_ROWS(Q8_AT, Q8_ONE, Q8_WIDE)
     return 0;
   }
-  // Wide: each tile of four rows dequantised once per column chunk, then the BF16 tiles over it.
   uint16_t* rows_bf16 = scratch((int64_t)4 * in);
   if (!rows_bf16) return -1;
-  int chunk = chunk_columns((int64_t)in * 2, cols);
-  for (int c_start = 0; c_start < cols; c_start += chunk) {
-    int c_end = min_int(cols, c_start + chunk);
-    for (int r0 = from; r0 < to; r0 += 4) {
-      int rows = min_int(4, to - r0);
-      q8_rows_to_bf16(q, s, in, r0, rows, rows_bf16);
-      for (int c0 = c_start; c0 < c_end; c0 += MAX_COLS) {
-        BF16_WIDE[rows - 1][min_int(MAX_COLS, c_end - c0) - 1](rows_bf16, in, in, x, y, out, add,
-                                                                r0, 1, c0);
-      }
-    }
-  }
+  wide_rows(NULL, q, s, rows_bf16, in, x, cols, y, out, add, from, to);
   return 0;
 }

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * BF16 and Q8 products on {@link NativeKernels} (AVX512-BF16/VNNI) against the Vector API kernels
+ * BF16 and Q8 products on {@link NativeKernels} (AVX512-BF16) against the Vector API kernels
  * DecodeMatVec runs without them, on the 0.5B projections at decode and prefill widths, both cores,
  * alternating in one JVM for five rounds. Prints GFLOP/s and GB/s of weights read, and native ÷
  * Java as median (range) over the rounds.
